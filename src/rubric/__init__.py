@@ -1,0 +1,39 @@
+"""rubric: score performance-evaluation rubrics written in a small DSL, exactly, with reasons.
+
+    >>> import rubric
+    >>> anhui = rubric.load("rubrics/anhui_2019.rub")       # compile once
+    >>> result = anhui.score(facts)                          # score many times
+    >>> result.total, result.grade, result["output.delivery.coverage"].explanation
+"""
+
+from rubric._facts import FactSpec, load_facts
+from rubric._result import Reason, Result, ScoredNode
+from rubric._rubric import Rubric, load, loads
+from rubric.errors import (
+    Diagnostic,
+    FactProblem,
+    FactsError,
+    RubricCheckError,
+    RubricError,
+    RubricSyntaxError,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Diagnostic",
+    "FactProblem",
+    "FactSpec",
+    "FactsError",
+    "Reason",
+    "Result",
+    "Rubric",
+    "RubricCheckError",
+    "RubricError",
+    "RubricSyntaxError",
+    "ScoredNode",
+    "__version__",
+    "load",
+    "load_facts",
+    "loads",
+]

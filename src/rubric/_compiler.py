@@ -1,0 +1,320 @@
+"""The compiler: a checked syntax tree to immutable evaluator objects."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Iterator, Mapping
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from rubric import _evaluator as ev
+from rubric import _wording as w
+from rubric._checker import Checked, TreeNode
+from rubric._facts import Bound, FactSpec, Requirement
+from rubric.dsl import nodes as n
+
+__all__ = ["Compiled", "compile_checked"]
+
+_TESTS: dict[str, Callable[[Any, Any], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "=": operator.eq,
+    "!=": operator.ne,
+}
+
+
+@attrs.frozen
+class Grade:
+    """A grade and the condition on the total (and facts) that earns it; None means otherwise."""
+
+    name: str
+    condition: ev.Expr | None
+
+
+@attrs.frozen
+class Compiled:
+    """Everything a Rubric needs to validate facts and score them."""
+
+    id: str
+    title: str
+    version: str | None
+    facts: tuple[FactSpec, ...]
+    requirements: tuple[Requirement, ...]
+    lets: Mapping[str, ev.Let]
+    root: ev.Group
+    grades: tuple[Grade, ...]
+    policy: ev.Policy
+    filename: str
+
+
+def compile_checked(checked: Checked) -> Compiled:
+    """Compile a checked rubric into evaluator objects."""
+    return _Compiler(checked).compile()
+
+
+@attrs.define
+class _Compiler:
+    checked: Checked
+    subjects: dict[str, ev.Subject] = attrs.Factory(dict)
+    lets: dict[str, ev.Let] = attrs.Factory(dict)
+    local: dict[str, ev.Let] = attrs.Factory(dict)
+    # The syntax of each value in reach, to find the facts it reads.
+    definitions: dict[str, n.Let] = attrs.Factory(dict)
+
+    def line(self, node: Any) -> int:
+        return self.checked.source.line_col(node.span.start)[0]
+
+    def compile(self) -> Compiled:
+        doc, header = self.checked.document, self.checked.header
+        for fact in doc.facts:
+            labels = {word.name: word.label for word in fact.type.words or () if word.label}
+            order = tuple(word.name for word in fact.type.words or ())
+            self.subjects[fact.name] = ev.Subject(
+                fact.name, fact.description or fact.name, fact.unit, labels, order
+            )
+        for let in doc.lets:
+            self.lets[let.name] = self.let(let)
+        self.subjects["total"] = ev.Subject("total", "总分", None)
+        tree = tuple(self.node(child) for child in self.checked.tree)
+        max_ = header.max.value if header.max else sum((c.max for c in tree), Fraction(0))
+        rounding = self.checked.rounding
+        return Compiled(
+            id=header.id,
+            title=header.title,
+            version=doc.version.text if doc.version else None,
+            facts=tuple(self.fact_spec(f) for f in doc.facts),
+            requirements=tuple(self.requirement(r) for r in doc.requires),
+            lets=dict(self.lets),
+            root=ev.Group(header.id, header.title, max_, tree),
+            grades=tuple(
+                Grade(g.name, None if g.condition is None else self.expr(g.condition))
+                for g in doc.grades
+            ),
+            policy=ev.Policy(rounding.places, rounding.mode, rounding.scope),
+            filename=self.checked.source.filename,
+        )
+
+    # ------------------------------------------------------------ declarations
+
+    def fact_spec(self, fact: n.FactDecl) -> FactSpec:
+        words = fact.type.words
+        return FactSpec(
+            name=fact.name,
+            kind=fact.type.kind,
+            description=fact.description,
+            unit=fact.unit,
+            choices=None if words is None else tuple(word.name for word in words),
+            labels=tuple((word.name, word.label) for word in words or () if word.label),
+            bounds=tuple(self.bound(c) for c in fact.constraints),
+        )
+
+    def bound(self, constraint: n.Constraint) -> Bound:
+        operand = constraint.operand
+        if isinstance(operand, n.Name):
+            return Bound(constraint.op, None, operand.name)
+        return Bound(constraint.op, self.constant(operand), None)
+
+    def constant(self, expr: n.Expr) -> Fraction:
+        value = self.expr(expr).evaluate(ev.Env({}, {}))
+        assert isinstance(value, int | Fraction)
+        return Fraction(value)
+
+    def requirement(self, req: n.Require) -> Requirement:
+        facts, _ = self.uses(req.condition)
+        return Requirement(self.expr(req.condition), req.message, facts, self.line(req))
+
+    def let(self, let: n.Let) -> ev.Let:
+        self.definitions[let.name] = let
+        subject = ev.Subject(let.name, let.description or let.name, let.unit)
+        self.subjects[let.name] = subject
+        return ev.Let(subject, self.expr(let.expr))
+
+    # ------------------------------------------------------------ the tree
+
+    def node(self, tree: TreeNode) -> ev.Group | ev.Indicator:
+        decl = tree.decl
+        if isinstance(decl, n.Group):
+            children = tuple(self.node(child) for child in tree.children)
+            return ev.Group(decl.id, decl.title, decl.max.value, children)
+        self.local, global_definitions = {}, dict(self.definitions)
+        for let in decl.lets:
+            self.local[let.name] = self.let(let)
+        parts: list[ev.Rule | ev.Pool] = [self.rule(rule, decl) for rule in decl.rules]
+        for pool in decl.pools:
+            rules = tuple(self.rule(rule, decl) for rule in pool.rules)
+            parts.append(ev.Pool(pool.label or pool.name, pool.cap.value, rules, self.line(pool)))
+        indicator = ev.Indicator(
+            decl.id, decl.title, decl.max.value, dict(self.local), tuple(parts), self.line(decl)
+        )
+        self.local, self.definitions = {}, global_definitions
+        return indicator
+
+    def rule(self, rule: n.Rule, ind: n.Indicator) -> ev.Rule:
+        method: Callable[[Any, n.Indicator], ev.Rule] = getattr(self, f"rule_{type(rule).__name__}")
+        return method(rule, ind)
+
+    def rule_Start(self, rule: n.Start, ind: n.Indicator) -> ev.Rule:  # noqa: N802
+        amount = ind.max.value if rule.amount is None else rule.amount.value
+        return ev.Start(amount, rule.amount is None, self.line(rule))
+
+    def rule_When(self, rule: n.When, ind: n.Indicator) -> ev.Rule:  # noqa: N802
+        condition = self.expr(rule.condition)
+        return ev.When(rule.points.value, condition, self.uses_of(rule.condition), self.line(rule))
+
+    def rule_Each(self, rule: n.Each, ind: n.Indicator) -> ev.Rule:  # noqa: N802
+        cap = rule.cap.value if rule.cap else None
+        if rule.items is not None:
+            conditions = tuple((self.expr(c), self.uses_of(c)) for c in rule.items)
+            return ev.EachCondition(rule.points.value, conditions, cap, self.line(rule))
+        assert rule.subject is not None
+        return ev.EachItem(
+            rule.points.value,
+            self.expr(rule.subject),
+            cap,
+            self.uses_of(rule.subject),
+            self.line(rule),
+        )
+
+    def rule_Per(self, rule: n.Per, ind: n.Indicator) -> ev.Rule:  # noqa: N802
+        return ev.PerStep(
+            rule.points.value,
+            rule.step.value,
+            self.expr(rule.quantity),
+            rule.partial or "whole",
+            rule.cap.value if rule.cap else None,
+            self.uses_of(rule.quantity),
+            self.line(rule),
+        )
+
+    def rule_Table(self, rule: n.Table, ind: n.Indicator) -> ev.Rule:  # noqa: N802
+        subject = self.expr(rule.subject)
+        labels = subject.subject.labels if isinstance(subject, ev.FactRef) else {}
+        unit = subject.subject.unit if isinstance(subject, ev.FactRef | ev.ValueRef) else None
+        arms = tuple(self.arm(arm, labels, unit or "") for arm in rule.arms)
+        return ev.Table(subject, arms, self.uses_of(rule.subject), self.line(rule))
+
+    def arm(self, arm: n.Arm, labels: Mapping[str, str], unit: str) -> ev.Arm:
+        if arm.band is not None:
+            bounds = tuple((_TESTS[op], number.value) for op, number in arm.band.bounds)
+            text = "且".join(f"{w.OPS[op]} {number.text}{unit}" for op, number in arm.band.bounds)
+            return ev.Arm(_BandTest(bounds), text, arm.points.value, False)
+        if arm.word is not None:
+            word = arm.word.name
+            return ev.Arm(_WordTest(word), labels.get(word, word), arm.points.value, False)
+        return ev.Arm(_always, "其他", arm.points.value, True)
+
+    # ------------------------------------------------------------ expressions
+
+    def expr(self, expr: n.Expr) -> ev.Expr:
+        method: Callable[[Any], ev.Expr] = getattr(self, f"expr_{type(expr).__name__}")
+        return method(expr)
+
+    def expr_Number(self, expr: n.Number) -> ev.Expr:  # noqa: N802
+        return ev.Const(expr.value, expr.text)
+
+    def expr_Text(self, expr: n.Text) -> ev.Expr:  # noqa: N802
+        return ev.Const(expr.value, expr.value)
+
+    def expr_Name(self, expr: n.Name) -> ev.Expr:  # noqa: N802
+        subject = self.subjects[expr.name]
+        if expr.name in self.lets or expr.name in self.local or expr.name == "total":
+            return ev.ValueRef(subject)
+        return ev.FactRef(subject, self.checked.types[expr.name].kind == "count")
+
+    def expr_Negate(self, expr: n.Negate) -> ev.Expr:  # noqa: N802
+        return ev.Negation(self.expr(expr.operand))
+
+    def expr_Binary(self, expr: n.Binary) -> ev.Expr:  # noqa: N802
+        facts, _ = self.uses(expr.right)
+        return ev.Arithmetic(
+            expr.op, self.expr(expr.left), self.expr(expr.right), facts, self.line(expr)
+        )
+
+    def expr_SizeOf(self, expr: n.SizeOf) -> ev.Expr:  # noqa: N802
+        return ev.Size(self.expr(expr.operand))
+
+    def expr_Not(self, expr: n.Not) -> ev.Expr:  # noqa: N802
+        return ev.Inversion(self.expr(expr.operand))
+
+    def expr_Logic(self, expr: n.Logic) -> ev.Expr:  # noqa: N802
+        return ev.Junction(expr.op, tuple(self.expr(o) for o in expr.operands))
+
+    def expr_Compare(self, expr: n.Compare) -> ev.Expr:  # noqa: N802
+        left, right = self.expr(expr.left), self.expr(expr.right)
+        if expr.op == "in":
+            assert isinstance(left, ev.Const)
+            labels = right.subject.labels if isinstance(right, ev.FactRef) else {}
+            item = str(left.value)
+            return ev.Membership(ev.Const(item, labels.get(item, item)), right)
+        left, right = _labelled(left, right), _labelled(right, left)
+        return ev.Comparison(expr.op, left, right)
+
+    # ------------------------------------------------------------ what a rule reads
+
+    def uses(self, expr: n.Expr) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The facts and values an expression reads, through the values it uses."""
+        facts: dict[str, None] = {}
+        values: dict[str, None] = {}
+        for name in _names(expr):
+            if name == "total":
+                continue
+            let = self.local.get(name) or self.lets.get(name)
+            if let is None:
+                facts[name] = None
+                continue
+            values[name] = None
+            inner = self.definitions[name]
+            inner_facts, inner_values = self.uses(inner.expr)
+            facts.update(dict.fromkeys(inner_facts))
+            values.update(dict.fromkeys(inner_values))
+        return tuple(facts), tuple(values)
+
+    def uses_of(self, expr: n.Expr) -> ev.Uses:
+        facts, values = self.uses(expr)
+        return ev.Uses(facts, values)
+
+
+def _names(expr: Any) -> Iterator[str]:
+    if isinstance(expr, n.Name):
+        yield expr.name
+    elif isinstance(expr, tuple):
+        for item in expr:
+            yield from _names(item)
+    elif attrs.has(type(expr)):
+        for field in attrs.fields(type(expr)):
+            yield from _names(getattr(expr, field.name))
+
+
+def _labelled(expr: ev.Expr, other: ev.Expr) -> ev.Expr:
+    """Show a level word by its label when it is compared with a level fact."""
+    if isinstance(expr, ev.Const) and isinstance(expr.value, str) and isinstance(other, ev.FactRef):
+        return ev.Const(expr.value, other.subject.labels.get(expr.value, expr.value))
+    return expr
+
+
+@attrs.frozen
+class _BandTest:
+    """Whether a number meets every bound of a band."""
+
+    bounds: tuple[tuple[Callable[[Any, Any], bool], Fraction], ...]
+
+    def __call__(self, value: Any) -> bool:
+        return all(test(value, bound) for test, bound in self.bounds)
+
+
+@attrs.frozen
+class _WordTest:
+    """Whether a level is this word."""
+
+    word: str
+
+    def __call__(self, value: Any) -> bool:
+        return bool(value == self.word)
+
+
+def _always(value: Any) -> bool:
+    return True

@@ -1,0 +1,704 @@
+"""Evaluator objects: compiled expressions, rules and nodes that score facts and explain why."""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable, Mapping
+from fractions import Fraction
+from typing import Any
+
+import attrs
+
+from rubric import _wording as w
+from rubric._numbers import round_to
+from rubric._result import FactValue, Reason, ScoredNode
+
+__all__ = ["Env", "EvaluationProblem"]
+
+Value = bool | int | Fraction | str | frozenset[str]
+
+
+class EvaluationProblem(Exception):
+    """Facts that pass validation yet cannot be scored, such as a division by zero."""
+
+    def __init__(self, message: str, facts: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.message = message
+        self.facts = facts
+
+
+@attrs.frozen
+class Policy:
+    """How scores are rounded and shown."""
+
+    places: int
+    mode: str
+    scope: str
+
+
+@attrs.define
+class Env:
+    """The facts of one scoring and the values computed from them so far; never shared."""
+
+    facts: Mapping[str, Value]
+    definitions: Mapping[str, Let]
+    parent: Env | None = None
+    cache: dict[str, Value] = attrs.Factory(dict)
+
+    def value(self, name: str) -> Value:
+        if name in self.definitions:
+            if name not in self.cache:
+                self.cache[name] = self.definitions[name].expr.evaluate(self)
+            return self.cache[name]
+        assert self.parent is not None, f"the checker let an unknown name {name!r} through"
+        return self.parent.value(name)
+
+    def let(self, name: str) -> Let:
+        if name in self.definitions:
+            return self.definitions[name]
+        assert self.parent is not None
+        return self.parent.let(name)
+
+    def child(self, definitions: Mapping[str, Let]) -> Env:
+        return Env(self.facts, definitions, self)
+
+
+@attrs.frozen
+class Subject:
+    """What a name stands for in sentences: its description and unit."""
+
+    name: str
+    label: str
+    unit: str | None
+    labels: Mapping[str, str] = attrs.field(factory=dict)
+    order: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------- expressions
+
+
+@attrs.frozen
+class Const:
+    """A literal number or word."""
+
+    value: Value
+    text: str
+
+    def evaluate(self, env: Env) -> Value:
+        return self.value
+
+    def label(self, env: Env) -> str:
+        return self.text
+
+    def unit(self, env: Env) -> str | None:
+        return None
+
+    def show(self, env: Env, places: int) -> str:
+        return self.text
+
+
+@attrs.frozen
+class FactRef:
+    """A fact, read from the facts being scored."""
+
+    subject: Subject
+    integral: bool
+
+    def evaluate(self, env: Env) -> Value:
+        return env.facts[self.subject.name]
+
+    def label(self, env: Env) -> str:
+        return self.subject.label
+
+    def unit(self, env: Env) -> str | None:
+        return self.subject.unit
+
+    def show(self, env: Env, places: int) -> str:
+        return _show(self.evaluate(env), self.subject, places, integral=self.integral)
+
+
+@attrs.frozen
+class ValueRef:
+    """A named value defined by `let`, computed once per scoring."""
+
+    subject: Subject
+
+    def evaluate(self, env: Env) -> Value:
+        return env.value(self.subject.name)
+
+    def label(self, env: Env) -> str:
+        return self.subject.label
+
+    def unit(self, env: Env) -> str | None:
+        return self.subject.unit
+
+    def show(self, env: Env, places: int) -> str:
+        return _show(self.evaluate(env), self.subject, places, integral=False)
+
+
+def _show(value: Value, subject: Subject, places: int, *, integral: bool) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, str):
+        return subject.labels.get(value, value)
+    if isinstance(value, frozenset):
+        order = {word: index for index, word in enumerate(subject.order)}
+        items = sorted(value, key=lambda v: (order.get(v, len(order)), v))
+        return "、".join(subject.labels.get(v, v) for v in items) or "无"
+    return w.quantity(value, subject.unit, places, integral=integral)
+
+
+def _divide(left: Fraction, right: Fraction) -> Fraction:
+    if right == 0:
+        raise ZeroDivisionError
+    return Fraction(left) / right
+
+
+_ARITHMETIC: dict[str, Callable[[Any, Any], Fraction]] = {
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": _divide,
+    "short of": lambda a, b: max(Fraction(0), Fraction(b - a)),
+    "over": lambda a, b: max(Fraction(0), Fraction(a - b)),
+}
+_SYMBOLS = {"+": "+", "-": "−", "*": "×", "/": "/", "short of": "比…少", "over": "比…多"}
+
+
+@attrs.frozen
+class Arithmetic:
+    """`+ - * /`, and the clamped differences `short of` and `over`."""
+
+    op: str
+    left: Expr
+    right: Expr
+    facts: tuple[str, ...]
+    line: int
+
+    def evaluate(self, env: Env) -> Value:
+        left, right = self.left.evaluate(env), self.right.evaluate(env)
+        try:
+            return _ARITHMETIC[self.op](left, right)
+        except ZeroDivisionError:
+            raise EvaluationProblem(
+                f"{self.label(env)} divides by zero (rubric line {self.line}); "
+                "add a bound such as '>= 1' to the facts it divides by",
+                self.facts,
+            ) from None
+
+    def label(self, env: Env) -> str:
+        return f"{self.left.label(env)}{_SYMBOLS[self.op]}{self.right.label(env)}"
+
+    def unit(self, env: Env) -> str | None:
+        if self.op in ("short of", "over", "+", "-"):
+            return self.left.unit(env) or self.right.unit(env)
+        return None
+
+    def show(self, env: Env, places: int) -> str:
+        value = self.evaluate(env)
+        assert isinstance(value, Fraction | int)
+        return w.quantity(value, self.unit(env), places, integral=isinstance(value, int))
+
+
+@attrs.frozen
+class Negation:
+    """Unary minus."""
+
+    operand: Expr
+
+    def evaluate(self, env: Env) -> Value:
+        value = self.operand.evaluate(env)
+        assert isinstance(value, int | Fraction)
+        return -Fraction(value)
+
+    def label(self, env: Env) -> str:
+        return f"−{self.operand.label(env)}"
+
+    def unit(self, env: Env) -> str | None:
+        return self.operand.unit(env)
+
+    def show(self, env: Env, places: int) -> str:
+        value = self.evaluate(env)
+        assert isinstance(value, Fraction)
+        return w.quantity(value, self.unit(env), places, integral=False)
+
+
+@attrs.frozen
+class Size:
+    """`number of SET`."""
+
+    operand: Expr
+
+    def evaluate(self, env: Env) -> Value:
+        value = self.operand.evaluate(env)
+        assert isinstance(value, frozenset)
+        return len(value)
+
+    def label(self, env: Env) -> str:
+        return f"{self.operand.label(env)}的项数"
+
+    def unit(self, env: Env) -> str | None:
+        return "项"
+
+    def show(self, env: Env, places: int) -> str:
+        return f"{self.evaluate(env)}项"
+
+
+_COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "=": operator.eq,
+    "!=": operator.ne,
+}
+
+
+@attrs.frozen
+class Comparison:
+    """A comparison of two numbers, or of a level with a word."""
+
+    op: str
+    left: Expr
+    right: Expr
+
+    def evaluate(self, env: Env) -> Value:
+        return _COMPARISONS[self.op](self.left.evaluate(env), self.right.evaluate(env))
+
+    def label(self, env: Env) -> str:
+        return f"{self.left.label(env)} {w.OPS[self.op]} {self.right.label(env)}"
+
+    def unit(self, env: Env) -> str | None:
+        return None
+
+    def show(self, env: Env, places: int) -> str:
+        return self.explain(env, places)
+
+    def explain(self, env: Env, places: int) -> str:
+        holds = bool(self.evaluate(env))
+        left = f"{self.left.label(env)}为{self.left.show(env, places)}"
+        if isinstance(self.right, Const):
+            target = f"{w.OPS[self.op]} {self.right.show(env, places)}"
+        else:
+            left += f"，{self.right.label(env)}为{self.right.show(env, places)}"
+            target = f"{self.left.label(env)} {w.OPS[self.op]} {self.right.label(env)}"
+        return f"{left}，{'满足' if holds else '不满足'}“{target}”"
+
+
+@attrs.frozen
+class Membership:
+    """`WORD in SET`."""
+
+    item: Const
+    collection: Expr
+
+    def evaluate(self, env: Env) -> Value:
+        collection = self.collection.evaluate(env)
+        assert isinstance(collection, frozenset)
+        return self.item.value in collection
+
+    def label(self, env: Env) -> str:
+        return f"{self.item.text}属于{self.collection.label(env)}"
+
+    def unit(self, env: Env) -> str | None:
+        return None
+
+    def show(self, env: Env, places: int) -> str:
+        return self.explain(env, places)
+
+    def explain(self, env: Env, places: int) -> str:
+        where = "在" if self.evaluate(env) else "不在"
+        return f"“{self.item.text}”{where}{self.collection.label(env)}（{self.collection.show(env, places)}）之中"
+
+
+@attrs.frozen
+class Junction:
+    """`and` / `or` of conditions."""
+
+    op: str
+    operands: tuple[Expr, ...]
+
+    def evaluate(self, env: Env) -> Value:
+        if self.op == "and":
+            return all(o.evaluate(env) for o in self.operands)
+        return any(o.evaluate(env) for o in self.operands)
+
+    def label(self, env: Env) -> str:
+        joiner = "且" if self.op == "and" else "或"
+        return joiner.join(o.label(env) for o in self.operands)
+
+    def unit(self, env: Env) -> str | None:
+        return None
+
+    def show(self, env: Env, places: int) -> str:
+        return self.explain(env, places)
+
+    def explain(self, env: Env, places: int) -> str:
+        parts = "；".join(explain_condition(o, env, places) for o in self.operands)
+        need = "各项均须满足" if self.op == "and" else "满足其一即可"
+        outcome = "条件成立" if self.evaluate(env) else "条件不成立"
+        return f"{parts}（{need}，{outcome}）"
+
+
+@attrs.frozen
+class Inversion:
+    """`not` of a condition."""
+
+    operand: Expr
+
+    def evaluate(self, env: Env) -> Value:
+        return not self.operand.evaluate(env)
+
+    def label(self, env: Env) -> str:
+        return f"非（{self.operand.label(env)}）"
+
+    def unit(self, env: Env) -> str | None:
+        return None
+
+    def show(self, env: Env, places: int) -> str:
+        return self.explain(env, places)
+
+    def explain(self, env: Env, places: int) -> str:
+        outcome = "条件成立" if self.evaluate(env) else "条件不成立"
+        return f"{explain_condition(self.operand, env, places)}（要求不成立，{outcome}）"
+
+
+Expr = Const | FactRef | ValueRef | Arithmetic | Negation | Size | Comparison | Membership
+Expr |= Junction | Inversion
+
+
+def explain_condition(expr: Expr, env: Env, places: int) -> str:
+    """A phrase saying what a condition found: '项目符合…：是', '人数为3，满足“≥ 2”'."""
+    if isinstance(expr, Comparison | Membership | Junction | Inversion):
+        return expr.explain(env, places)
+    return f"{expr.label(env)}：{expr.show(env, places)}"
+
+
+@attrs.frozen
+class Let:
+    """A named value: its expression, and what it is called in sentences."""
+
+    subject: Subject
+    expr: Expr
+
+
+# ---------------------------------------------------------------- rules
+
+
+@attrs.frozen
+class Uses:
+    """The facts and values a rule reads, reported with each of its explanation entries."""
+
+    facts: tuple[str, ...]
+    values: tuple[str, ...]
+
+    def reason(self, env: Env, text: str, points: Fraction, kind: str, line: int) -> Reason:
+        facts: tuple[tuple[str, FactValue], ...] = tuple((f, env.facts[f]) for f in self.facts)
+        values = tuple((v, Fraction(env.value(v))) for v in self.values)  # type: ignore[arg-type]
+        return Reason(text, points, kind, facts, values, line)
+
+
+@attrs.frozen
+class Start:
+    """`start from …`: the points an indicator starts with."""
+
+    amount: Fraction
+    full: bool
+    line: int
+
+    def apply(self, env: Env, places: int) -> list[Reason]:
+        what = "满分" if self.full else "起评分"
+        text = f"起评分为{what}{w.points(self.amount, places)}分"
+        return [Reason(text, self.amount, "start", line=self.line)]
+
+
+@attrs.frozen
+class When:
+    """`±K if CONDITION`."""
+
+    points: Fraction
+    condition: Expr
+    uses: Uses
+    line: int
+
+    def apply(self, env: Env, places: int) -> list[Reason]:
+        holds = bool(self.condition.evaluate(env))
+        found = explain_condition(self.condition, env, places)
+        k = w.points(self.points, places)
+        if holds:
+            outcome = w.gain(self.points, places)
+        else:
+            outcome = f"未得{k}分" if self.points > 0 else "不扣分"
+        gained = self.points if holds else Fraction(0)
+        return [self.uses.reason(env, f"{found}，{outcome}", gained, "when", self.line)]
+
+
+@attrs.frozen
+class EachItem:
+    """`±K for each of SET[, at most N]`: points per item of a set."""
+
+    points: Fraction
+    collection: Expr
+    cap: Fraction | None
+    uses: Uses
+    line: int
+
+    def apply(self, env: Env, places: int) -> list[Reason]:
+        items = self.collection.evaluate(env)
+        assert isinstance(items, frozenset)
+        count = len(items)
+        total = self.points * count
+        label = self.collection.label(env)
+        k = w.points(self.points, places)
+        verb = "得" if self.points > 0 else "扣"
+        if not count:
+            text = f"{label}：无，每项{verb}{k}分，{w.gain(Fraction(0), places)}"
+            return [self.uses.reason(env, text, Fraction(0), "each", self.line)]
+        text = f"{label}：{self.collection.show(env, places)}，共{count}项，每项{verb}{k}分，计{w.points(total, places)}分"
+        gained = _cap(total, self.cap)
+        if gained != total:
+            assert self.cap is not None
+            text += f"；最多{verb}{w.points(self.cap, places)}分，按{w.points(gained, places)}分计"
+        return [self.uses.reason(env, text, gained, "each", self.line)]
+
+
+@attrs.frozen
+class EachCondition:
+    """`±K for each of [C1, C2, …][, at most N]`: points per condition that holds."""
+
+    points: Fraction
+    conditions: tuple[tuple[Expr, Uses], ...]
+    cap: Fraction | None
+    line: int
+
+    def apply(self, env: Env, places: int) -> list[Reason]:
+        reasons = []
+        k = w.points(self.points, places)
+        for condition, uses in self.conditions:
+            holds = bool(condition.evaluate(env))
+            found = explain_condition(condition, env, places)
+            if holds:
+                outcome = w.gain(self.points, places)
+            else:
+                outcome = f"未得{k}分" if self.points > 0 else "不扣分"
+            gained = self.points if holds else Fraction(0)
+            reasons.append(uses.reason(env, f"{found}，{outcome}", gained, "each", self.line))
+        total = sum((r.points for r in reasons), Fraction(0))
+        capped = _cap(total, self.cap)
+        if capped != total:
+            assert self.cap is not None
+            text = (
+                f"以上{len(reasons)}项合计{w.points(total, places)}分，"
+                f"最多计{w.points(self.cap, places)}分，按{w.points(capped, places)}分计"
+            )
+            reasons.append(Reason(text, capped - total, "cap", line=self.line))
+        return reasons
+
+
+_PARTIAL_STEPS: dict[str, Callable[[Fraction], Fraction]] = {
+    "proportional": lambda steps: steps,
+    "whole": lambda steps: Fraction(math.floor(steps)),
+    "any": lambda steps: Fraction(math.ceil(steps)),
+}
+_PARTIAL_WORDS = {"proportional": "按比例计", "whole": "不足一档的部分不计", "any": "不足一档按一档计"}
+
+
+@attrs.frozen
+class PerStep:
+    """`±K per STEP of QUANTITY[, reading][, at most N]`."""
+
+    points: Fraction
+    step: Fraction
+    quantity: Expr
+    partial: str
+    cap: Fraction | None
+    uses: Uses
+    line: int
+
+    def apply(self, env: Env, places: int) -> list[Reason]:
+        amount = Fraction(self.quantity.evaluate(env))  # type: ignore[arg-type]
+        steps = _PARTIAL_STEPS[self.partial](amount / self.step)
+        total = self.points * steps
+        gained = _cap(total, self.cap)
+        text = self.describe(env, places, amount, steps, total)
+        if gained != total:
+            assert self.cap is not None
+            text += f"；最多{'扣' if self.points < 0 else '得'}{w.points(self.cap, places)}分"
+        text += f"，{w.gain(gained, places, zero='不扣分' if self.points < 0 else '不得分')}"
+        return [self.uses.reason(env, text, gained, "per", self.line)]
+
+    def describe(
+        self, env: Env, places: int, amount: Fraction, steps: Fraction, total: Fraction
+    ) -> str:
+        verb = "扣" if self.points < 0 else "得"
+        k = w.points(self.points, places)
+        quantity = self.quantity
+        if isinstance(quantity, Arithmetic) and quantity.op in ("short of", "over"):
+            base, target = quantity.left, quantity.right
+            unit = w.step_unit(base.unit(env))
+            more_less = "少" if quantity.op == "short of" else "多"
+            value = base.evaluate(env)
+            assert isinstance(value, int | Fraction)
+            sign = w.approx_sign(Fraction(value), places=places)
+            head = f"{base.label(env)} {sign} {base.show(env, places)}"
+            # A written target reads as written, in the unit of what it is compared with.
+            goal = (
+                f"{target.text}{base.unit(env) or ''}"
+                if isinstance(target, Const)
+                else target.show(env, places)
+            )
+            if amount == 0:
+                bound = "不低于" if quantity.op == "short of" else "不高于"
+                return f"{head}，{bound}{goal}"
+            diff = w.quantity(amount, None, places, integral=amount.denominator == 1)
+            about = "" if w.approx_sign(amount, places=places) == "=" else "约"
+            head += f"，比{goal}{more_less}{about}{diff}{unit}"
+            rate = f"每{more_less}{w.points(self.step, places)}{unit}{verb}{k}分"
+        else:
+            unit = w.step_unit(quantity.unit(env))
+            shown = quantity.show(env, places)
+            head = f"{quantity.label(env)} {w.approx_sign(amount, places=places)} {shown}"
+            rate = f"每{w.points(self.step, places)}{unit}{verb}{k}分"
+        if steps != amount / self.step:
+            rate += f"（{_PARTIAL_WORDS[self.partial]}，计{w.points(steps, places)}档）"
+        return f"{head}，{rate}"
+
+
+@attrs.frozen
+class Arm:
+    """One row of a table: a test on the subject, its wording, and its points."""
+
+    test: Callable[[Value], bool]
+    text: str
+    points: Fraction
+    otherwise: bool
+
+
+@attrs.frozen
+class Table:
+    """`points by SUBJECT: …`: the first arm that matches gives its points."""
+
+    subject: Expr
+    arms: tuple[Arm, ...]
+    uses: Uses
+    line: int
+
+    def apply(self, env: Env, places: int) -> list[Reason]:
+        value = self.subject.evaluate(env)
+        shown = f"{self.subject.label(env)}为{self.subject.show(env, places)}"
+        if isinstance(value, str):
+            # A level names its own arm: no need to say which band it falls in.
+            arm = next((a for a in self.arms if a.test(value)), None)
+            assert arm is not None, "the checker makes level tables cover every level"
+            text = f"{self.subject.label(env)}：{self.subject.show(env, places)}，"
+            text += w.gain(arm.points, places)
+            return [self.uses.reason(env, text, arm.points, "table", self.line)]
+        for arm in self.arms:
+            if arm.test(value):
+                if arm.otherwise:
+                    bands = "、".join(f"“{a.text}”" for a in self.arms if not a.otherwise)
+                    where = f"不属于{bands}"
+                else:
+                    where = f"属于“{arm.text}”一档"
+                text = f"{shown}，{where}，{w.gain(arm.points, places)}"
+                return [self.uses.reason(env, text, arm.points, "table", self.line)]
+        bands = ", ".join(a.text for a in self.arms)
+        raise EvaluationProblem(
+            f"{shown}, which falls in none of the bands ({bands}) on rubric line {self.line}",
+            self.uses.facts,
+        )
+
+
+Rule = Start | When | EachItem | EachCondition | PerStep | Table
+
+
+def _cap(total: Fraction, cap: Fraction | None) -> Fraction:
+    if cap is None:
+        return total
+    return max(-cap, min(cap, total))
+
+
+# ---------------------------------------------------------------- nodes
+
+
+@attrs.frozen
+class Pool:
+    """Rules whose points together are capped at `at most N`."""
+
+    label: str
+    cap: Fraction
+    rules: tuple[Rule, ...]
+    line: int
+
+    def apply(self, env: Env, places: int) -> list[Reason]:
+        reasons = [r for rule in self.rules for r in rule.apply(env, places)]
+        total = sum((r.points for r in reasons), Fraction(0))
+        capped = _cap(total, self.cap)
+        if capped != total:
+            verb = "得" if total > 0 else "扣"
+            text = (
+                f"{self.label}合计{verb}{w.points(total, places)}分，最多{verb}"
+                f"{w.points(self.cap, places)}分，按{w.points(capped, places)}分计"
+            )
+            reasons.append(Reason(text, capped - total, "cap", line=self.line))
+        return reasons
+
+
+@attrs.frozen
+class Indicator:
+    """An indicator: its values, rules and pools, scored into a node within [0, max]."""
+
+    id: str
+    title: str
+    max: Fraction
+    lets: Mapping[str, Let]
+    parts: tuple[Rule | Pool, ...]
+    line: int
+
+    def score(self, env: Env, policy: Policy) -> ScoredNode:
+        local = env.child(self.lets)
+        reasons = [r for part in self.parts for r in part.apply(local, policy.places)]
+        total = sum((r.points for r in reasons), Fraction(0))
+        places = policy.places
+        if total > self.max or total < 0:
+            bound = self.max if total > self.max else Fraction(0)
+            where = f"超过本项满分{w.points(self.max, places)}分" if bound else "低于0分"
+            text = f"各项合计{w.points(total, places)}分，{where}，按{w.points(bound, places)}分计"
+            if total < 0:
+                text = f"各项合计扣{w.points(total, places)}分，{where}，按0分计"
+            reasons.append(Reason(text, bound - total, "clamp", line=self.line))
+            total = bound
+        if policy.scope == "indicators":
+            rounded = round_to(total, policy.places, policy.mode)
+            if rounded != total:
+                text = (
+                    f"得分{w.points(total, places + 2)}分，按{_MODE_WORDS[policy.mode]}保留"
+                    f"{places}位小数为{w.points(rounded, places)}分"
+                )
+                reasons.append(Reason(text, rounded - total, "rounding", line=self.line))
+                total = rounded
+        return ScoredNode(
+            self.id, self.title, "indicator", total, self.max, policy.places, policy.mode,
+            (), tuple(reasons),
+        )
+
+
+_MODE_WORDS = {"half up": "四舍五入", "half even": "四舍六入五成双", "down": "舍去", "up": "进一"}
+
+
+@attrs.frozen
+class Group:
+    """A group: the sum of its children's scores."""
+
+    id: str
+    title: str
+    max: Fraction
+    children: tuple[Group | Indicator, ...]
+
+    def score(self, env: Env, policy: Policy) -> ScoredNode:
+        children = tuple(child.score(env, policy) for child in self.children)
+        total = sum((c.exact for c in children), Fraction(0))
+        return ScoredNode(
+            self.id, self.title, "group", total, self.max, policy.places, policy.mode, children
+        )

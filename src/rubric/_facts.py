@@ -1,0 +1,334 @@
+"""Facts: the declared shape of each fact, validation of given facts, and facts files."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import numbers
+import operator
+import tomllib
+from collections.abc import Callable, Mapping
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from rubric._numbers import plain
+from rubric._wording import OPS
+from rubric.errors import FactProblem, FactsError
+
+if TYPE_CHECKING:
+    from rubric._evaluator import Env, Expr, Value
+
+__all__ = ["Bound", "FactSpec", "Requirement", "load_facts", "validate"]
+
+_TESTS: dict[str, Callable[[Any, Any], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
+_KINDS = {
+    "bool": "true or false",
+    "count": "a count (a whole number, 0 or more)",
+    "number": "a number",
+    "level": "one of the words",
+    "set": "a list of distinct, non-empty texts",
+}
+
+
+@attrs.frozen
+class Bound:
+    """A bound on a count or number fact: a constant, or another fact."""
+
+    op: str
+    value: Fraction | None
+    fact: str | None
+
+    def describe(self) -> str:
+        target = self.fact if self.fact is not None else plain(self.value or Fraction(0), 28)
+        return f"{OPS[self.op]} {target}"
+
+
+@attrs.frozen
+class FactSpec:
+    """A declared fact: its name, type, allowed words, bounds, description and unit."""
+
+    name: str
+    kind: str
+    description: str | None = None
+    unit: str | None = None
+    choices: tuple[str, ...] | None = None
+    labels: tuple[tuple[str, str], ...] = ()
+    bounds: tuple[Bound, ...] = ()
+
+    def describe(self) -> str:
+        """The type in words, as error messages show it."""
+        text = _KINDS[self.kind]
+        if self.choices is not None:
+            listed = ", ".join(self.choices)
+            text = f"one of: {listed}" if self.kind == "level" else f"{text}, each one of: {listed}"
+        return text
+
+
+@attrs.frozen
+class Requirement:
+    """A `require` line: a condition over the facts, and the message when it fails."""
+
+    condition: Expr
+    message: str
+    facts: tuple[str, ...]
+    line: int
+
+
+def validate(specs: tuple[FactSpec, ...], given: Mapping[str, object]) -> dict[str, Value]:
+    """Check and normalise facts; raise FactsError naming every offending fact."""
+    if not isinstance(given, Mapping):
+        raise FactsError([FactProblem("", f"facts must be a mapping of names to values, found "
+                                          f"{_kind_of(given)}")])
+    known = {spec.name: spec for spec in specs}
+    problems: list[FactProblem] = []
+    values: dict[str, Value] = {}
+    for spec in specs:
+        if spec.name not in given:
+            what = f" ({spec.description})" if spec.description else ""
+            problems.append(FactProblem(spec.name, f"missing; expected {spec.describe()}{what}"))
+            continue
+        value, problem = _convert(spec, given[spec.name])
+        if problem:
+            problems.append(FactProblem(spec.name, problem))
+        else:
+            values[spec.name] = value
+    for name in given:
+        if name not in known:
+            if not isinstance(name, str):
+                problems.append(FactProblem(repr(name), "a fact name must be a text"))
+                continue
+            close = difflib.get_close_matches(name, list(known), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            problems.append(FactProblem(name, f"unknown fact{hint}"))
+    for spec in specs:
+        if spec.name in values:
+            problems.extend(_check_bounds(spec, values))
+    if problems:
+        raise FactsError(problems)
+    return values
+
+
+def check_requirements(requirements: tuple[Requirement, ...], env: Env) -> None:
+    """Raise FactsError listing every `require` the facts break."""
+    problems = [
+        FactProblem(", ".join(req.facts), f"{req.message} (rubric line {req.line} requires it)")
+        for req in requirements
+        if not req.condition.evaluate(env)
+    ]
+    if problems:
+        raise FactsError(problems)
+
+
+def _convert(spec: FactSpec, raw: object) -> tuple[Any, str]:
+    """Return the normalised value and '', or None and what is wrong."""
+    convert = _CONVERTERS[spec.kind]
+    value = convert(raw)
+    if value is None:
+        return None, f"expected {spec.describe()}, found {_kind_of(raw)}"
+    if spec.kind == "level" and spec.choices is not None and value not in spec.choices:
+        return None, f"expected one of: {', '.join(spec.choices)}, found {_kind_of(raw)}"
+    if spec.kind == "set":
+        if len(value) != len(raw):  # type: ignore[arg-type]
+            return None, f"lists an item twice: {_kind_of(raw)}"
+        if spec.choices is not None:
+            unknown = sorted(item for item in value if item not in spec.choices)
+            if unknown:
+                return None, (
+                    f"has {', '.join(repr(u) for u in unknown)}, not among the allowed items "
+                    f"({', '.join(spec.choices)})"
+                )
+    return value, ""
+
+
+def _to_bool(raw: object) -> bool | None:
+    return raw if isinstance(raw, bool) else None
+
+
+def _to_count(raw: object) -> int | None:
+    if isinstance(raw, bool) or not isinstance(raw, numbers.Integral):
+        return None
+    value = int(raw)
+    return value if value >= 0 else None
+
+
+def _to_number(raw: object) -> Fraction | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, numbers.Integral):
+        return Fraction(int(raw))
+    if isinstance(raw, Fraction):
+        return raw
+    if isinstance(raw, Decimal):
+        return Fraction(raw) if raw.is_finite() else None
+    if isinstance(raw, float):
+        # A float arrives as the decimal it prints as: 0.1 stays 0.1, never 0.1000000000000000055….
+        return Fraction(Decimal(repr(raw))) if math.isfinite(raw) else None
+    return None
+
+
+def _to_level(raw: object) -> str | None:
+    return raw if isinstance(raw, str) else None
+
+
+def _to_set(raw: object) -> frozenset[str] | None:
+    if not isinstance(raw, list | tuple | set | frozenset):
+        return None
+    if not all(isinstance(item, str) and item for item in raw):
+        return None
+    return frozenset(raw)
+
+
+_CONVERTERS: dict[str, Callable[[object], Any]] = {
+    "bool": _to_bool,
+    "count": _to_count,
+    "number": _to_number,
+    "level": _to_level,
+    "set": _to_set,
+}
+
+
+def _check_bounds(spec: FactSpec, values: Mapping[str, Value]) -> list[FactProblem]:
+    problems = []
+    value = values[spec.name]
+    for bound in spec.bounds:
+        if bound.fact is not None:
+            if bound.fact not in values:
+                continue  # the other fact is already reported
+            target = values[bound.fact]
+            shown = f" (which is {_show(target)})"
+        else:
+            target, shown = bound.value, ""
+        if not _TESTS[bound.op](value, target):
+            problems.append(
+                FactProblem(spec.name, f"must be {bound.describe()}{shown}, found {_show(value)}")
+            )
+    return problems
+
+
+def _show(value: object) -> str:
+    if isinstance(value, Fraction):
+        return plain(value, 28)
+    return str(value)
+
+
+def _kind_of(raw: object) -> str:
+    """Show a value as it was given, in JSON terms where possible."""
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if raw is None:
+        return "null"
+    if isinstance(raw, str):
+        return f"the text {json.dumps(raw, ensure_ascii=False)}"
+    if isinstance(raw, float | Decimal):
+        return f"the number {raw}"
+    if isinstance(raw, numbers.Integral):
+        return f"the number {Decimal(int(raw))}"
+    if isinstance(raw, list | tuple | set | frozenset):
+        items = sorted(raw, key=str) if isinstance(raw, set | frozenset) else list(raw)
+        return "the list " + json.dumps([_jsonable(i) for i in items], ensure_ascii=False)
+    if isinstance(raw, Mapping):
+        return "an object"
+    return f"a {type(raw).__name__}"
+
+
+def _jsonable(item: object) -> object:
+    return item if isinstance(item, str | bool | int | None) else str(item)
+
+
+# ---------------------------------------------------------------- facts files
+
+
+def load_facts(path: str | Path) -> dict[str, object]:
+    """Read one object of facts from a .json or .toml file, numbers kept exact."""
+    path = Path(path)
+    name = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FactsError([FactProblem("", f"cannot read the file: {exc.strerror}")], name) from None
+    suffix = path.suffix.lower()
+    if suffix == ".toml":
+        return _parse_toml(data, name)
+    if suffix == ".json":
+        return _parse_json(data, name)
+    raise FactsError(
+        [FactProblem("", f"unknown kind of facts file {suffix or '(no suffix)'!r}; use .json or .toml")],
+        name,
+    )
+
+
+def _decode(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FactsError(
+            [FactProblem("", f"not UTF-8 text: byte {exc.start} cannot be read")], name
+        ) from None
+
+
+def _no_constant(text: str) -> object:
+    raise ValueError(f"{text} is not a number facts may hold")
+
+
+def _unique_object(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    result: dict[str, object] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _parse_json(data: bytes, name: str) -> dict[str, object]:
+    text = _decode(data, name)
+    try:
+        value = json.loads(
+            text,
+            parse_float=Decimal,
+            parse_constant=_no_constant,
+            object_pairs_hook=_unique_object,
+        )
+    except json.JSONDecodeError as exc:
+        problem = FactProblem("", f"line {exc.lineno} column {exc.colno}: invalid JSON: {exc.msg}")
+        raise FactsError([problem], name) from None
+    except _DuplicateKey as exc:
+        raise FactsError([FactProblem(exc.key, "given twice")], name) from None
+    except (ValueError, InvalidOperation) as exc:
+        raise FactsError([FactProblem("", f"invalid JSON: {exc}")], name) from None
+    return _one_object(value, name)
+
+
+def _parse_toml(data: bytes, name: str) -> dict[str, object]:
+    text = _decode(data, name)
+    try:
+        value = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as exc:
+        raise FactsError([FactProblem("", f"invalid TOML: {exc}")], name) from None
+    for key, item in value.items():
+        if isinstance(item, Decimal) and not item.is_finite():
+            raise FactsError([FactProblem(key, f"{item} is not a number facts may hold")], name)
+    return _one_object(value, name)
+
+
+def _one_object(value: object, name: str) -> dict[str, object]:
+    if not isinstance(value, dict):
+        raise FactsError([FactProblem("", f"expected one object of facts, found {_kind_of(value)}")],
+                         name)
+    return value

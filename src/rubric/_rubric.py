@@ -1,0 +1,124 @@
+"""The compiled Rubric, and load/loads: the whole pipeline from text to scorer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import attrs
+
+from rubric import _evaluator as ev
+from rubric._checker import check
+from rubric._compiler import Compiled, compile_checked
+from rubric._facts import FactSpec, check_requirements, validate
+from rubric._numbers import fixed
+from rubric._result import Result
+from rubric.dsl.parser import parse
+from rubric.dsl.source import Source, Span
+from rubric.errors import Diagnostic, FactProblem, FactsError, RubricSyntaxError
+
+__all__ = ["Rubric", "load", "loads"]
+
+
+def loads(text: str, filename: str = "<string>") -> Rubric:
+    """Compile a rubric from its text; filename is what errors report it as."""
+    source = Source(text.removeprefix("\ufeff"), filename)
+    document = parse(source)
+    checked = check(document, source)
+    return Rubric(compile_checked(checked))
+
+
+def load(path: str | Path) -> Rubric:
+    """Read and compile a `.rub` file (UTF-8)."""
+    path = Path(path)
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        source = Source(data.decode("utf-8", errors="replace"), str(path))
+        offset = len(data[: exc.start].decode("utf-8", errors="replace"))
+        problem = Diagnostic(
+            f"byte {exc.start} is not UTF-8 text",
+            Span(offset, offset + 1),
+            "save the rubric as UTF-8 (most editors offer it under 'Save as' / encoding)",
+        )
+        raise RubricSyntaxError(source, [problem]) from None
+    return loads(text, str(path))
+
+
+@attrs.frozen
+class Rubric:
+    """A compiled rubric: immutable, safe to share between threads, scores many facts."""
+
+    _compiled: Compiled = attrs.field(alias="compiled", repr=False)
+
+    @property
+    def id(self) -> str:
+        """The rubric's id, from its header."""
+        return self._compiled.id
+
+    @property
+    def title(self) -> str:
+        """The rubric's title."""
+        return self._compiled.title
+
+    @property
+    def version(self) -> str | None:
+        """The rubric's version text, if it declares one."""
+        return self._compiled.version
+
+    @property
+    def max(self) -> Decimal:
+        """The most the rubric gives."""
+        return Decimal(fixed(self._compiled.root.max, self._compiled.policy.places))
+
+    @property
+    def places(self) -> int:
+        """How many decimals scores are rounded and shown with."""
+        return self._compiled.policy.places
+
+    @property
+    def facts(self) -> tuple[FactSpec, ...]:
+        """The facts the rubric reads, as declared, in order."""
+        return self._compiled.facts
+
+    @property
+    def filename(self) -> str:
+        """The file the rubric was read from."""
+        return self._compiled.filename
+
+    def validate(self, facts: Mapping[str, object]) -> None:
+        """Raise FactsError naming every problem with these facts; return None if they are valid."""
+        self._environment(facts)
+
+    def score(self, facts: Mapping[str, object]) -> Result:
+        """Score one unit's facts; raise FactsError, naming every bad fact, if they are invalid."""
+        env = self._environment(facts)
+        compiled = self._compiled
+        try:
+            root = compiled.root.score(env, compiled.policy)
+            grade = self._grade(env, root.exact)
+        except ev.EvaluationProblem as problem:
+            raise FactsError([FactProblem(", ".join(problem.facts), problem.message)]) from None
+        return Result(root, grade, compiled.version)
+
+    def _environment(self, facts: Mapping[str, object]) -> ev.Env:
+        values = validate(self._compiled.facts, facts)
+        env = ev.Env(values, self._compiled.lets)
+        try:
+            check_requirements(self._compiled.requirements, env)
+        except ev.EvaluationProblem as problem:
+            raise FactsError([FactProblem(", ".join(problem.facts), problem.message)]) from None
+        return env
+
+    def _grade(self, env: ev.Env, exact: Fraction) -> str | None:
+        policy = self._compiled.policy
+        total = Fraction(Decimal(fixed(exact, policy.places, policy.mode)))
+        subject = ev.Subject("total", "总分", None)
+        grade_env = env.child({"total": ev.Let(subject, ev.Const(total, str(total)))})
+        for grade in self._compiled.grades:
+            if grade.condition is None or grade.condition.evaluate(grade_env):
+                return grade.name
+        return None

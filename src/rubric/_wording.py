@@ -1,0 +1,58 @@
+"""Chinese wording of numbers, points and quantities in explanations."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from rubric._numbers import fixed, plain, terminates
+
+__all__ = ["approx_sign", "exact_text", "gain", "points", "quantity", "step_unit"]
+
+OPS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "=": "=", "!=": "≠"}
+
+
+def exact_text(value: Fraction) -> str:
+    """An exact, Fraction-parsable text: '1.25' when the decimal ends, '5/3' when it does not."""
+    for places in range(0, 29):
+        if terminates(value, places):
+            return plain(value, places) if places else str(value.numerator)
+    return f"{value.numerator}/{value.denominator}"
+
+
+def approx_sign(*values: Fraction, places: int) -> str:
+    """'=' when every value shows exactly with `places` decimals, else '≈'."""
+    return "=" if all(terminates(v, places) for v in values) else "≈"
+
+
+def points(value: Fraction, places: int) -> str:
+    """Points in a sentence: '2', '0.5', '约1.67' (magnitude only)."""
+    magnitude = abs(value)
+    prefix = "" if terminates(magnitude, places) else "约"
+    return prefix + plain(magnitude, places)
+
+
+def gain(value: Fraction, places: int, *, zero: str = "不得分") -> str:
+    """'得2分', '扣0.5分', or the zero wording."""
+    if value > 0:
+        return f"得{points(value, places)}分"
+    if value < 0:
+        return f"扣{points(value, places)}分"
+    return zero
+
+
+def quantity(value: Fraction | int, unit: str | None, places: int, *, integral: bool) -> str:
+    """A value with its unit: '97.50%', '25个工作日', '3户', '0.5'."""
+    if integral and isinstance(value, int):
+        text = plain(Fraction(value), 0)
+    elif unit == "%":
+        text = fixed(Fraction(value), places)
+    else:
+        text = plain(Fraction(value), places)
+    return f"{text}{unit or ''}"
+
+
+def step_unit(unit: str | None) -> str:
+    """The unit of a difference: percentages differ by percentage points."""
+    if unit == "%":
+        return "个百分点"
+    return unit or ""

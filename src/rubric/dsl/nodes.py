@@ -1,0 +1,355 @@
+"""Syntax-tree nodes of the rubric DSL: frozen, typed, each with the span it was parsed from."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import TypeAlias
+
+import attrs
+
+from rubric.dsl.source import Span
+
+# ---------------------------------------------------------------- expressions
+
+
+@attrs.frozen
+class Name:
+    """A bare name: a fact, a value, a level word or a set item, resolved by the checker."""
+
+    span: Span
+    name: str
+
+
+@attrs.frozen
+class Number:
+    """A decimal literal, kept exact, with the text it was written as."""
+
+    span: Span
+    value: Fraction
+    text: str
+
+
+@attrs.frozen
+class Text:
+    """A quoted string literal."""
+
+    span: Span
+    value: str
+
+
+@attrs.frozen
+class Negate:
+    """Unary minus."""
+
+    span: Span
+    operand: Expr
+
+
+@attrs.frozen
+class Binary:
+    """Arithmetic: `+ - * /`, and `short of` / `over` (a clamped difference)."""
+
+    span: Span
+    op: str
+    left: Expr
+    right: Expr
+
+
+@attrs.frozen
+class Compare:
+    """A comparison `< <= > >= = !=`, or membership `in`."""
+
+    span: Span
+    op: str
+    left: Expr
+    right: Expr
+
+
+@attrs.frozen
+class Logic:
+    """`and` / `or` over two or more conditions."""
+
+    span: Span
+    op: str
+    operands: tuple[Expr, ...]
+
+
+@attrs.frozen
+class Not:
+    """`not` of a condition."""
+
+    span: Span
+    operand: Expr
+
+
+@attrs.frozen
+class SizeOf:
+    """`number of SET`: how many items a set holds."""
+
+    span: Span
+    operand: Expr
+
+
+Expr: TypeAlias = Name | Number | Text | Negate | Binary | Compare | Logic | Not | SizeOf
+
+# ---------------------------------------------------------------- header and declarations
+
+
+@attrs.frozen
+class Header:
+    """`rubric ID "title" max N`: the rubric's identity and its total points."""
+
+    span: Span
+    id: str
+    title: str
+    max: Number | None
+
+
+@attrs.frozen
+class Version:
+    """`version "text"`."""
+
+    span: Span
+    text: str
+
+
+@attrs.frozen
+class Rounding:
+    """`round indicators|total to N places MODE`."""
+
+    span: Span
+    scope: str
+    places: int
+    mode: str
+
+
+@attrs.frozen
+class Grade:
+    """`grade NAME if CONDITION` or `grade NAME otherwise`."""
+
+    span: Span
+    name: str
+    condition: Expr | None
+
+
+@attrs.frozen
+class Word:
+    """A level word or an allowed set item, with an optional display label."""
+
+    span: Span
+    name: str
+    label: str | None
+
+
+@attrs.frozen
+class TypeSpec:
+    """A fact's type: bool, count, number, `level {…}`, `set` or `set of {…}`."""
+
+    span: Span
+    kind: str
+    words: tuple[Word, ...] | None
+
+
+@attrs.frozen
+class Constraint:
+    """A bound on a fact: `>= 1`, `<= other_fact`."""
+
+    span: Span
+    op: str
+    operand: Expr
+
+
+@attrs.frozen
+class FactDecl:
+    """`fact NAME: TYPE [constraints] ["description"] [unit "u"]`."""
+
+    span: Span
+    name: str
+    name_span: Span
+    type: TypeSpec
+    constraints: tuple[Constraint, ...]
+    description: str | None
+    unit: str | None
+
+
+@attrs.frozen
+class Require:
+    """`require CONDITION "message"`: a condition every facts file must meet."""
+
+    span: Span
+    condition: Expr
+    message: str
+
+
+@attrs.frozen
+class Let:
+    """`let NAME ["description"] = EXPR [unit "u"]`: a named intermediate value."""
+
+    span: Span
+    name: str
+    name_span: Span
+    description: str | None
+    expr: Expr
+    unit: str | None
+
+
+# ---------------------------------------------------------------- rules
+
+
+@attrs.frozen
+class Start:
+    """`start from full marks` or `start from N`: the points an indicator starts with."""
+
+    span: Span
+    amount: Number | None
+
+
+@attrs.frozen
+class When:
+    """`+K if CONDITION`: K points when the condition holds."""
+
+    span: Span
+    points: Number
+    condition: Expr
+
+
+@attrs.frozen
+class Each:
+    """`+K for each of SET` or `+K for each of [C1, C2, …]`, optionally `, at most N`."""
+
+    span: Span
+    points: Number
+    subject: Expr | None
+    items: tuple[Expr, ...] | None
+    cap: Number | None
+
+
+@attrs.frozen
+class Per:
+    """`±K per STEP of QUANTITY[, reading][, at most N]`: points per step of a quantity."""
+
+    span: Span
+    points: Number
+    step: Number
+    quantity: Expr
+    partial: str | None
+    cap: Number | None
+
+
+@attrs.frozen
+class Band:
+    """One or two bounds a value must meet, such as `<= 20` or `>= 80 and < 90`."""
+
+    span: Span
+    bounds: tuple[tuple[str, Number], ...]
+
+
+@attrs.frozen
+class Arm:
+    """One row of a `points by` table: a band, a level word, or `otherwise`, and its points."""
+
+    span: Span
+    band: Band | None
+    word: Name | None
+    points: Number
+
+
+@attrs.frozen
+class Table:
+    """`points by EXPR:` followed by arms: tiers of a number or points by level."""
+
+    span: Span
+    subject: Expr
+    arms: tuple[Arm, ...]
+
+
+Rule: TypeAlias = Start | When | Each | Per | Table
+
+# ---------------------------------------------------------------- sections
+
+
+@attrs.frozen
+class NodeDecl:
+    """The line opening a group or an indicator: `group ID "title" max N`."""
+
+    span: Span
+    kind: str
+    id: str
+    id_span: Span
+    title: str
+    max: Number
+
+
+@attrs.frozen
+class PoolDecl:
+    """The line opening a pool: `pool NAME ["label"] at most N`."""
+
+    span: Span
+    name: str
+    label: str | None
+    cap: Number
+
+
+@attrs.frozen
+class ArmLine:
+    """A line holding more arms of the `points by` table above it."""
+
+    span: Span
+    arms: tuple[Arm, ...]
+
+
+Statement: TypeAlias = (
+    Header | Version | Rounding | Grade | FactDecl | Require | Let | NodeDecl | PoolDecl | ArmLine
+    | Start | When | Each | Per | Table
+)
+
+
+@attrs.frozen
+class Pool:
+    """Rules whose points together are capped: `pool NAME at most N` and the rules under it."""
+
+    span: Span
+    name: str
+    label: str | None
+    cap: Number
+    rules: tuple[Rule, ...]
+
+
+@attrs.frozen
+class Group:
+    """A group of indicators or of other groups."""
+
+    span: Span
+    id: str
+    id_span: Span
+    title: str
+    max: Number
+
+
+@attrs.frozen
+class Indicator:
+    """An indicator: its own values, its rules, and its pools."""
+
+    span: Span
+    id: str
+    id_span: Span
+    title: str
+    max: Number
+    lets: tuple[Let, ...]
+    rules: tuple[Rule, ...]
+    pools: tuple[Pool, ...]
+
+
+@attrs.frozen
+class Document:
+    """A whole `.rub` file: header, facts, global values, and groups and indicators in order."""
+
+    span: Span
+    header: Header | None
+    version: Version | None
+    rounding: Rounding | None
+    grades: tuple[Grade, ...]
+    facts: tuple[FactDecl, ...]
+    requires: tuple[Require, ...]
+    lets: tuple[Let, ...]
+    nodes: tuple[Group | Indicator, ...]

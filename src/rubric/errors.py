@@ -1,0 +1,114 @@
+"""The errors rubric raises: one root, one subclass per stage."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import attrs
+
+if TYPE_CHECKING:
+    from rubric.dsl.source import Source, Span
+
+__all__ = [
+    "Diagnostic",
+    "FactProblem",
+    "FactsError",
+    "RubricCheckError",
+    "RubricError",
+    "RubricSyntaxError",
+]
+
+
+@attrs.frozen
+class Diagnostic:
+    """One problem found in a rubric's text, with where it is and how to fix it."""
+
+    message: str
+    span: Span
+    hint: str = ""
+
+    def render(self, source: Source) -> str:
+        """Render as `file:line:col: message`, the source line, a caret and the hint."""
+        line, col = source.line_col(self.span.start)
+        parts = [f"{source.filename}:{line}:{col}: {self.message}", source.excerpt(self.span)]
+        parts.extend(f"    {line}" for line in self.hint.splitlines())
+        return "\n".join(parts)
+
+
+@attrs.frozen
+class FactProblem:
+    """One problem with one fact (or with the facts as a whole when fact is empty)."""
+
+    fact: str
+    message: str
+
+    def render(self) -> str:
+        """Render as `fact: message`."""
+        return f"{self.fact}: {self.message}" if self.fact else self.message
+
+
+class RubricError(Exception):
+    """The root of every error rubric raises on bad input."""
+
+
+class _DiagnosticsError(RubricError):
+    """An error holding one or more diagnostics about one rubric source."""
+
+    def __init__(self, source: Source, diagnostics: Iterable[Diagnostic]) -> None:
+        self.source = source
+        self.diagnostics = tuple(sorted(diagnostics, key=lambda d: (d.span.start, d.message)))
+        super().__init__(str(self))
+
+    @property
+    def filename(self) -> str:
+        """The name of the rubric file the first problem is in."""
+        return self.source.filename
+
+    @property
+    def line(self) -> int:
+        """The 1-based line of the first problem."""
+        return self.source.line_col(self.diagnostics[0].span.start)[0]
+
+    @property
+    def column(self) -> int:
+        """The 1-based column of the first problem."""
+        return self.source.line_col(self.diagnostics[0].span.start)[1]
+
+    @property
+    def offset(self) -> int:
+        """The character offset of the first problem."""
+        return self.diagnostics[0].span.start
+
+    def __str__(self) -> str:
+        rendered = [d.render(self.source) for d in self.diagnostics]
+        if len(rendered) > 1:
+            rendered.append(f"{len(rendered)} problems found in {self.source.filename}")
+        return "\n".join(rendered)
+
+
+class RubricSyntaxError(_DiagnosticsError):
+    """A rubric's text does not follow the grammar."""
+
+
+class RubricCheckError(_DiagnosticsError):
+    """A rubric parses but is not valid: unknown names, wrong types, inconsistent points."""
+
+
+class FactsError(RubricError):
+    """The facts given to a rubric are missing, unknown, of the wrong type or out of bounds."""
+
+    def __init__(self, problems: Iterable[FactProblem], origin: str = "facts") -> None:
+        self.problems = tuple(problems)
+        self.origin = origin
+        super().__init__(str(self))
+
+    @property
+    def facts(self) -> tuple[str, ...]:
+        """The names of the offending facts, in the order reported."""
+        return tuple(p.fact for p in self.problems if p.fact)
+
+    def __str__(self) -> str:
+        count = len(self.problems)
+        head = f"{self.origin}: {count} problem{'s' if count != 1 else ''}, nothing was scored"
+        return "\n".join([head, *(f"  {p.render()}" for p in self.problems)])
