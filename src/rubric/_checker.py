@@ -50,6 +50,7 @@ class Type:
 
 
 BOOL, COUNT, NUMBER, TEXT = Type("bool"), Type("count"), Type("number"), Type("text")
+UNKNOWN = Type("unknown")  # the type of a value whose expression has an error
 
 
 @attrs.frozen
@@ -98,6 +99,8 @@ class _Checker:
     source: Source
     diagnostics: list[Diagnostic] = attrs.Factory(list)
     used: set[str] = attrs.Factory(set)
+    # A misspelt name leaves what it meant unused; say so once, not twice.
+    unknown_names: bool = False
 
     def error(self, span: Span, message: str, hint: str = "") -> None:
         self.diagnostics.append(Diagnostic(message, span, hint))
@@ -190,8 +193,11 @@ class _Checker:
         if let.name in scope.names or let.name in _RESERVED_NAMES:
             self.error(let.name_span, f"the name '{let.name}' is already taken",
                        "give this value a name that no fact or other value has")
-        elif type_ is not None:
-            scope.names[let.name] = type_
+        else:
+            # A value whose expression is wrong is still declared, so that its uses raise no
+            # second error: UNKNOWN types as None wherever it is used.
+            scope.names[let.name] = type_ or UNKNOWN
+        if type_ is not None:
             if let.unit is not None and not type_.numeric:
                 self.error(let.span, f"a unit on {type_.describe()}",
                            "only numeric values have units; delete the unit")
@@ -318,7 +324,7 @@ class _Checker:
             pools.append(attrs.evolve(pool, rules=pool_rules))
             bests.append(min(pool.cap.value, sum(pool_bests, Fraction(0))))
         for let in lets:
-            if let.name not in self.used:
+            if let.name not in self.used and not self.unknown_names:
                 self.error(let.name_span, f"the value '{let.name}' is never used",
                            "use it in a rule of this indicator, or delete it")
         self.used = outer_used | (self.used - {let.name for let in lets})
@@ -432,12 +438,14 @@ class _Checker:
     def level_arms(self, rule: n.Table, type_: Type) -> None:
         words = type_.words or ()
         seen: set[str] = set()
+        valid = True
         for arm in rule.arms:
             if arm.band is not None:
                 self.error(arm.span, "a numeric band in a table of levels",
                            f"name a level instead: {', '.join(words)}")
             elif arm.word is not None:
                 if arm.word.name not in words:
+                    valid = False
                     self.error(arm.word.span, f"'{arm.word.name}' is not a level of this fact",
                                _did_you_mean(arm.word.name, words, "its levels are"))
                 elif arm.word.name in seen:
@@ -446,7 +454,7 @@ class _Checker:
                 seen.add(arm.word.name)
         has_otherwise = any(a.band is None and a.word is None for a in rule.arms)
         missing = [w for w in words if w not in seen]
-        if missing and not has_otherwise:
+        if missing and not has_otherwise and valid:
             self.error(rule.span, f"no points given for the level(s) {', '.join(missing)}",
                        "add an arm for each, or end the table with: otherwise -> 0")
 
@@ -528,13 +536,14 @@ class _Checker:
             return expr, None
         type_ = scope.names.get(expr.name)
         if type_ is None:
+            self.unknown_names = True
             suggestion = _did_you_mean(expr.name, list(scope.names))
             self.error(expr.span, f"unknown name '{expr.name}'",
                        (suggestion + " " if suggestion else "")
                        + "every name must be declared first, with a 'fact' or a 'let' line")
             return expr, None
         self.used.add(expr.name)
-        return expr, type_
+        return expr, None if type_ is UNKNOWN else type_
 
     def infer_Negate(self, expr: n.Negate, scope: _Scope) -> tuple[n.Expr, Type | None]:  # noqa: N802
         operand, type_ = self.numeric(expr.operand, scope, "'-'")
@@ -630,6 +639,8 @@ class _Checker:
     # ------------------------------------------------------------ whole-rubric hygiene
 
     def check_unused(self, facts: tuple[n.FactDecl, ...], lets: tuple[n.Let, ...]) -> None:
+        if self.unknown_names:
+            return
         for decl in (*facts, *lets):
             if decl.name not in self.used:
                 what = "fact" if isinstance(decl, n.FactDecl) else "value"
@@ -715,7 +726,7 @@ def _covers_everything(intervals: list[_Interval]) -> bool:
 
 def _did_you_mean(word: str, choices: Iterable[str], intro: str = "") -> str:
     """Suggest the closest choice; with intro, also list the choices after it."""
-    options = sorted(set(choices))
+    options = list(dict.fromkeys(choices))
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     head = f"did you mean '{close[0]}'? " if close else ""
     if not intro:

@@ -408,8 +408,7 @@ class Start:
     line: int
 
     def apply(self, env: Env, places: int) -> list[Reason]:
-        what = "满分" if self.full else "起评分"
-        text = f"起评分为{what}{w.points(self.amount, places)}分"
+        text = f"起评分为{'满分' if self.full else ''}{w.points(self.amount, places)}分"
         return [Reason(text, self.amount, "start", line=self.line)]
 
 
@@ -551,7 +550,9 @@ class PerStep:
             if amount == 0:
                 bound = "不低于" if quantity.op == "short of" else "不高于"
                 return f"{head}，{bound}{goal}"
-            diff = w.quantity(amount, None, places, integral=amount.denominator == 1)
+            # Percentage points show as the percentage does: 2.50个百分点 beside 97.50%.
+            diff = w.quantity(amount, "%" if base.unit(env) == "%" else None, places, integral=False)
+            diff = diff.removesuffix("%")
             about = "" if w.approx_sign(amount, places=places) == "=" else "约"
             head += f"，比{goal}{more_less}{about}{diff}{unit}"
             rate = f"每{more_less}{w.points(self.step, places)}{unit}{verb}{k}分"

@@ -41,6 +41,9 @@ USAGE = {
     "arm": "write an arm of the table above as: <= 20 -> 4   or: national -> 2   or: otherwise -> 0",
 }
 
+# Deeper trees than any table needs would exhaust Python's recursion in later passes.
+MAX_DEPTH = 64
+
 _WORD = re.compile(r"[^\W\d]\w*")
 _ARM_START = re.compile(r"(?:<=|>=|!=|≤|≥|≠|<|>|=|otherwise(?!\w)|[^\W\d]\w*\s*(?:->|→))")
 _HALF_WIDTH = {"“": '"', "”": '"', "‘": "'", "’": "'", "\u3000": " ", "、": ",", "。": "."}
@@ -71,13 +74,33 @@ def _parse_line(line: str, offset: int) -> n.Statement | Diagnostic:
     except pp.ParseBaseException as exc:
         return _diagnose(line, offset, exc.loc, exc.msg)
     except RecursionError:
-        return Diagnostic(
-            "this line nests parentheses too deeply to read",
-            Span(offset, offset + len(line)),
-            "split the expression into named values with 'let'",
-        )
+        return _too_deep(line, offset)
+    if _depth(result[0]) > MAX_DEPTH:
+        return _too_deep(line, offset)
     parsed: n.Statement = _relocate(result[0], offset)
     return parsed
+
+
+def _too_deep(line: str, offset: int) -> Diagnostic:
+    start = len(line) - len(line.lstrip())
+    return Diagnostic(
+        f"this line nests more than {MAX_DEPTH} levels deep, too deep to read",
+        Span(offset + start, offset + len(line)),
+        "split the expression into named values, each on its own 'let' line",
+    )
+
+
+def _depth(node: Any) -> int:
+    """How deep a node's tree goes, found without recursion: later passes recurse."""
+    deepest, stack = 0, [(node, 1)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(item, tuple):
+            stack.extend((child, depth) for child in item)
+        elif attrs.has(type(item)):
+            stack.extend((getattr(item, f.name), depth + 1) for f in attrs.fields(type(item)))
+    return deepest
 
 
 def _relocate(node: Any, offset: int) -> Any:

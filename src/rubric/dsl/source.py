@@ -8,6 +8,9 @@ import unicodedata
 import attrs
 
 
+_WINDOW = 80  # columns of a long line shown around a problem
+
+
 @attrs.frozen
 class Span:
     """A half-open range of character offsets into a source text."""
@@ -52,11 +55,18 @@ class Source:
         """Render the line holding span.start and a caret line under the span."""
         line, col = self.line_col(span.start)
         text = self.line_text(line)
-        before = text[: col - 1]
-        underlined = text[col - 1 : col - 1 + max(1, span.end - span.start)] or " "
+        start = col - 1
+        end = min(len(text), start + max(1, span.end - span.start))
+        # Show a window of a long line around the problem, marked with … where cut.
+        left = max(0, start - _WINDOW // 2) if len(text) > _WINDOW else 0
+        right = min(len(text), max(left + _WINDOW, end)) if len(text) > _WINDOW else len(text)
+        right = min(right, left + 2 * _WINDOW)
+        shown = ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
+        before = ("…" if left else "") + text[left:start]
+        underlined = text[start:min(end, right)] or " "
         pad = " " * display_width(before)
         marks = "^" * max(1, display_width(underlined))
-        return f"    {text}\n    {pad}{marks}"
+        return f"    {shown}\n    {pad}{marks}"
 
 
 def display_width(text: str) -> int:
