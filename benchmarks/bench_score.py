@@ -161,7 +161,7 @@ class FactsGenerator:
         facts["noncompliant_households"] = self._scaled(noncompliant, huge)
         aided_surveyed = self._scaled(rng.randint(1, 300), huge)
         facts["aided_surveyed"] = aided_surveyed
-        facts["aided_satisfied"] = self._near_percent(aided_surveyed, AID_PERCENTS)
+        facts["aided_satisfied"] = self._near_percent(aided_surveyed, self._percent(AID_PERCENTS))
         for name, levels in LEVEL_FACTS.items():
             facts[name] = rng.choice(levels[1:] if self._good() else levels)
         facts.update(self._social_survey(huge))
@@ -184,16 +184,16 @@ class FactsGenerator:
             return self.rng.choice(WORKING_DAYS)
         return self.rng.randint(0, 60)
 
-    def _near_percent(self, total: int, percents: Sequence[int]) -> int:
-        """A count within [0, total] near one of the percentages of total, or anywhere in it.
+    def _percent(self, percents: Sequence[int]) -> int:
+        """One of the percentages; one of the first four (the favourable ones) if good."""
+        return self.rng.choice(percents[:4] if self._good() else percents)
 
-        A good unit's percentage is one of the first four (the favourable ones).
-        """
+    def _near_percent(self, total: int, percent: int) -> int:
+        """A count within [0, total], mostly within 2 of percent % of total, else anywhere."""
         rng = self.rng
         if rng.random() < 0.2:
             return rng.randint(0, total)
-        target = total * rng.choice(percents[:4] if self._good() else percents) // 100
-        target += rng.randint(-2, 2)
+        target = total * percent // 100 + rng.randint(-2, 2)
         return min(total, max(0, target))
 
     def _households(self, huge: bool) -> dict[str, object]:
@@ -219,11 +219,11 @@ class FactsGenerator:
         if sum(sizes) == 0:  # the four groups together need at least one respondent
             sizes[rng.randrange(len(sizes))] = rng.randint(1, 200)
         # One target percentage for all groups, so that the pooled rate lands near it too.
-        percent = rng.choice(SOCIAL_PERCENTS[:4] if self._good() else SOCIAL_PERCENTS)
+        percent = self._percent(SOCIAL_PERCENTS)
         facts: dict[str, object] = {}
         for group, size in zip(SURVEY_GROUPS, sizes, strict=True):
             facts[f"{group}_surveyed"] = size
-            facts[f"{group}_satisfied"] = self._near_percent(size, (percent,) * 4)
+            facts[f"{group}_satisfied"] = self._near_percent(size, percent)
         return facts
 
 

@@ -1,0 +1,215 @@
+"""Facts: every way a facts mapping or file can be wrong is rejected, naming the fact."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from anhui_strategies import BASE_GOOD
+
+import rubric
+
+SMALL = rubric.loads(
+    'rubric demo "示例" max 10\n'
+    'fact ok: bool "合规"\n'
+    'fact n: count >= 1 "任务数"\n'
+    'fact done: count <= n "完成数"\n'
+    'fact rate: number >= 0 and <= 100 "比率"\n'
+    'fact media: level {none "无", national "国家级"} "媒体报道"\n'
+    'fact areas: set of {living, medical} "项目"\n'
+    'fact factors: set "因素"\n'
+    'indicator q "质量" max 10\n'
+    "  +1 if ok\n  +1 per 1 of done / n, proportionally\n  +1 per 1 of rate, proportionally\n"
+    "  points by media: national -> 1, otherwise -> 0\n"
+    "  +1 for each of areas\n  +1 for each of factors\n",
+    filename="small.rub",
+)
+
+GOOD: dict[str, object] = {
+    "ok": True, "n": 3, "done": 2, "rate": Decimal("1.5"), "media": "none",
+    "areas": ["living"], "factors": ["甲"],
+}
+
+
+def rounded(value: Fraction) -> Fraction:
+    return Fraction(round(value * 100), 100)
+
+
+def problems(facts: dict[str, object]) -> list[tuple[str, str]]:
+    with pytest.raises(rubric.FactsError) as caught:
+        SMALL.score(facts)
+    return [(p.fact, p.message) for p in caught.value.problems]
+
+
+def test_good_facts_score() -> None:
+    assert SMALL.score(GOOD)["q"].exact == rounded(1 + Fraction(2, 3) + Fraction(3, 2) + 0 + 1 + 1)
+
+
+@pytest.mark.parametrize(
+    ("fact", "value", "message"),
+    [
+        ("ok", 1, "expected true or false, found the number 1"),
+        ("ok", "true", 'expected true or false, found the text "true"'),
+        ("ok", None, "expected true or false, found null"),
+        ("n", True, "expected a count (a whole number, 0 or more), found true"),
+        ("n", 2.0, "expected a count (a whole number, 0 or more), found the number 2.0"),
+        ("n", Decimal("2.0"), "expected a count (a whole number, 0 or more), found the number 2.0"),
+        ("n", "2", 'expected a count (a whole number, 0 or more), found the text "2"'),
+        ("n", -1, "expected a count (a whole number, 0 or more), found the number -1"),
+        ("rate", "1.5", 'expected a number, found the text "1.5"'),
+        ("rate", float("nan"), "expected a number, found the number nan"),
+        ("rate", Decimal("Infinity"), "expected a number, found the number Infinity"),
+        ("rate", False, "expected a number, found false"),
+        ("media", "provincial", 'expected one of: none, national, found the text "provincial"'),
+        ("media", 1, "expected one of: none, national, found the number 1"),
+        ("areas", "living", "expected a list of distinct, non-empty texts, each one of: living, "
+                            'medical, found the text "living"'),
+        ("areas", ["living", "living"], 'lists an item twice: the list ["living", "living"]'),
+        ("areas", ["dental"], "has 'dental', not among the allowed items (living, medical)"),
+        ("factors", ["甲", ""], 'expected a list of distinct, non-empty texts, found the list ["甲", ""]'),
+        ("factors", ["甲", 2], 'expected a list of distinct, non-empty texts, found the list ["甲", 2]'),
+        ("factors", {"a": 1}, "expected a list of distinct, non-empty texts, found an object"),
+    ],
+)
+def test_wrong_values_are_named(fact: str, value: object, message: str) -> None:
+    assert problems({**GOOD, fact: value}) == [(fact, message)]
+
+
+def test_bounds_against_numbers_and_other_facts() -> None:
+    assert problems({**GOOD, "n": 0, "done": 0}) == [("n", "must be ≥ 1, found 0")]
+    assert problems({**GOOD, "done": 4}) == [("done", "must be ≤ n (which is 3), found 4")]
+    assert problems({**GOOD, "rate": Decimal("100.5")}) == [("rate", "must be ≤ 100, found 100.5")]
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    facts = {**GOOD, "ok": 1, "rate": -1, "extra": 1, "factorz": []}
+    del facts["media"]
+    found = problems(facts)
+    assert found == [
+        ("ok", "expected true or false, found the number 1"),
+        ("media", "missing; expected one of: none, national (媒体报道)"),
+        ("extra", "unknown fact"),
+        ("factorz", "unknown fact; did you mean 'factors'?"),
+        ("rate", "must be ≥ 0, found -1"),
+    ]
+
+
+def test_a_bound_on_a_bad_fact_is_not_reported_twice() -> None:
+    assert problems({**GOOD, "n": "3"}) == [
+        ("n", 'expected a count (a whole number, 0 or more), found the text "3"')
+    ]
+
+
+def test_facts_must_be_a_mapping() -> None:
+    with pytest.raises(rubric.FactsError) as caught:
+        SMALL.score([("ok", True)])  # type: ignore[arg-type]
+    assert str(caught.value) == (
+        "facts: 1 problem, nothing was scored\n"
+        "  facts must be a mapping of names to values, found the list [\"('ok', True)\"]"
+    )
+
+
+def test_floats_convert_through_their_decimal_text() -> None:
+    reasons = SMALL.score({**GOOD, "rate": 0.1})["q"].explanation
+    assert [r.points for r in reasons if "比率" in r.text] == [Fraction(1, 10)]
+    reasons = SMALL.score({**GOOD, "rate": Fraction(1, 3)})["q"].explanation
+    assert [r.points for r in reasons if "比率" in r.text] == [Fraction(1, 3)]
+
+
+def test_huge_counts_are_exact() -> None:
+    huge = 10**40
+    reasons = SMALL.score({**GOOD, "n": huge, "done": huge - 1})["q"].explanation
+    assert reasons[1].points == Fraction(huge - 1, huge)
+
+
+def test_validate_accepts_and_rejects_without_scoring() -> None:
+    SMALL.validate(GOOD)
+    with pytest.raises(rubric.FactsError):
+        SMALL.validate({})
+
+
+def test_anhui_rejects_each_bad_fact_by_name(anhui: rubric.Rubric) -> None:
+    facts = dict(BASE_GOOD)
+    facts.update(households_targeted=0, aided_satisfied=10**6, media_coverage="global",
+                 quantified_targets=["living", "dental"], aid_staff_count=2.5)
+    del facts["continued_care"]
+    with pytest.raises(rubric.FactsError) as caught:
+        anhui.score(facts)
+    assert sorted(caught.value.facts) == sorted([
+        "aid_staff_count", "aided_satisfied", "continued_care", "households_targeted",
+        "media_coverage", "quantified_targets",
+    ])
+
+
+def test_anhui_rejects_four_empty_surveys(anhui: rubric.Rubric) -> None:
+    facts = dict(BASE_GOOD)
+    for group in ("officials", "workers", "unionists", "beneficiaries"):
+        facts[f"{group}_surveyed"] = 0
+        facts[f"{group}_satisfied"] = 0
+    with pytest.raises(rubric.FactsError) as caught:
+        anhui.score(facts)
+    assert caught.value.facts == (
+        "officials_surveyed, workers_surveyed, unionists_surveyed, beneficiaries_surveyed",
+    )
+    assert "社会满意度四类调查对象的调查人数合计至少为1" in str(caught.value)
+
+
+# ---------------------------------------------------------------- facts files
+
+
+def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def file_problem(path: Path) -> str:
+    with pytest.raises(rubric.FactsError) as caught:
+        rubric.load_facts(path)
+    assert caught.value.origin == str(path)
+    return "\n".join(p.render() for p in caught.value.problems)
+
+
+def test_json_numbers_stay_exact(tmp_path: Path) -> None:
+    facts = rubric.load_facts(write(tmp_path, "f.json", '{"rate": 0.1, "n": 3, "big": 1e400}'))
+    assert facts == {"rate": Decimal("0.1"), "n": 3, "big": Decimal("1e400")}
+
+
+def test_toml_numbers_stay_exact(tmp_path: Path) -> None:
+    facts = rubric.load_facts(write(tmp_path, "f.toml", "# 注释\nrate = 0.1\nn = 3\nok = true\n"))
+    assert facts == {"rate": Decimal("0.1"), "n": 3, "ok": True}
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("dup.json", '{"n": 1, "n": 2}', "n: given twice"),
+        ("nan.json", '{"rate": NaN}', "invalid JSON: NaN is not a number facts may hold"),
+        ("inf.json", '{"rate": -Infinity}',
+         "invalid JSON: -Infinity is not a number facts may hold"),
+        ("list.json", "[1, 2]", "expected one object of facts, found the list [1, 2]"),
+        ("bad.json", '{"n": 1,\n "m": }', "line 2 column 7: invalid JSON: Expecting value"),
+        ("empty.json", "", "line 1 column 1: invalid JSON: Expecting value"),
+        ("dup.toml", "n = 1\nn = 2\n", "invalid TOML: Cannot overwrite a value (at line 2, column 6)"),
+        ("nan.toml", "rate = nan\n", "rate: NaN is not a number facts may hold"),
+        ("facts.yaml", "n: 1\n", "unknown kind of facts file '.yaml'; use .json or .toml"),
+        ("latin.json", b'{"n": "\xe9"}', "not UTF-8 text: byte 7 cannot be read"),
+    ],
+)
+def test_bad_facts_files(tmp_path: Path, name: str, content: str | bytes, message: str) -> None:
+    assert file_problem(write(tmp_path, name, content)) == message
+
+
+def test_missing_facts_file(tmp_path: Path) -> None:
+    assert file_problem(tmp_path / "nope.json") == "cannot read the file: No such file or directory"
+
+
+def test_bom_is_accepted(tmp_path: Path) -> None:
+    path = write(tmp_path, "f.json", b"\xef\xbb\xbf" + json.dumps({"n": 1}).encode())
+    assert rubric.load_facts(path) == {"n": 1}
