@@ -7,11 +7,11 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from anhui_reference import INDICATORS, MAXES, PARENT, ROOT, reference_grade, reference_scores
-from anhui_strategies import BASE_GOOD, anhui_facts, anhui_named_boundary_cases
 from hypothesis import given
 
 import rubric
+from anhui_reference import INDICATORS, MAXES, PARENT, ROOT, reference_grade, reference_scores
+from anhui_strategies import BASE_GOOD, anhui_facts, anhui_named_boundary_cases
 
 CASES = anhui_named_boundary_cases()
 
@@ -86,22 +86,46 @@ HAND = [
     ("process.management.capacity", {"staff_training_held": False}, "3.00"),
     ("input.funding.allocation", {"allocation_factors": ["a", "b"]}, "3.00"),
     ("input.funding.allocation", {"allocation_factors": ["a", "b", "c", "d", "e"]}, "4.00"),
-    ("input.funding.allocation", {"allocation_factors": [], "allocation_collectively_decided": False}, "0.00"),
-    ("input.setup.indicator_clarity", {"quantified_targets": ["medical"], "aid_standards_set": []}, "1.00"),
+    (
+        "input.funding.allocation",
+        {"allocation_factors": [], "allocation_collectively_decided": False},
+        "0.00",
+    ),
+    (
+        "input.setup.indicator_clarity",
+        {"quantified_targets": ["medical"], "aid_standards_set": []},
+        "1.00",
+    ),
     ("output.delivery.standards", {"noncompliant_households": 1}, "8.90"),
     ("output.delivery.standards", {"noncompliant_households": 89}, "0.10"),
     ("output.delivery.standards", {"noncompliant_households": 90}, "0.00"),
     ("output.delivery.standards", {"noncompliant_households": 91}, "0.00"),
-    ("output.delivery.standards", {"illness_standard_compliant": False, "noncompliant_households": 5}, "5.50"),
+    (
+        "output.delivery.standards",
+        {"illness_standard_compliant": False, "noncompliant_households": 5},
+        "5.50",
+    ),
     ("effect.benefit.aid_benefit", {"aided_satisfied": 89, "aided_surveyed": 100}, "8.80"),
     ("effect.benefit.aid_benefit", {"aided_satisfied": 90, "aided_surveyed": 100}, "9.00"),
     ("effect.benefit.aid_benefit", {"aided_satisfied": 45, "aided_surveyed": 100}, "0.00"),
     ("effect.benefit.aid_benefit", {"aided_satisfied": 46, "aided_surveyed": 100}, "0.20"),
     ("effect.benefit.aid_benefit", {"aided_satisfied": 2, "aided_surveyed": 3}, "4.33"),
-    ("effect.benefit.sustainability", {"media_coverage": "national", "commendation": "national"}, "6.00"),
-    ("effect.benefit.sustainability", {"continued_care": False, "media_coverage": "provincial",
-                                       "commendation": "none", "leader_endorsement": "municipal",
-                                       "experience_shared": "none"}, "2.00"),
+    (
+        "effect.benefit.sustainability",
+        {"media_coverage": "national", "commendation": "national"},
+        "6.00",
+    ),
+    (
+        "effect.benefit.sustainability",
+        {
+            "continued_care": False,
+            "media_coverage": "provincial",
+            "commendation": "none",
+            "leader_endorsement": "municipal",
+            "experience_shared": "none",
+        },
+        "2.00",
+    ),
 ]
 
 
@@ -114,10 +138,14 @@ def test_hand_computed_scores(
 
 def test_social_satisfaction_pools_the_four_groups(anhui: rubric.Rubric) -> None:
     facts = with_(
-        officials_surveyed=10, officials_satisfied=10,
-        workers_surveyed=90, workers_satisfied=45,
-        unionists_surveyed=0, unionists_satisfied=0,
-        beneficiaries_surveyed=0, beneficiaries_satisfied=0,
+        officials_surveyed=10,
+        officials_satisfied=10,
+        workers_surveyed=90,
+        workers_satisfied=45,
+        unionists_surveyed=0,
+        unionists_satisfied=0,
+        beneficiaries_surveyed=0,
+        beneficiaries_satisfied=0,
     )
     # Pooled: 55 of 100 = 55% → 10 − 0.2 × 35 = 3; averaging the groups would give more.
     assert anhui.score(facts)["effect.benefit.social_satisfaction"].score == Decimal("3.00")
@@ -142,7 +170,9 @@ def test_grade_boundaries(total_hundredths: int, grade: str) -> None:
 
 
 @given(anhui_facts())
-def test_generated_facts_match_the_reference(anhui: rubric.Rubric, facts: dict[str, object]) -> None:
+def test_generated_facts_match_the_reference(
+    anhui: rubric.Rubric, facts: dict[str, object]
+) -> None:
     result = anhui.score(facts)
     expected = reference_scores(facts)
     assert {node.id: node.score for node in result} == expected
@@ -175,7 +205,9 @@ def test_scoring_is_deterministic(anhui: rubric.Rubric, facts: dict[str, object]
 
 
 def test_coverage_explanation_reads_like_the_table(anhui: rubric.Rubric) -> None:
-    node = anhui.score(with_(households_aided=39, households_targeted=40))["output.delivery.coverage"]
+    node = anhui.score(with_(households_aided=39, households_targeted=40))[
+        "output.delivery.coverage"
+    ]
     texts = [reason.text for reason in node.explanation]
     assert texts == [
         "起评分为满分9分",

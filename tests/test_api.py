@@ -10,18 +10,32 @@ from pathlib import Path
 
 import attrs
 import pytest
+
+import rubric
 from anhui_strategies import BASE_GOOD, anhui_boundary_cases
 from conftest import ANHUI
 
-import rubric
-
 
 def test_public_names() -> None:
-    assert sorted(rubric.__all__) == sorted([
-        "Diagnostic", "FactProblem", "FactSpec", "FactsError", "Reason", "Result", "Rubric",
-        "RubricCheckError", "RubricError", "RubricSyntaxError", "ScoredNode", "__version__",
-        "load", "load_facts", "loads",
-    ])
+    assert sorted(rubric.__all__) == sorted(
+        [
+            "Diagnostic",
+            "FactProblem",
+            "FactSpec",
+            "FactsError",
+            "Reason",
+            "Result",
+            "Rubric",
+            "RubricCheckError",
+            "RubricError",
+            "RubricSyntaxError",
+            "ScoredNode",
+            "__version__",
+            "load",
+            "load_facts",
+            "loads",
+        ]
+    )
     for name in rubric.__all__:
         assert hasattr(rubric, name)
     assert issubclass(rubric.RubricSyntaxError, rubric.RubricError)
@@ -34,7 +48,10 @@ def test_load_and_loads_agree(anhui: rubric.Rubric) -> None:
     again = rubric.loads(ANHUI.read_text(encoding="utf-8"), filename=str(ANHUI))
     assert again.score(BASE_GOOD) == anhui.score(BASE_GOOD)
     assert (anhui.id, anhui.version, anhui.places, anhui.filename) == (
-        "anhui_2019", "2019（试行）", 2, str(ANHUI),
+        "anhui_2019",
+        "2019（试行）",
+        2,
+        str(ANHUI),
     )
 
 
@@ -79,12 +96,19 @@ def test_result_accessors(anhui: rubric.Rubric) -> None:
         result.node("nope")
     leaf = result["input.setup.goal_rationality"]
     assert (leaf.kind, leaf.score, leaf.max, leaf.children) == (
-        "indicator", Decimal("4.00"), Decimal("4.00"), (),
+        "indicator",
+        Decimal("4.00"),
+        Decimal("4.00"),
+        (),
     )
     assert leaf.explanation[0].to_dict(2) == {
         "text": "项目符合国家相关法律法规规定，落实省委省政府和全总工作部署：是，得2分",
-        "points": "2.00", "exact": "2", "kind": "when",
-        "facts": {"complies_with_policy": True}, "values": {}, "line": leaf.explanation[0].line,
+        "points": "2.00",
+        "exact": "2",
+        "kind": "when",
+        "facts": {"complies_with_policy": True},
+        "values": {},
+        "line": leaf.explanation[0].line,
     }
     data = json.loads(result.to_json())
     assert data == result.to_dict()

@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from anhui_reference import reference_grade, reference_scores
 from anhui_strategies import BASE_GOOD
 from conftest import ANHUI
-
 from rubric.cli import main
 
 
@@ -58,7 +58,7 @@ def test_score_json_is_the_tree(capsys: pytest.CaptureFixture[str], good: Path) 
 
     nodes = walk(data)
     assert {n["id"]: n["score"] for n in nodes} == {k: str(v) for k, v in expected.items()}
-    assert all(isinstance(n["max"], str) and n["max"].endswith((".00")) for n in nodes)
+    assert all(isinstance(n["max"], str) and n["max"].endswith(".00") for n in nodes)
     coverage = next(n for n in nodes if n["id"] == "output.delivery.coverage")
     assert coverage["score"] == "7.75"
     assert coverage["explanation"][1] == {
@@ -90,7 +90,8 @@ def test_toml_facts_score_like_json(capsys: pytest.CaptureFixture[str], good: Pa
     facts = json.loads(good.read_text(encoding="utf-8"))
     toml = good.with_suffix(".toml")
     toml.write_text(
-        "# 注释\n" + "".join(f"{k} = {json.dumps(v, ensure_ascii=False)}\n" for k, v in facts.items()),
+        "# 注释\n"
+        + "".join(f"{k} = {json.dumps(v, ensure_ascii=False)}\n" for k, v in facts.items()),
         encoding="utf-8",
     )
     assert run(capsys, "score", ANHUI, good, "--format", "json") == run(
@@ -136,7 +137,13 @@ def test_missing_files_exit_1(capsys: pytest.CaptureFixture[str], tmp_path: Path
 
 @pytest.mark.parametrize(
     "args",
-    [[], ["score"], ["score", "x.rub"], ["frobnicate"], ["score", "a.rub", "b.json", "--format", "xml"]],
+    [
+        [],
+        ["score"],
+        ["score", "x.rub"],
+        ["frobnicate"],
+        ["score", "a.rub", "b.json", "--format", "xml"],
+    ],
 )
 def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
     with pytest.raises(SystemExit) as caught:
@@ -162,7 +169,11 @@ def test_hostile_rubrics_exit_1_without_traceback(tmp_path: Path, content: bytes
     path.write_bytes(content)
     done = subprocess.run(
         [sys.executable, "-m", "rubric", "check", str(path)],
-        capture_output=True, text=True, encoding="utf-8", timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
     )
     assert done.returncode == 1
     assert done.stdout == ""
@@ -173,6 +184,10 @@ def test_hostile_rubrics_exit_1_without_traceback(tmp_path: Path, content: bytes
 def test_console_script_runs_the_main_job(tmp_path: Path, good: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "rubric", "score", str(ANHUI), str(good), "--format", "json"],
-        capture_output=True, text=True, encoding="utf-8", timeout=60, check=True,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=True,
     )
     assert json.loads(done.stdout)["score"] == "98.75"

@@ -39,8 +39,12 @@ WHEN = make(
 
 @pytest.mark.parametrize(
     ("ok", "staff", "trained", "score"),
-    [(True, 2, True, "3.00"), (True, 1, True, "2.00"), (True, 3, False, "2.00"),
-     (False, 2, True, "0.00")],
+    [
+        (True, 2, True, "3.00"),
+        (True, 1, True, "2.00"),
+        (True, 3, False, "2.00"),
+        (False, 2, True, "0.00"),
+    ],
 )
 def test_when(ok: bool, staff: int, trained: bool, score: str) -> None:
     assert node(WHEN, {"ok": ok, "staff": staff, "trained": trained}).score == Decimal(score)
@@ -81,19 +85,27 @@ EACH = make(
 
 @pytest.mark.parametrize(
     ("areas", "factors", "score"),
-    [([], [], "0.00"), (["medical"], ["甲", "乙"], "3.00"), (["living", "education"], ["a", "b", "c"], "5.00"),
-     (["living", "education", "medical"], ["a", "b", "c", "d"], "6.00")],
+    [
+        ([], [], "0.00"),
+        (["medical"], ["甲", "乙"], "3.00"),
+        (["living", "education"], ["a", "b", "c"], "5.00"),
+        (["living", "education", "medical"], ["a", "b", "c", "d"], "6.00"),
+    ],
 )
 def test_each_of_a_set(areas: list[str], factors: list[str], score: str) -> None:
     assert node(EACH, {"areas": areas, "factors": factors}).score == Decimal(score)
 
 
 def test_each_of_a_set_explains_items_in_declared_order_and_the_cap() -> None:
-    assert texts(node(EACH, {"areas": ["medical", "living"], "factors": ["人口", "绩效", "户数", "其他"]})) == [
+    assert texts(
+        node(EACH, {"areas": ["medical", "living"], "factors": ["人口", "绩效", "户数", "其他"]})
+    ) == [
         "已量化的项目：生活救助、医疗救助，共2项，每项得1分，计2分",
         "分配因素：人口、其他、户数、绩效，共4项，每项得1分，计4分；最多得3分，按3分计",
     ]
-    assert texts(node(EACH, {"areas": [], "factors": []}))[0] == "已量化的项目：无，每项得1分，不得分"
+    assert (
+        texts(node(EACH, {"areas": [], "factors": []}))[0] == "已量化的项目：无，每项得1分，不得分"
+    )
 
 
 def test_each_of_a_list_of_conditions_with_a_cap() -> None:
@@ -175,9 +187,7 @@ def test_per_over_awards_points() -> None:
     assert node(r, {"n": 10}).score == 0
     assert node(r, {"n": 12}).score == 4
     assert node(r, {"n": 50}).score == 6
-    assert texts(node(r, {"n": 12})) == [
-        "超额完成户数 = 12户，比10户多2户，每多1户得2分，得4分"
-    ]
+    assert texts(node(r, {"n": 12})) == ["超额完成户数 = 12户，比10户多2户，每多1户得2分，得4分"]
 
 
 def test_inexact_values_are_marked_as_approximate() -> None:
@@ -223,16 +233,23 @@ def test_tiers_explain_the_band() -> None:
 
 
 def test_exclusive_bounds() -> None:
-    r = make('fact rate: number "比率"', "  points by rate: < 80 -> 0, >= 80 and < 90 -> 4, >= 90 -> 5\n",
-             max_=5)
+    r = make(
+        'fact rate: number "比率"',
+        "  points by rate: < 80 -> 0, >= 80 and < 90 -> 4, >= 90 -> 5\n",
+        max_=5,
+    )
     assert [node(r, {"rate": x}).score for x in (Decimal("79.99"), 80, Decimal("89.99"), 90)] == [
-        0, 4, 4, 5,
+        0,
+        4,
+        4,
+        5,
     ]
 
 
 def test_a_value_in_no_band_is_an_error_naming_value_and_bands() -> None:
-    r = make('fact rate: number "比率"', "  points by rate: >= 90 -> 5, >= 80 and < 90 -> 4\n",
-             max_=5)
+    r = make(
+        'fact rate: number "比率"', "  points by rate: >= 90 -> 5, >= 80 and < 90 -> 4\n", max_=5
+    )
     with pytest.raises(rubric.FactsError) as caught:
         r.score({"rate": 50})
     assert caught.value.facts == ("rate",)
@@ -254,8 +271,11 @@ def test_points_by_level() -> None:
 
 
 def test_level_comparison_in_a_condition() -> None:
-    r = make('fact media: level {none, national "国家级"} "媒体报道"', "  +2 if media = national\n",
-             max_=2)
+    r = make(
+        'fact media: level {none, national "国家级"} "媒体报道"',
+        "  +2 if media = national\n",
+        max_=2,
+    )
     assert node(r, {"media": "national"}).score == 2
     assert texts(node(r, {"media": "none"})) == ["媒体报道为none，不满足“= 国家级”，未得2分"]
 
@@ -294,7 +314,11 @@ def test_pools_cap_awards_and_deductions_separately() -> None:
     assert node(r, {"a": 9, "b": 9}).score == 3
     reasons = node(r, {"a": 9, "b": 9}).explanation
     assert [(x.kind, x.points) for x in reasons] == [
-        ("start", 10), ("per", -9), ("cap", 5), ("per", -18), ("cap", 15),
+        ("start", 10),
+        ("per", -9),
+        ("cap", 5),
+        ("per", -18),
+        ("cap", 15),
     ]
     assert reasons[2].text == "甲类扣分合计扣9分，最多扣4分，按4分计"
 
@@ -328,8 +352,7 @@ def test_requirements_reject_facts_naming_them() -> None:
     with pytest.raises(rubric.FactsError) as caught:
         r.score({"a": 0, "b": 0})
     assert str(caught.value) == (
-        "facts: 1 problem, nothing was scored\n"
-        "  a, b: 甲乙合计至少为1 (rubric line 4 requires it)"
+        "facts: 1 problem, nothing was scored\n  a, b: 甲乙合计至少为1 (rubric line 4 requires it)"
     )
 
 
@@ -343,12 +366,20 @@ def test_division_by_zero_is_a_facts_error() -> None:
 
 @pytest.mark.parametrize(
     ("mode", "exact", "shown"),
-    [("half up", "2.345", "2.35"), ("half even", "2.345", "2.34"), ("half even", "2.355", "2.36"),
-     ("down", "2.349", "2.34"), ("up", "2.341", "2.35")],
+    [
+        ("half up", "2.345", "2.35"),
+        ("half even", "2.345", "2.34"),
+        ("half even", "2.355", "2.36"),
+        ("down", "2.349", "2.34"),
+        ("up", "2.341", "2.35"),
+    ],
 )
 def test_rounding_modes(mode: str, exact: str, shown: str) -> None:
-    r = make('fact x: number "数值"', "  +1 per 1 of x, proportionally\n",
-             head=f"round indicators to 2 places {mode}\n")
+    r = make(
+        'fact x: number "数值"',
+        "  +1 per 1 of x, proportionally\n",
+        head=f"round indicators to 2 places {mode}\n",
+    )
     assert node(r, {"x": Decimal(exact)}).score == Decimal(shown)
 
 

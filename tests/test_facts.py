@@ -8,9 +8,9 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from anhui_strategies import BASE_GOOD
 
 import rubric
+from anhui_strategies import BASE_GOOD
 
 SMALL = rubric.loads(
     'rubric demo "示例" max 10\n'
@@ -29,8 +29,13 @@ SMALL = rubric.loads(
 )
 
 GOOD: dict[str, object] = {
-    "ok": True, "n": 3, "done": 2, "rate": Decimal("1.5"), "media": "none",
-    "areas": ["living"], "factors": ["甲"],
+    "ok": True,
+    "n": 3,
+    "done": 2,
+    "rate": Decimal("1.5"),
+    "media": "none",
+    "areas": ["living"],
+    "factors": ["甲"],
 }
 
 
@@ -65,12 +70,24 @@ def test_good_facts_score() -> None:
         ("rate", False, "expected a number, found false"),
         ("media", "provincial", 'expected one of: none, national, found the text "provincial"'),
         ("media", 1, "expected one of: none, national, found the number 1"),
-        ("areas", "living", "expected a list of distinct, non-empty texts, each one of: living, "
-                            'medical, found the text "living"'),
+        (
+            "areas",
+            "living",
+            "expected a list of distinct, non-empty texts, each one of: living, "
+            'medical, found the text "living"',
+        ),
         ("areas", ["living", "living"], 'lists an item twice: the list ["living", "living"]'),
         ("areas", ["dental"], "has 'dental', not among the allowed items (living, medical)"),
-        ("factors", ["甲", ""], 'expected a list of distinct, non-empty texts, found the list ["甲", ""]'),
-        ("factors", ["甲", 2], 'expected a list of distinct, non-empty texts, found the list ["甲", 2]'),
+        (
+            "factors",
+            ["甲", ""],
+            'expected a list of distinct, non-empty texts, found the list ["甲", ""]',
+        ),
+        (
+            "factors",
+            ["甲", 2],
+            'expected a list of distinct, non-empty texts, found the list ["甲", 2]',
+        ),
         ("factors", {"a": 1}, "expected a list of distinct, non-empty texts, found an object"),
     ],
 )
@@ -133,15 +150,26 @@ def test_validate_accepts_and_rejects_without_scoring() -> None:
 
 def test_anhui_rejects_each_bad_fact_by_name(anhui: rubric.Rubric) -> None:
     facts = dict(BASE_GOOD)
-    facts.update(households_targeted=0, aided_satisfied=10**6, media_coverage="global",
-                 quantified_targets=["living", "dental"], aid_staff_count=2.5)
+    facts.update(
+        households_targeted=0,
+        aided_satisfied=10**6,
+        media_coverage="global",
+        quantified_targets=["living", "dental"],
+        aid_staff_count=2.5,
+    )
     del facts["continued_care"]
     with pytest.raises(rubric.FactsError) as caught:
         anhui.score(facts)
-    assert sorted(caught.value.facts) == sorted([
-        "aid_staff_count", "aided_satisfied", "continued_care", "households_targeted",
-        "media_coverage", "quantified_targets",
-    ])
+    assert sorted(caught.value.facts) == sorted(
+        [
+            "aid_staff_count",
+            "aided_satisfied",
+            "continued_care",
+            "households_targeted",
+            "media_coverage",
+            "quantified_targets",
+        ]
+    )
 
 
 def test_anhui_rejects_four_empty_surveys(anhui: rubric.Rubric) -> None:
@@ -191,12 +219,19 @@ def test_toml_numbers_stay_exact(tmp_path: Path) -> None:
     [
         ("dup.json", '{"n": 1, "n": 2}', "n: given twice"),
         ("nan.json", '{"rate": NaN}', "invalid JSON: NaN is not a number facts may hold"),
-        ("inf.json", '{"rate": -Infinity}',
-         "invalid JSON: -Infinity is not a number facts may hold"),
+        (
+            "inf.json",
+            '{"rate": -Infinity}',
+            "invalid JSON: -Infinity is not a number facts may hold",
+        ),
         ("list.json", "[1, 2]", "expected one object of facts, found the list [1, 2]"),
         ("bad.json", '{"n": 1,\n "m": }', "line 2 column 7: invalid JSON: Expecting value"),
         ("empty.json", "", "line 1 column 1: invalid JSON: Expecting value"),
-        ("dup.toml", "n = 1\nn = 2\n", "invalid TOML: Cannot overwrite a value (at line 2, column 6)"),
+        (
+            "dup.toml",
+            "n = 1\nn = 2\n",
+            "invalid TOML: Cannot overwrite a value (at line 2, column 6)",
+        ),
         ("nan.toml", "rate = nan\n", "rate: NaN is not a number facts may hold"),
         ("facts.yaml", "n: 1\n", "unknown kind of facts file '.yaml'; use .json or .toml"),
         ("latin.json", b'{"n": "\xe9"}', "not UTF-8 text: byte 7 cannot be read"),

@@ -28,8 +28,10 @@ def text_of(source: str, span: n.Span) -> str:
 
 
 def test_header_version_rounding_grades() -> None:
-    d = doc('version "2019.1"\nround total to 3 places half even\ngrade 优 if total >= 9\n'
-            "grade 差 otherwise\n")
+    d = doc(
+        'version "2019.1"\nround total to 3 places half even\ngrade 优 if total >= 9\n'
+        "grade 差 otherwise\n"
+    )
     assert d.header is not None and (d.header.id, d.header.title) == ("demo", "示例")
     assert d.header is not None and d.header.max is not None and d.header.max.value == 10
     assert d.version is not None and d.version.text == "2019.1"
@@ -98,8 +100,12 @@ def test_arithmetic_precedence_and_short_of() -> None:
 
 @pytest.mark.parametrize(
     ("tail", "partial"),
-    [(", proportionally", "proportional"), (", whole steps only", "whole"),
-     (", any part counts as a step", "any"), ("", None)],
+    [
+        (", proportionally", "proportional"),
+        (", whole steps only", "whole"),
+        (", any part counts as a step", "any"),
+        ("", None),
+    ],
 )
 def test_per_readings(tail: str, partial: str | None) -> None:
     (per,) = rules(f"-1 per 5 of x over 3{tail}, at most 4\n")
@@ -110,7 +116,9 @@ def test_per_readings(tail: str, partial: str | None) -> None:
 
 
 def test_each_of_a_set_and_of_a_list() -> None:
-    set_rule, list_rule = rules("+1 for each of factors, at most 3\n+3 for each of [a, b >= 2, not c]\n")
+    set_rule, list_rule = rules(
+        "+1 for each of factors, at most 3\n+3 for each of [a, b >= 2, not c]\n"
+    )
     assert isinstance(set_rule, n.Each) and isinstance(set_rule.subject, n.Name)
     assert set_rule.items is None and set_rule.cap is not None and set_rule.cap.value == 3
     assert isinstance(list_rule, n.Each) and list_rule.subject is None
@@ -134,8 +142,10 @@ def test_level_arms_and_negative_points() -> None:
 
 
 def test_start_and_pool_sections() -> None:
-    d = doc('indicator q "质量" max 6\n  start from 5\n  pool p "加分" at most 3\n    +1 if a\n'
-            "    +2 if b\n")
+    d = doc(
+        'indicator q "质量" max 6\n  start from 5\n  pool p "加分" at most 3\n    +1 if a\n'
+        "    +2 if b\n"
+    )
     (ind,) = d.nodes
     assert isinstance(ind, n.Indicator)
     assert isinstance(ind.rules[0], n.Start) and ind.rules[0].amount is not None
@@ -144,7 +154,9 @@ def test_start_and_pool_sections() -> None:
 
 
 def test_lets_global_and_local() -> None:
-    d = doc('let r "比率" = a / b unit "%"\nindicator q "质量" max 10\n  let s = r * 2\n  +1 if s > 1\n')
+    d = doc(
+        'let r "比率" = a / b unit "%"\nindicator q "质量" max 10\n  let s = r * 2\n  +1 if s > 1\n'
+    )
     assert [let.name for let in d.lets] == ["r"]
     (ind,) = d.nodes
     assert isinstance(ind, n.Indicator) and [let.name for let in ind.lets] == ["s"]
@@ -201,7 +213,9 @@ def test_every_bad_line_is_reported() -> None:
         "unknown statement starting with 'bogus'",
     ]
     assert [caught.value.source.line_col(d.span.start)[0] for d in caught.value.diagnostics] == [
-        2, 3, 5,
+        2,
+        3,
+        5,
     ]
 
 

@@ -1,9 +1,9 @@
 """rubric: score performance-evaluation rubrics written in a small DSL, exactly, with reasons.
 
-    >>> import rubric
-    >>> anhui = rubric.load("rubrics/anhui_2019.rub")       # compile once
-    >>> result = anhui.score(facts)                          # score many times
-    >>> result.total, result.grade, result["output.delivery.coverage"].explanation
+>>> import rubric
+>>> anhui = rubric.load("rubrics/anhui_2019.rub")       # compile once
+>>> result = anhui.score(facts)                          # score many times
+>>> result.total, result.grade, result["output.delivery.coverage"].explanation
 """
 
 from rubric._facts import FactSpec, load_facts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 from typing import Any
@@ -115,8 +116,11 @@ class _Checker:
         header = doc.header
         rounding = doc.rounding or n.Rounding(header.span, "indicators", 2, "half up")
         if rounding.places > 10:
-            self.error(rounding.span, f"{rounding.places} decimal places is more than 10",
-                       "round to at most 10 places; 2 is usual")
+            self.error(
+                rounding.span,
+                f"{rounding.places} decimal places is more than 10",
+                "round to at most 10 places; 2 is usual",
+            )
         scope = _Scope({})
         facts = self.check_facts(doc.facts, scope)
         lets = tuple(self.check_let(let, scope) for let in doc.lets)
@@ -146,13 +150,19 @@ class _Checker:
                 )
                 continue
             if fact.name in _RESERVED_NAMES:
-                self.error(fact.name_span, f"'{fact.name}' is reserved for the rubric's total",
-                           "choose another name for this fact")
+                self.error(
+                    fact.name_span,
+                    f"'{fact.name}' is reserved for the rubric's total",
+                    "choose another name for this fact",
+                )
             seen[fact.name] = fact
             self.check_words(fact.type)
             if fact.unit is not None and fact.type.kind not in ("count", "number"):
-                self.error(fact.span, f"a unit on a {fact.type.kind} fact",
-                           "only count and number facts have units; delete the unit")
+                self.error(
+                    fact.span,
+                    f"a unit on a {fact.type.kind} fact",
+                    "only count and number facts have units; delete the unit",
+                )
             scope.names[fact.name] = type_of(fact.type)
         checked = []
         for fact in seen.values():
@@ -166,41 +176,53 @@ class _Checker:
         seen: set[str] = set()
         for word in spec.words:
             if word.name in seen:
-                self.error(word.span, f"'{word.name}' is listed twice",
-                           "list each word once")
+                self.error(word.span, f"'{word.name}' is listed twice", "list each word once")
             seen.add(word.name)
 
     def check_constraint(self, fact: n.FactDecl, c: n.Constraint, scope: _Scope) -> n.Constraint:
         if fact.type.kind not in ("count", "number"):
-            self.error(c.span, f"a bound on the {fact.type.kind} fact '{fact.name}'",
-                       "only count and number facts take bounds such as >= 1; delete it")
+            self.error(
+                c.span,
+                f"a bound on the {fact.type.kind} fact '{fact.name}'",
+                "only count and number facts take bounds such as >= 1; delete it",
+            )
             return c
         if c.op not in ("<", "<=", ">", ">="):
-            self.error(c.span, f"'{c.op}' cannot bound a fact",
-                       "bound a fact with <, <=, > or >=")
+            self.error(c.span, f"'{c.op}' cannot bound a fact", "bound a fact with <, <=, > or >=")
         if isinstance(c.operand, n.Name) and c.operand.name == fact.name:
-            self.error(c.operand.span, f"the fact '{fact.name}' is bounded by itself",
-                       "bound it by a number or by another fact")
+            self.error(
+                c.operand.span,
+                f"the fact '{fact.name}' is bounded by itself",
+                "bound it by a number or by another fact",
+            )
             return c
         operand, type_ = self.infer(c.operand, scope)
         if type_ is not None and not type_.numeric:
-            self.error(c.operand.span, f"a bound must be a number, found {type_.describe()}",
-                       "bound the fact by a number such as 1 or by a count or number fact")
+            self.error(
+                c.operand.span,
+                f"a bound must be a number, found {type_.describe()}",
+                "bound the fact by a number such as 1 or by a count or number fact",
+            )
         return attrs.evolve(c, operand=operand)
 
     def check_let(self, let: n.Let, scope: _Scope) -> n.Let:
         expr, type_ = self.infer(let.expr, scope)
         if let.name in scope.names or let.name in _RESERVED_NAMES:
-            self.error(let.name_span, f"the name '{let.name}' is already taken",
-                       "give this value a name that no fact or other value has")
+            self.error(
+                let.name_span,
+                f"the name '{let.name}' is already taken",
+                "give this value a name that no fact or other value has",
+            )
         else:
             # A value whose expression is wrong is still declared, so that its uses raise no
             # second error: UNKNOWN types as None wherever it is used.
             scope.names[let.name] = type_ or UNKNOWN
-        if type_ is not None:
-            if let.unit is not None and not type_.numeric:
-                self.error(let.span, f"a unit on {type_.describe()}",
-                           "only numeric values have units; delete the unit")
+        if type_ is not None and let.unit is not None and not type_.numeric:
+            self.error(
+                let.span,
+                f"a unit on {type_.describe()}",
+                "only numeric values have units; delete the unit",
+            )
         return attrs.evolve(let, expr=expr)
 
     def check_require(self, req: n.Require, scope: _Scope) -> n.Require:
@@ -213,14 +235,20 @@ class _Checker:
         checked = []
         for index, grade in enumerate(grades):
             if grade.name in seen:
-                self.error(grade.span, f"the grade '{grade.name}' is defined twice",
-                           "give each grade one line")
+                self.error(
+                    grade.span,
+                    f"the grade '{grade.name}' is defined twice",
+                    "give each grade one line",
+                )
             seen.add(grade.name)
             last = index == len(grades) - 1
             if grade.condition is None:
                 if not last:
-                    self.error(grade.span, "'otherwise' must be the last grade",
-                               "move this grade line below the others")
+                    self.error(
+                        grade.span,
+                        "'otherwise' must be the last grade",
+                        "move this grade line below the others",
+                    )
                 checked.append(grade)
             else:
                 cond = self.condition(grade.condition, grade_scope, "a grade")
@@ -245,25 +273,34 @@ class _Checker:
             parent, _, _ = decl.id.rpartition(".")
             if decl.id in by_id or decl.id == header.id:
                 first = by_id.get(decl.id, header)
-                self.error(decl.id_span, f"the id '{decl.id}' is used twice; first on line "
-                           f"{self.line_of(first.span)}", "give every group and indicator its own id")
+                self.error(
+                    decl.id_span,
+                    f"the id '{decl.id}' is used twice; first on line {self.line_of(first.span)}",
+                    "give every group and indicator its own id",
+                )
                 continue
             if parent and parent not in by_id:
                 later = [d for d in decls if d.id == parent]
                 where = (
                     f"it is declared later, on line {self.line_of(later[0].span)}; move it above"
                     if later
-                    else f"add a line such as: group {parent} \"…\" max N, above this one"
+                    else f'add a line such as: group {parent} "…" max N, above this one'
                 )
                 self.error(decl.id_span, f"the parent group '{parent}' is not declared", where)
                 continue
             if parent and isinstance(by_id[parent], n.Indicator):
-                self.error(decl.id_span, f"'{parent}' is an indicator, which cannot hold '{decl.id}'",
-                           f"make '{parent}' a group, or give this line another id")
+                self.error(
+                    decl.id_span,
+                    f"'{parent}' is an indicator, which cannot hold '{decl.id}'",
+                    f"make '{parent}' a group, or give this line another id",
+                )
                 continue
             if decl.max.value <= 0:
-                self.error(decl.max.span, f"max must be more than 0, found {decl.max.text}",
-                           "give the points this node is worth")
+                self.error(
+                    decl.max.span,
+                    f"max must be more than 0, found {decl.max.text}",
+                    "give the points this node is worth",
+                )
             by_id[decl.id] = decl
             children[decl.id] = []
             children[parent].append(decl.id)
@@ -271,8 +308,11 @@ class _Checker:
                 self.check_indicator(decl, scope) if isinstance(decl, n.Indicator) else decl
             )
         if not decls:
-            self.error(header.span, "this rubric has no groups or indicators",
-                       'add one, such as: indicator quality "质量" max 10')
+            self.error(
+                header.span,
+                "this rubric has no groups or indicators",
+                'add one, such as: indicator quality "质量" max 10',
+            )
 
         def build(node_id: str) -> TreeNode:
             return TreeNode(checked[node_id], tuple(build(c) for c in children[node_id]))
@@ -281,8 +321,11 @@ class _Checker:
             kids = [by_id[c] for c in children[node_id]]
             if isinstance(decl, n.Group):
                 if not kids:
-                    self.error(decl.id_span, f"the group '{decl.id}' has nothing in it",
-                               f"add indicators with ids such as {decl.id}.name under it")
+                    self.error(
+                        decl.id_span,
+                        f"the group '{decl.id}' has nothing in it",
+                        f"add indicators with ids such as {decl.id}.name under it",
+                    )
                 else:
                     self.check_sum(decl.max, decl.id, kids)
         tops = [by_id[c] for c in children[""]]
@@ -310,14 +353,20 @@ class _Checker:
         rules, bests = self.check_rules(ind.rules, ind, scope)
         starts = [r for r in ind.rules if isinstance(r, n.Start)]
         for extra in starts[1:]:
-            self.error(extra.span, "a second 'start from' line in one indicator",
-                       "keep one 'start from' line")
+            self.error(
+                extra.span,
+                "a second 'start from' line in one indicator",
+                "keep one 'start from' line",
+            )
         pools = []
         names: set[str] = set()
         for pool in ind.pools:
             if pool.name in names:
-                self.error(pool.span, f"a second pool named '{pool.name}' in this indicator",
-                           "give each pool its own name")
+                self.error(
+                    pool.span,
+                    f"a second pool named '{pool.name}' in this indicator",
+                    "give each pool its own name",
+                )
             names.add(pool.name)
             self.positive(pool.cap, "a pool's cap")
             pool_rules, pool_bests = self.check_rules(pool.rules, ind, scope)
@@ -325,12 +374,18 @@ class _Checker:
             bests.append(min(pool.cap.value, sum(pool_bests, Fraction(0))))
         for let in lets:
             if let.name not in self.used and not self.unknown_names:
-                self.error(let.name_span, f"the value '{let.name}' is never used",
-                           "use it in a rule of this indicator, or delete it")
+                self.error(
+                    let.name_span,
+                    f"the value '{let.name}' is never used",
+                    "use it in a rule of this indicator, or delete it",
+                )
         self.used = outer_used | (self.used - {let.name for let in lets})
         if not ind.rules and not ind.pools:
-            self.error(ind.id_span, f"the indicator '{ind.id}' has no rules",
-                       "add rules below it, such as: +2 if some_fact")
+            self.error(
+                ind.id_span,
+                f"the indicator '{ind.id}' has no rules",
+                "add rules below it, such as: +2 if some_fact",
+            )
         else:
             best = sum(bests, Fraction(0))
             if best < ind.max.value:
@@ -358,8 +413,11 @@ class _Checker:
         if rule.amount is None:
             return rule, ind.max.value
         if rule.amount.value > ind.max.value:
-            self.error(rule.amount.span, f"starts from {rule.amount.text}, above the max "
-                       f"{ind.max.text}", "start from full marks, or from a number up to the max")
+            self.error(
+                rule.amount.span,
+                f"starts from {rule.amount.text}, above the max {ind.max.text}",
+                "start from full marks, or from a number up to the max",
+            )
         return rule, rule.amount.value
 
     def rule_When(self, rule: n.When, ind: n.Indicator, scope: _Scope) -> _Checked:  # noqa: N802
@@ -378,16 +436,18 @@ class _Checker:
         assert rule.subject is not None
         subject, type_ = self.infer(rule.subject, scope)
         if type_ is not None and type_.words is not None:
-            return attrs.evolve(rule, subject=subject), _capped(per_item * len(type_.words),
-                                                                rule.cap)
+            return attrs.evolve(rule, subject=subject), _capped(
+                per_item * len(type_.words), rule.cap
+            )
         if type_ is not None and type_.kind != "set":
             hint = (
                 f"to give points per unit of a number, write: {rule.points.text} per 1 of …"
                 if type_.numeric
                 else "write 'for each of' a set fact, or of a list of conditions in [ ]"
             )
-            self.error(rule.subject.span, f"'for each of' needs a set, found {type_.describe()}",
-                       hint)
+            self.error(
+                rule.subject.span, f"'for each of' needs a set, found {type_.describe()}", hint
+            )
         # A set of any names can hold any number of items.
         unbounded = ind.max.value if per_item else Fraction(0)
         return attrs.evolve(rule, subject=subject), _capped(unbounded, rule.cap)
@@ -398,8 +458,11 @@ class _Checker:
             self.positive(rule.cap, "a cap")
         quantity, type_ = self.infer(rule.quantity, scope)
         if type_ is not None and not type_.numeric:
-            self.error(rule.quantity.span, f"'per' needs a quantity, found {type_.describe()}",
-                       "write a count, a number or an arithmetic expression after 'of'")
+            self.error(
+                rule.quantity.span,
+                f"'per' needs a quantity, found {type_.describe()}",
+                "write a count, a number or an arithmetic expression after 'of'",
+            )
         whole_steps = type_ == COUNT and rule.step.value.denominator == 1 and rule.step.value == 1
         if rule.partial is None and not whole_steps:
             self.error(
@@ -415,14 +478,20 @@ class _Checker:
     def rule_Table(self, rule: n.Table, ind: n.Indicator, scope: _Scope) -> _Checked:  # noqa: N802
         subject, type_ = self.infer(rule.subject, scope)
         if not rule.arms:
-            self.error(rule.span, "a 'points by' table with no arms",
-                       "add arms such as: <= 20 -> 4, otherwise -> 0")
+            self.error(
+                rule.span,
+                "a 'points by' table with no arms",
+                "add arms such as: <= 20 -> 4, otherwise -> 0",
+            )
         for arm in rule.arms:
             self.points_fit(arm.points, ind)
         for arm in rule.arms[:-1]:
             if arm.band is None and arm.word is None:
-                self.error(arm.span, "'otherwise' must be the last arm",
-                           "move the 'otherwise' arm to the end of the table")
+                self.error(
+                    arm.span,
+                    "'otherwise' must be the last arm",
+                    "move the 'otherwise' arm to the end of the table",
+                )
         if type_ is None:
             pass
         elif type_.kind == "level":
@@ -430,8 +499,11 @@ class _Checker:
         elif type_.numeric:
             self.band_arms(rule)
         else:
-            self.error(rule.subject.span, f"'points by' needs a number or a level, found "
-                       f"{type_.describe()}", "look up points by a count, a number or a level fact")
+            self.error(
+                rule.subject.span,
+                f"'points by' needs a number or a level, found {type_.describe()}",
+                "look up points by a count, a number or a level fact",
+            )
         best = max((a.points.value for a in rule.arms), default=Fraction(0))
         return attrs.evolve(rule, subject=subject), max(best, Fraction(0))
 
@@ -441,45 +513,68 @@ class _Checker:
         valid = True
         for arm in rule.arms:
             if arm.band is not None:
-                self.error(arm.span, "a numeric band in a table of levels",
-                           f"name a level instead: {', '.join(words)}")
+                self.error(
+                    arm.span,
+                    "a numeric band in a table of levels",
+                    f"name a level instead: {', '.join(words)}",
+                )
             elif arm.word is not None:
                 if arm.word.name not in words:
                     valid = False
-                    self.error(arm.word.span, f"'{arm.word.name}' is not a level of this fact",
-                               _did_you_mean(arm.word.name, words, "its levels are"))
+                    self.error(
+                        arm.word.span,
+                        f"'{arm.word.name}' is not a level of this fact",
+                        _did_you_mean(arm.word.name, words, "its levels are"),
+                    )
                 elif arm.word.name in seen:
-                    self.error(arm.word.span, f"the level '{arm.word.name}' has two arms",
-                               "keep one arm per level")
+                    self.error(
+                        arm.word.span,
+                        f"the level '{arm.word.name}' has two arms",
+                        "keep one arm per level",
+                    )
                 seen.add(arm.word.name)
         has_otherwise = any(a.band is None and a.word is None for a in rule.arms)
         missing = [w for w in words if w not in seen]
         if missing and not has_otherwise and valid:
-            self.error(rule.span, f"no points given for the level(s) {', '.join(missing)}",
-                       "add an arm for each, or end the table with: otherwise -> 0")
+            self.error(
+                rule.span,
+                f"no points given for the level(s) {', '.join(missing)}",
+                "add an arm for each, or end the table with: otherwise -> 0",
+            )
 
     def band_arms(self, rule: n.Table) -> None:
         covered: list[_Interval] = []
         for arm in rule.arms:
             if arm.word is not None:
-                self.error(arm.word.span, f"'{arm.word.name}' is a word, but this table looks "
-                           "up a number", "write a band such as <= 20 -> 4")
+                self.error(
+                    arm.word.span,
+                    f"'{arm.word.name}' is a word, but this table looks up a number",
+                    "write a band such as <= 20 -> 4",
+                )
                 continue
             if arm.band is None:
                 if _covers_everything(covered):
-                    self.error(arm.span, "no value can reach this 'otherwise' arm",
-                               "the bands above cover every value: delete this arm")
+                    self.error(
+                        arm.span,
+                        "no value can reach this 'otherwise' arm",
+                        "the bands above cover every value: delete this arm",
+                    )
                 continue
             interval = self.band_interval(arm.band)
             if interval is None:
                 continue
             if interval.empty():
-                self.error(arm.band.span, "no value can fall in this band",
-                           "check the bounds: the lower bound is above the upper one")
+                self.error(
+                    arm.band.span,
+                    "no value can fall in this band",
+                    "check the bounds: the lower bound is above the upper one",
+                )
             elif interval.within(covered):
-                self.error(arm.band.span, "no value can reach this arm: the bands above "
-                           "already take every value in it", "put narrower bands first, as in "
-                           "<= 20 -> 4, <= 30 -> 2")
+                self.error(
+                    arm.band.span,
+                    "no value can reach this arm: the bands above already take every value in it",
+                    "put narrower bands first, as in <= 20 -> 4, <= 30 -> 2",
+                )
             covered.append(interval)
 
     def band_interval(self, band: n.Band) -> _Interval | None:
@@ -498,8 +593,11 @@ class _Checker:
 
     def points_fit(self, points: n.Number, ind: n.Indicator) -> None:
         if abs(points.value) > ind.max.value:
-            self.error(points.span, f"{points.text} points in an indicator worth {ind.max.text}",
-                       "a single rule cannot give or take more than the indicator's max")
+            self.error(
+                points.span,
+                f"{points.text} points in an indicator worth {ind.max.text}",
+                "a single rule cannot give or take more than the indicator's max",
+            )
 
     def positive(self, number: n.Number, what: str) -> None:
         if number.value <= 0:
@@ -510,8 +608,11 @@ class _Checker:
     def condition(self, expr: n.Expr, scope: _Scope, where: str) -> n.Expr:
         checked, type_ = self.infer(expr, scope)
         if type_ is not None and type_ != BOOL:
-            self.error(expr.span, f"{where} needs a yes/no condition, found {type_.describe()}",
-                       "compare it, as in: x >= 2, or use a bool fact")
+            self.error(
+                expr.span,
+                f"{where} needs a yes/no condition, found {type_.describe()}",
+                "compare it, as in: x >= 2, or use a bool fact",
+            )
         return checked
 
     def infer(self, expr: n.Expr, scope: _Scope) -> tuple[n.Expr, Type | None]:
@@ -531,16 +632,22 @@ class _Checker:
         if expr.name == "total":
             if scope.total:
                 return expr, NUMBER
-            self.error(expr.span, "'total' is known only in grade conditions",
-                       "use 'total' in a grade line, such as: grade 优秀 if total >= 85")
+            self.error(
+                expr.span,
+                "'total' is known only in grade conditions",
+                "use 'total' in a grade line, such as: grade 优秀 if total >= 85",
+            )
             return expr, None
         type_ = scope.names.get(expr.name)
         if type_ is None:
             self.unknown_names = True
             suggestion = _did_you_mean(expr.name, list(scope.names))
-            self.error(expr.span, f"unknown name '{expr.name}'",
-                       (suggestion + " " if suggestion else "")
-                       + "every name must be declared first, with a 'fact' or a 'let' line")
+            self.error(
+                expr.span,
+                f"unknown name '{expr.name}'",
+                (suggestion + " " if suggestion else "")
+                + "every name must be declared first, with a 'fact' or a 'let' line",
+            )
             return expr, None
         self.used.add(expr.name)
         return expr, None if type_ is UNKNOWN else type_
@@ -561,9 +668,12 @@ class _Checker:
     def numeric(self, expr: n.Expr, scope: _Scope, op: str) -> tuple[n.Expr, Type | None]:
         checked, type_ = self.infer(expr, scope)
         if type_ is not None and not type_.numeric:
-            self.error(expr.span, f"{op} needs numbers, found {type_.describe()}",
-                       "use count or number facts and values here"
-                       + ("; 'number of SET' counts a set's items" if type_.kind == "set" else ""))
+            self.error(
+                expr.span,
+                f"{op} needs numbers, found {type_.describe()}",
+                "use count or number facts and values here"
+                + ("; 'number of SET' counts a set's items" if type_.kind == "set" else ""),
+            )
             return checked, None
         return checked, type_
 
@@ -592,16 +702,25 @@ class _Checker:
         if lt.numeric and rt.numeric:
             return checked, BOOL
         if expr.op not in ("=", "!="):
-            self.error(expr.span, f"'{expr.op}' compares numbers, found {lt.describe()} and "
-                       f"{rt.describe()}", "compare levels, words and conditions with = or !=")
+            self.error(
+                expr.span,
+                f"'{expr.op}' compares numbers, found {lt.describe()} and {rt.describe()}",
+                "compare levels, words and conditions with = or !=",
+            )
         elif lt.kind == "level" or rt.kind == "level":
             level, word, word_expr = (lt, rt, right) if lt.kind == "level" else (rt, lt, left)
             if word.kind != "text" or not isinstance(word_expr, n.Text):
-                self.error(expr.span, f"a level is compared with {word.describe()}",
-                           "compare a level with one of its words, as in media = national")
+                self.error(
+                    expr.span,
+                    f"a level is compared with {word.describe()}",
+                    "compare a level with one of its words, as in media = national",
+                )
             elif word_expr.value not in (level.words or ()):
-                self.error(word_expr.span, f"'{word_expr.value}' is not one of the levels",
-                           _did_you_mean(word_expr.value, level.words or (), "the levels are"))
+                self.error(
+                    word_expr.span,
+                    f"'{word_expr.value}' is not one of the levels",
+                    _did_you_mean(word_expr.value, level.words or (), "the levels are"),
+                )
         elif lt != rt or lt.kind not in ("bool", "text"):
             self.error(expr.span, f"cannot compare {lt.describe()} with {rt.describe()}")
         return checked, BOOL
@@ -613,11 +732,19 @@ class _Checker:
         if rt is not None and rt.kind != "set":
             self.error(expr.right.span, f"'in' needs a set on its right, found {rt.describe()}")
         elif lt is not None and lt.kind != "text":
-            self.error(expr.left.span, f"'in' needs a word on its left, found {lt.describe()}",
-                       'write the item as a word or in quotes, as in "living" in targets')
-        elif rt is not None and rt.words and isinstance(left, n.Text) and left.value not in rt.words:
-            self.error(left.span, f"'{left.value}' is not an item this set allows",
-                       _did_you_mean(left.value, rt.words, "its items are"))
+            self.error(
+                expr.left.span,
+                f"'in' needs a word on its left, found {lt.describe()}",
+                'write the item as a word or in quotes, as in "living" in targets',
+            )
+        elif (
+            rt is not None and rt.words and isinstance(left, n.Text) and left.value not in rt.words
+        ):
+            self.error(
+                left.span,
+                f"'{left.value}' is not an item this set allows",
+                _did_you_mean(left.value, rt.words, "its items are"),
+            )
         return checked, BOOL
 
     def word_or_infer(
@@ -641,18 +768,25 @@ class _Checker:
     def check_unused(self, facts: tuple[n.FactDecl, ...], lets: tuple[n.Let, ...]) -> None:
         if self.unknown_names:
             return
-        for decl in (*facts, *lets):
+        decls: tuple[n.FactDecl | n.Let, ...] = (*facts, *lets)
+        for decl in decls:
             if decl.name not in self.used:
                 what = "fact" if isinstance(decl, n.FactDecl) else "value"
-                self.error(decl.name_span, f"the {what} '{decl.name}' is never used",
-                           "use it in a rule, a value, a bound or a grade, or delete it")
+                self.error(
+                    decl.name_span,
+                    f"the {what} '{decl.name}' is never used",
+                    "use it in a rule, a value, a bound or a grade, or delete it",
+                )
 
     def check_literals(self, doc: n.Document) -> None:
         for number in _numbers(doc):
             digits = sum(ch.isdigit() for ch in number.text)
             if digits > _MAX_DIGITS:
-                self.error(number.span, f"a number of {digits} digits",
-                           f"numbers in a rubric have at most {_MAX_DIGITS} digits")
+                self.error(
+                    number.span,
+                    f"a number of {digits} digits",
+                    f"numbers in a rubric have at most {_MAX_DIGITS} digits",
+                )
 
 
 def _numbers(node: Any) -> Iterable[n.Number]:
@@ -712,10 +846,8 @@ class _Interval:
 
     def probes(self, others: list[_Interval]) -> list[Fraction]:
         """Points of this interval that decide coverage: every end, and between each two."""
-        cuts = sorted(
-            {x for o in [self, *others] for x in (o.low, o.high) if x is not None}
-        )
-        candidates = [*cuts, *((a + b) / 2 for a, b in zip(cuts, cuts[1:], strict=False))]
+        cuts = sorted({x for o in [self, *others] for x in (o.low, o.high) if x is not None})
+        candidates = [*cuts, *((a + b) / 2 for a, b in itertools.pairwise(cuts))]
         candidates += [cuts[0] - 1, cuts[-1] + 1] if cuts else [Fraction(0)]
         return [p for p in candidates if self.holds(p)]
 

@@ -162,14 +162,16 @@ class _Compiler:
         return ev.Start(amount, rule.amount is None, self.line(rule))
 
     def rule_When(self, rule: n.When, ind: n.Indicator) -> ev.Rule:  # noqa: N802
+        award = ev.Award(rule.points.value, self.checked.rounding.places)
         condition = self.expr(rule.condition)
-        return ev.When(rule.points.value, condition, self.uses_of(rule.condition), self.line(rule))
+        return ev.When(award, condition, self.uses_of(rule.condition), self.line(rule))
 
     def rule_Each(self, rule: n.Each, ind: n.Indicator) -> ev.Rule:  # noqa: N802
         cap = rule.cap.value if rule.cap else None
         if rule.items is not None:
+            award = ev.Award(rule.points.value, self.checked.rounding.places)
             conditions = tuple((self.expr(c), self.uses_of(c)) for c in rule.items)
-            return ev.EachCondition(rule.points.value, conditions, cap, self.line(rule))
+            return ev.EachCondition(award, conditions, cap, self.line(rule))
         assert rule.subject is not None
         return ev.EachItem(
             rule.points.value,

@@ -14,12 +14,13 @@ from rubric import _wording as w
 from rubric._numbers import round_to
 from rubric._result import FactValue, Reason, ScoredNode
 
-__all__ = ["Env", "EvaluationProblem"]
+__all__ = ["Env", "EvaluationError"]
 
 Value = bool | int | Fraction | str | frozenset[str]
+ZERO = Fraction(0)
 
 
-class EvaluationProblem(Exception):
+class EvaluationError(Exception):
     """Facts that pass validation yet cannot be scored, such as a division by zero."""
 
     def __init__(self, message: str, facts: tuple[str, ...]) -> None:
@@ -181,7 +182,7 @@ class Arithmetic:
         try:
             return _ARITHMETIC[self.op](left, right)
         except ZeroDivisionError:
-            raise EvaluationProblem(
+            raise EvaluationError(
                 f"{self.label(env)} divides by zero (rubric line {self.line}); "
                 "add a bound such as '>= 1' to the facts it divides by",
                 self.facts,
@@ -309,7 +310,8 @@ class Membership:
 
     def explain(self, env: Env, places: int) -> str:
         where = "在" if self.evaluate(env) else "不在"
-        return f"“{self.item.text}”{where}{self.collection.label(env)}（{self.collection.show(env, places)}）之中"
+        items = self.collection.show(env, places)
+        return f"“{self.item.text}”{where}{self.collection.label(env)}（{items}）之中"
 
 
 @attrs.frozen
@@ -364,8 +366,18 @@ class Inversion:
         return f"{explain_condition(self.operand, env, places)}（要求不成立，{outcome}）"
 
 
-Expr = Const | FactRef | ValueRef | Arithmetic | Negation | Size | Comparison | Membership
-Expr |= Junction | Inversion
+Expr = (
+    Const
+    | FactRef
+    | ValueRef
+    | Arithmetic
+    | Negation
+    | Size
+    | Comparison
+    | Membership
+    | Junction
+    | Inversion
+)
 
 
 def explain_condition(expr: Expr, env: Env, places: int) -> str:
@@ -412,25 +424,40 @@ class Start:
         return [Reason(text, self.amount, "start", line=self.line)]
 
 
+def _missed(award: Award) -> str:
+    return f"未得{w.points(award.points, award.places)}分" if award.points > 0 else "不扣分"
+
+
+@attrs.frozen
+class Award:
+    """K points for a condition, with its wording worked out once, when compiled."""
+
+    points: Fraction
+    places: int
+    held: str = attrs.field(
+        init=False, default=attrs.Factory(lambda a: w.gain(a.points, a.places), takes_self=True)
+    )
+    missed: str = attrs.field(init=False, default=attrs.Factory(_missed, takes_self=True))
+
+    def judge(self, condition: Expr, uses: Uses, env: Env, kind: str, line: int) -> Reason:
+        """The entry for one condition: what it found, and the points it gave or did not."""
+        holds = bool(condition.evaluate(env))
+        found = explain_condition(condition, env, self.places)
+        text = f"{found}，{self.held if holds else self.missed}"
+        return uses.reason(env, text, self.points if holds else ZERO, kind, line)
+
+
 @attrs.frozen
 class When:
     """`±K if CONDITION`."""
 
-    points: Fraction
+    award: Award
     condition: Expr
     uses: Uses
     line: int
 
     def apply(self, env: Env, places: int) -> list[Reason]:
-        holds = bool(self.condition.evaluate(env))
-        found = explain_condition(self.condition, env, places)
-        k = w.points(self.points, places)
-        if holds:
-            outcome = w.gain(self.points, places)
-        else:
-            outcome = f"未得{k}分" if self.points > 0 else "不扣分"
-        gained = self.points if holds else Fraction(0)
-        return [self.uses.reason(env, f"{found}，{outcome}", gained, "when", self.line)]
+        return [self.award.judge(self.condition, self.uses, env, "when", self.line)]
 
 
 @attrs.frozen
@@ -454,7 +481,8 @@ class EachItem:
         if not count:
             text = f"{label}：无，每项{verb}{k}分，{w.gain(Fraction(0), places)}"
             return [self.uses.reason(env, text, Fraction(0), "each", self.line)]
-        text = f"{label}：{self.collection.show(env, places)}，共{count}项，每项{verb}{k}分，计{w.points(total, places)}分"
+        shown = self.collection.show(env, places)
+        text = f"{label}：{shown}，共{count}项，每项{verb}{k}分，计{w.points(total, places)}分"
         gained = _cap(total, self.cap)
         if gained != total:
             assert self.cap is not None
@@ -466,24 +494,17 @@ class EachItem:
 class EachCondition:
     """`±K for each of [C1, C2, …][, at most N]`: points per condition that holds."""
 
-    points: Fraction
+    award: Award
     conditions: tuple[tuple[Expr, Uses], ...]
     cap: Fraction | None
     line: int
 
     def apply(self, env: Env, places: int) -> list[Reason]:
-        reasons = []
-        k = w.points(self.points, places)
-        for condition, uses in self.conditions:
-            holds = bool(condition.evaluate(env))
-            found = explain_condition(condition, env, places)
-            if holds:
-                outcome = w.gain(self.points, places)
-            else:
-                outcome = f"未得{k}分" if self.points > 0 else "不扣分"
-            gained = self.points if holds else Fraction(0)
-            reasons.append(uses.reason(env, f"{found}，{outcome}", gained, "each", self.line))
-        total = sum((r.points for r in reasons), Fraction(0))
+        reasons = [
+            self.award.judge(condition, uses, env, "each", self.line)
+            for condition, uses in self.conditions
+        ]
+        total = sum((r.points for r in reasons), ZERO)
         capped = _cap(total, self.cap)
         if capped != total:
             assert self.cap is not None
@@ -500,7 +521,11 @@ _PARTIAL_STEPS: dict[str, Callable[[Fraction], Fraction]] = {
     "whole": lambda steps: Fraction(math.floor(steps)),
     "any": lambda steps: Fraction(math.ceil(steps)),
 }
-_PARTIAL_WORDS = {"proportional": "按比例计", "whole": "不足一档的部分不计", "any": "不足一档按一档计"}
+_PARTIAL_WORDS = {
+    "proportional": "按比例计",
+    "whole": "不足一档的部分不计",
+    "any": "不足一档按一档计",
+}
 
 
 @attrs.frozen
@@ -551,7 +576,9 @@ class PerStep:
                 bound = "不低于" if quantity.op == "short of" else "不高于"
                 return f"{head}，{bound}{goal}"
             # Percentage points show as the percentage does: 2.50个百分点 beside 97.50%.
-            diff = w.quantity(amount, "%" if base.unit(env) == "%" else None, places, integral=False)
+            diff = w.quantity(
+                amount, "%" if base.unit(env) == "%" else None, places, integral=False
+            )
             diff = diff.removesuffix("%")
             about = "" if w.approx_sign(amount, places=places) == "=" else "约"
             head += f"，比{goal}{more_less}{about}{diff}{unit}"
@@ -605,7 +632,7 @@ class Table:
                 text = f"{shown}，{where}，{w.gain(arm.points, places)}"
                 return [self.uses.reason(env, text, arm.points, "table", self.line)]
         bands = ", ".join(a.text for a in self.arms)
-        raise EvaluationProblem(
+        raise EvaluationError(
             f"{shown}, which falls in none of the bands ({bands}) on rubric line {self.line}",
             self.uses.facts,
         )
@@ -680,8 +707,15 @@ class Indicator:
                 reasons.append(Reason(text, rounded - total, "rounding", line=self.line))
                 total = rounded
         return ScoredNode(
-            self.id, self.title, "indicator", total, self.max, policy.places, policy.mode,
-            (), tuple(reasons),
+            self.id,
+            self.title,
+            "indicator",
+            total,
+            self.max,
+            policy.places,
+            policy.mode,
+            (),
+            tuple(reasons),
         )
 
 

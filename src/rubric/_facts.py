@@ -88,8 +88,13 @@ class Requirement:
 def validate(specs: tuple[FactSpec, ...], given: Mapping[str, object]) -> dict[str, Value]:
     """Check and normalise facts; raise FactsError naming every offending fact."""
     if not isinstance(given, Mapping):
-        raise FactsError([FactProblem("", f"facts must be a mapping of names to values, found "
-                                          f"{_kind_of(given)}")])
+        raise FactsError(
+            [
+                FactProblem(
+                    "", f"facts must be a mapping of names to values, found {_kind_of(given)}"
+                )
+            ]
+        )
     known = {spec.name: spec for spec in specs}
     problems: list[FactProblem] = []
     values: dict[str, Value] = {}
@@ -202,6 +207,7 @@ def _check_bounds(spec: FactSpec, values: Mapping[str, Value]) -> list[FactProbl
     problems = []
     value = values[spec.name]
     for bound in spec.bounds:
+        target: Value | None
         if bound.fact is not None:
             if bound.fact not in values:
                 continue  # the other fact is already reported
@@ -263,7 +269,11 @@ def load_facts(path: str | Path) -> dict[str, object]:
     if suffix == ".json":
         return _parse_json(data, name)
     raise FactsError(
-        [FactProblem("", f"unknown kind of facts file {suffix or '(no suffix)'!r}; use .json or .toml")],
+        [
+            FactProblem(
+                "", f"unknown kind of facts file {suffix or '(no suffix)'!r}; use .json or .toml"
+            )
+        ],
         name,
     )
 
@@ -285,12 +295,12 @@ def _unique_object(pairs: list[tuple[str, object]]) -> dict[str, object]:
     result: dict[str, object] = {}
     for key, value in pairs:
         if key in result:
-            raise _DuplicateKey(key)
+            raise _DuplicateKeyError(key)
         result[key] = value
     return result
 
 
-class _DuplicateKey(ValueError):
+class _DuplicateKeyError(ValueError):
     def __init__(self, key: str) -> None:
         super().__init__(key)
         self.key = key
@@ -308,7 +318,7 @@ def _parse_json(data: bytes, name: str) -> dict[str, object]:
     except json.JSONDecodeError as exc:
         problem = FactProblem("", f"line {exc.lineno} column {exc.colno}: invalid JSON: {exc.msg}")
         raise FactsError([problem], name) from None
-    except _DuplicateKey as exc:
+    except _DuplicateKeyError as exc:
         raise FactsError([FactProblem(exc.key, "given twice")], name) from None
     except (ValueError, InvalidOperation) as exc:
         raise FactsError([FactProblem("", f"invalid JSON: {exc}")], name) from None
@@ -329,6 +339,7 @@ def _parse_toml(data: bytes, name: str) -> dict[str, object]:
 
 def _one_object(value: object, name: str) -> dict[str, object]:
     if not isinstance(value, dict):
-        raise FactsError([FactProblem("", f"expected one object of facts, found {_kind_of(value)}")],
-                         name)
+        raise FactsError(
+            [FactProblem("", f"expected one object of facts, found {_kind_of(value)}")], name
+        )
     return value

@@ -1,62 +1,76 @@
-"""Exact numbers: conversion from inputs, rounding, and formatting."""
+"""Exact numbers: rounding and formatting of fractions, in integer arithmetic throughout."""
 
 from __future__ import annotations
 
-import math
-from decimal import Decimal, localcontext
+from collections.abc import Callable
+from decimal import Decimal
 from fractions import Fraction
 
-__all__ = ["MODES", "fixed", "plain", "round_to", "to_decimal"]
+__all__ = ["MODES", "fixed", "plain", "round_to", "terminates", "to_decimal"]
 
 
-def _half_up(x: Fraction) -> int:
+# Each mode rounds a non-negative quotient q with remainder r of division by d.
+def _half_up(q: int, r: int, d: int) -> int:
     # Half away from zero, as 四舍五入 and Decimal's ROUND_HALF_UP read it.
-    magnitude = math.floor(abs(x) + Fraction(1, 2))
-    return magnitude if x >= 0 else -magnitude
+    return q + (2 * r >= d)
 
 
-def _half_even(x: Fraction) -> int:
-    return round(x)
+def _half_even(q: int, r: int, d: int) -> int:
+    return q + (2 * r > d or (2 * r == d and q % 2 == 1))
 
 
-def _down(x: Fraction) -> int:
-    return math.trunc(x)
+def _down(q: int, r: int, d: int) -> int:
+    return q
 
 
-def _up(x: Fraction) -> int:
-    return math.ceil(x) if x >= 0 else math.floor(x)
+def _up(q: int, r: int, d: int) -> int:
+    return q + (r > 0)
 
 
-MODES = {"half up": _half_up, "half even": _half_even, "down": _down, "up": _up}
+MODES: dict[str, Callable[[int, int, int], int]] = {
+    "half up": _half_up,
+    "half even": _half_even,
+    "down": _down,
+    "up": _up,
+}
+
+
+def _scaled(value: Fraction, places: int, mode: str) -> int:
+    """value × 10^places rounded to a whole number with mode, rounding the magnitude."""
+    numerator, denominator = value.numerator, value.denominator
+    q, r = divmod(abs(numerator) * 10**places, denominator)
+    rounded = MODES[mode](q, r, denominator) if r else q
+    return -rounded if numerator < 0 else rounded
 
 
 def round_to(value: Fraction, places: int, mode: str) -> Fraction:
     """Round value to a number of decimal places with one of MODES; the result is exact."""
-    scale = 10**places
-    return Fraction(MODES[mode](value * scale), scale)
-
-
-def to_decimal(value: Fraction, places: int) -> Decimal:
-    """Return an exactly representable value as a Decimal with exactly `places` decimals."""
-    scaled = value * 10**places
-    if scaled.denominator != 1:
-        raise ValueError(f"{value} has more than {places} decimal places")
-    with localcontext() as ctx:
-        # Enough digits for any size of number; str(int) would hit Python's digit limit.
-        ctx.prec = max(28, (scaled.numerator.bit_length() * 1233 >> 12) + places + 4)
-        return Decimal(scaled.numerator).scaleb(-places)
-
-
-def fixed(value: Fraction, places: int, mode: str = "half up") -> str:
-    """Format with exactly `places` decimals, rounding with mode: 85.5 → '85.50'."""
-    rounded = round_to(value, places, mode)
-    text = f"{to_decimal(rounded, places):f}"
-    return text.lstrip("-") if rounded == 0 else text
+    return Fraction(_scaled(value, places, mode), 10**places)
 
 
 def terminates(value: Fraction, places: int) -> bool:
     """Whether value has at most `places` decimals."""
-    return (value * 10**places).denominator == 1
+    return bool((10**places) % value.denominator == 0)
+
+
+def _digits(number: int) -> str:
+    # str(int) refuses numbers of more than a few thousand digits; Decimal does not.
+    return str(number) if number.bit_length() < 10_000 else f"{Decimal(number):f}"
+
+
+def fixed(value: Fraction, places: int, mode: str = "half up") -> str:
+    """Format with exactly `places` decimals, rounding with mode: 85.5 → '85.50'."""
+    scaled = _scaled(value, places, mode)
+    digits = _digits(abs(scaled)).rjust(places + 1, "0")
+    sign = "-" if scaled < 0 else ""
+    if not places:
+        return sign + digits
+    return f"{sign}{digits[:-places]}.{digits[-places:]}"
+
+
+def to_decimal(value: Fraction, places: int) -> Decimal:
+    """Return value, rounded half up if it has more decimals, as a Decimal with `places`."""
+    return Decimal(fixed(value, places))
 
 
 def plain(value: Fraction, places: int = 2) -> str:
@@ -64,4 +78,4 @@ def plain(value: Fraction, places: int = 2) -> str:
     text = fixed(value, places)
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    return "0" if text == "-0" else text

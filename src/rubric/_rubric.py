@@ -100,7 +100,7 @@ class Rubric:
         try:
             root = compiled.root.score(env, compiled.policy)
             grade = self._grade(env, root.exact)
-        except ev.EvaluationProblem as problem:
+        except ev.EvaluationError as problem:
             raise FactsError([FactProblem(", ".join(problem.facts), problem.message)]) from None
         return Result(root, grade, compiled.version)
 
@@ -109,7 +109,7 @@ class Rubric:
         env = ev.Env(values, self._compiled.lets)
         try:
             check_requirements(self._compiled.requirements, env)
-        except ev.EvaluationProblem as problem:
+        except ev.EvaluationError as problem:
             raise FactsError([FactProblem(", ".join(problem.facts), problem.message)]) from None
         return env
 

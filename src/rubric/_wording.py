@@ -13,7 +13,7 @@ OPS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "=": "=", "!=": "≠"}
 
 def exact_text(value: Fraction) -> str:
     """An exact, Fraction-parsable text: '1.25' when the decimal ends, '5/3' when it does not."""
-    for places in range(0, 29):
+    for places in range(29):
         if terminates(value, places):
             return plain(value, places) if places else str(value.numerator)
     return f"{value.numerator}/{value.denominator}"

@@ -134,8 +134,10 @@ def _compare(t: pp.ParseResults) -> Any:
     return n.Compare(left.span + right.span, op, left, right)
 
 
-expr = pp.Forward().set_name("an expression")
-condition = pp.Forward().set_name("a condition")
+expr = pp.Forward()
+expr.set_name("an expression")
+condition = pp.Forward()
+condition.set_name("a condition")
 
 _atom = pp.Forward()
 _size_of = _located(kw("number of") - _atom, lambda s, x: n.SizeOf(s, x))
@@ -195,14 +197,15 @@ _GRADE_NAME = pp.Regex(_IDENT).set_name("a grade name such as 优秀")
 grade = _located(
     kw("grade")
     - _GRADE_NAME
-    - (
-        (kw("if") - condition) | kw("otherwise").add_parse_action(lambda: [None])
-    ).set_name("'if' or 'otherwise'"),
+    - ((kw("if") - condition) | kw("otherwise").add_parse_action(lambda: [None])).set_name(
+        "'if' or 'otherwise'"
+    ),
     lambda s, name, cond: n.Grade(s, name, cond),
 )
 
 _word = _located(
-    pp.Regex(_IDENT).set_name("a word") + _description, lambda s, name, label: n.Word(s, name, label)
+    pp.Regex(_IDENT).set_name("a word") + _description,
+    lambda s, name, label: n.Word(s, name, label),
 )
 _words = pp.Group(LBRACE - pp.DelimitedList(_word) - RBRACE)
 _level_type = _located(kw("level") - _words, lambda s, words: n.TypeSpec(s, "level", tuple(words)))
@@ -214,7 +217,9 @@ _simple_type = _located(
     pp.Regex(r"(?:bool|count|number)(?!\w)").set_name("bool, count or number"),
     lambda s, kind: n.TypeSpec(s, kind, None),
 )
-_type = (_simple_type | _level_type | _set_type).set_name("a type: bool, count, number, level or set")
+_type = (_simple_type | _level_type | _set_type).set_name(
+    "a type: bool, count, number, level or set"
+)
 _bound = _located(CMP_OP - expr, lambda s, op, operand: n.Constraint(s, op, operand))
 _constraints = pp.Group(pp.Opt(_bound + pp.ZeroOrMore(kw("and") - _bound)))
 _fact_name = _located(NAME, lambda s, name: (name, s))

@@ -299,8 +299,21 @@ class ArmLine:
 
 
 Statement: TypeAlias = (
-    Header | Version | Rounding | Grade | FactDecl | Require | Let | NodeDecl | PoolDecl | ArmLine
-    | Start | When | Each | Per | Table
+    Header
+    | Version
+    | Rounding
+    | Grade
+    | FactDecl
+    | Require
+    | Let
+    | NodeDecl
+    | PoolDecl
+    | ArmLine
+    | Start
+    | When
+    | Each
+    | Per
+    | Table
 )
 
 

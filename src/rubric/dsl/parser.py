@@ -38,7 +38,8 @@ USAGE = {
     "points": "write: points by EXPRESSION: <= 20 -> 4, <= 30 -> 2, otherwise -> 0",
     "rule": "write a rule as: +2 if CONDITION   or: +1 for each of SET, at most 3   or: "
     "-0.5 per 1 of QUANTITY, proportionally",
-    "arm": "write an arm of the table above as: <= 20 -> 4   or: national -> 2   or: otherwise -> 0",
+    "arm": "write an arm of the table above as: <= 20 -> 4   or: national -> 2   or: "
+    "otherwise -> 0",
 }
 
 # Deeper trees than any table needs would exhaust Python's recursion in later passes.
@@ -255,8 +256,11 @@ class _Assembler:
     def once(self, current: Any, stmt: Any, what: str) -> None:
         if current is not None:
             line = self.source.line_col(current.span.start)[0]
-            self.error(stmt.span, f"a second {what} line; the first is on line {line}",
-                       f"keep one {what} line and delete the other")
+            self.error(
+                stmt.span,
+                f"a second {what} line; the first is on line {line}",
+                f"keep one {what} line and delete the other",
+            )
 
     # ---- header and declarations: global wherever they stand
 
@@ -284,8 +288,9 @@ class _Assembler:
     def on_Let(self, stmt: n.Let, indent: int) -> None:  # noqa: N802
         if self.indicator is not None:
             if self.pool is not None:
-                self.error(stmt.span, "a 'let' inside a pool",
-                           "move the 'let' line above the pool line")
+                self.error(
+                    stmt.span, "a 'let' inside a pool", "move the 'let' line above the pool line"
+                )
             self.local_lets.append(stmt)
         elif self.in_group:
             self.error(
@@ -309,24 +314,33 @@ class _Assembler:
 
     def on_PoolDecl(self, stmt: n.PoolDecl, indent: int) -> None:  # noqa: N802
         if self.indicator is None:
-            self.error(stmt.span, "a pool outside any indicator",
-                       "put the pool line under the 'indicator' line whose rules it caps")
+            self.error(
+                stmt.span,
+                "a pool outside any indicator",
+                "put the pool line under the 'indicator' line whose rules it caps",
+            )
             return
         self.close_pool()
         self.pool = (stmt, indent, [])
 
     def on_rule(self, stmt: n.Rule, indent: int) -> None:
         if self.indicator is None:
-            self.error(stmt.span, "a rule outside any indicator",
-                       "put each rule under the 'indicator' line it scores")
+            self.error(
+                stmt.span,
+                "a rule outside any indicator",
+                "put each rule under the 'indicator' line it scores",
+            )
             return
         if self.pool is None:
             self.rules.append(stmt)
             return
         decl, pool_indent, rules = self.pool
         if isinstance(stmt, n.Start):
-            self.error(stmt.span, "'start from' inside a pool",
-                       "move the 'start from' line above the pool line")
+            self.error(
+                stmt.span,
+                "'start from' inside a pool",
+                "move the 'start from' line above the pool line",
+            )
         elif indent <= pool_indent:
             self.error(
                 stmt.span,
@@ -343,8 +357,9 @@ class _Assembler:
     def on_ArmLine(self, stmt: n.ArmLine, indent: int) -> None:  # noqa: N802
         rules = self.pool[2] if self.pool is not None else self.rules
         if self.indicator is None or not rules or not isinstance(rules[-1], n.Table):
-            self.error(stmt.span, "an arm line without a 'points by' line above it",
-                       USAGE["points"])
+            self.error(
+                stmt.span, "an arm line without a 'points by' line above it", USAGE["points"]
+            )
             return
         table = rules[-1]
         rules[-1] = attrs.evolve(table, span=table.span + stmt.span, arms=table.arms + stmt.arms)
@@ -353,8 +368,11 @@ class _Assembler:
         if self.pool is not None:
             decl, _, rules = self.pool
             if not rules:
-                self.error(decl.span, f"the pool '{decl.name}' has no rules",
-                           "put the rules it caps on the lines below it, indented")
+                self.error(
+                    decl.span,
+                    f"the pool '{decl.name}' has no rules",
+                    "put the rules it caps on the lines below it, indented",
+                )
             self.pools.append(n.Pool(decl.span, decl.name, decl.label, decl.cap, tuple(rules)))
             self.pool = None
 

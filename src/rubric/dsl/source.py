@@ -7,7 +7,6 @@ import unicodedata
 
 import attrs
 
-
 _WINDOW = 80  # columns of a long line shown around a problem
 
 
@@ -49,7 +48,9 @@ class Source:
 
     def lines(self) -> list[tuple[int, str]]:
         """Return every line as (offset of its first character, text without the line break)."""
-        return [(start, self.line_text(number)) for number, start in enumerate(self._line_starts, 1)]
+        return [
+            (start, self.line_text(number)) for number, start in enumerate(self._line_starts, 1)
+        ]
 
     def excerpt(self, span: Span) -> str:
         """Render the line holding span.start and a caret line under the span."""
@@ -63,7 +64,7 @@ class Source:
         right = min(right, left + 2 * _WINDOW)
         shown = ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
         before = ("…" if left else "") + text[left:start]
-        underlined = text[start:min(end, right)] or " "
+        underlined = text[start : min(end, right)] or " "
         pad = " " * display_width(before)
         marks = "^" * max(1, display_width(underlined))
         return f"    {shown}\n    {pad}{marks}"
