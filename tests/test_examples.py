@@ -7,10 +7,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from anhui_reference import reference_grade, reference_scores
-from conftest import EXAMPLES
 
 import rubric
+from anhui_reference import reference_grade, reference_scores
+from conftest import EXAMPLES
 
 EXPECTED: dict[str, dict[str, str]] = json.loads(
     (EXAMPLES / "expected.json").read_text(encoding="utf-8")
