@@ -391,7 +391,8 @@ class _Checker:
             if best < ind.max.value:
                 self.error(
                     ind.max.span,
-                    f"the rules of '{ind.id}' can give at most {_plain(best)} points, "
+                    f"the rules of '{ind.id}' can give at most {_plain(best)} "
+                    f"point{'' if best == 1 else 's'}, "
                     f"but its max is {ind.max.text}",
                     "lower the max, or add or correct the rules so that full marks can be reached",
                 )
@@ -435,7 +436,7 @@ class _Checker:
             return attrs.evolve(rule, items=items), _capped(per_item * len(items), rule.cap)
         assert rule.subject is not None
         subject, type_ = self.infer(rule.subject, scope)
-        if type_ is not None and type_.words is not None:
+        if type_ is not None and type_.kind == "set" and type_.words is not None:
             return attrs.evolve(rule, subject=subject), _capped(
                 per_item * len(type_.words), rule.cap
             )
