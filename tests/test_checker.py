@@ -178,8 +178,9 @@ def test_tree_problems(tree: str, expected: str) -> None:
     ],
 )
 def test_full_marks_must_be_reachable(rules: str, best: str) -> None:
+    points = "point" if best == "1" else "points"
     assert messages(f"{USE_ALL}  {rules}\n") == [
-        f"the rules of 'q' can give at most {best} points, but its max is 10"
+        f"the rules of 'q' can give at most {best} {points}, but its max is 10"
     ]
 
 
