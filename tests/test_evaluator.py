@@ -53,7 +53,7 @@ def test_when(ok: bool, staff: int, trained: bool, score: str) -> None:
 def test_when_explains_what_held_and_what_did_not() -> None:
     assert texts(node(WHEN, {"ok": True, "staff": 1, "trained": True})) == [
         "项目符合规定：是，得2分",
-        "工作人员人数为1人，不满足“≥ 2”；开展培训：是（各项均须满足，条件不成立），未得1分",
+        "工作人员人数为1人，不满足“≥ 2人”；开展培训：是（各项均须满足，条件不成立），未得1分",
         "项目符合规定：是（要求不成立，条件不成立），不扣分",
     ]
     reasons = node(WHEN, {"ok": False, "staff": 5, "trained": True}).explanation
@@ -103,9 +103,7 @@ def test_each_of_a_set_explains_items_in_declared_order_and_the_cap() -> None:
         "已量化的项目：生活救助、医疗救助，共2项，每项得1分，计2分",
         "分配因素：人口、其他、户数、绩效，共4项，每项得1分，计4分；最多得3分，按3分计",
     ]
-    assert (
-        texts(node(EACH, {"areas": [], "factors": []}))[0] == "已量化的项目：无，每项得1分，不得分"
-    )
+    assert texts(node(EACH, {"areas": [], "factors": []}))[0] == "已量化的项目：无，不得分"
 
 
 def test_each_of_a_list_of_conditions_with_a_cap() -> None:

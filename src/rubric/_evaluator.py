@@ -280,7 +280,9 @@ class Comparison:
         holds = bool(self.evaluate(env))
         left = f"{self.left.label(env)}为{self.left.show(env, places)}"
         if isinstance(self.right, Const):
-            target = f"{w.OPS[self.op]} {self.right.show(env, places)}"
+            # A written bound reads in the unit of what it bounds: “≤ 30个工作日”.
+            unit = self.left.unit(env) if not isinstance(self.right.value, str) else None
+            target = f"{w.OPS[self.op]} {self.right.show(env, places)}{unit or ''}"
         else:
             left += f"，{self.right.label(env)}为{self.right.show(env, places)}"
             target = f"{self.left.label(env)} {w.OPS[self.op]} {self.right.label(env)}"
@@ -479,8 +481,8 @@ class EachItem:
         k = w.points(self.points, places)
         verb = "得" if self.points > 0 else "扣"
         if not count:
-            text = f"{label}：无，每项{verb}{k}分，{w.gain(Fraction(0), places)}"
-            return [self.uses.reason(env, text, Fraction(0), "each", self.line)]
+            text = f"{label}：无，{'不扣分' if self.points < 0 else '不得分'}"
+            return [self.uses.reason(env, text, ZERO, "each", self.line)]
         shown = self.collection.show(env, places)
         text = f"{label}：{shown}，共{count}项，每项{verb}{k}分，计{w.points(total, places)}分"
         gained = _cap(total, self.cap)

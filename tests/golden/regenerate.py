@@ -1,7 +1,7 @@
-"""Rewrite the expected error texts of tests/golden/errors from the current messages.
+"""Rewrite the golden files from the current behaviour: error texts and example trees.
 
 Run `python tests/golden/regenerate.py`, then read the diff: every change is a change in
-what rubric authors see.
+what rubric authors and users see, and must be meant.
 """
 
 from __future__ import annotations
@@ -10,17 +10,22 @@ from pathlib import Path
 
 import rubric
 
-HERE = Path(__file__).resolve().parent / "errors"
+GOLDEN = Path(__file__).resolve().parent
+ROOT = GOLDEN.parent.parent
 
 
 def main() -> None:
-    for path in sorted(HERE.glob("*.rub")):
+    for path in sorted((GOLDEN / "errors").glob("*.rub")):
         try:
             rubric.loads(path.read_text(encoding="utf-8"), filename=path.name)
         except rubric.RubricError as error:
             path.with_suffix(".txt").write_text(f"{error}\n", encoding="utf-8")
         else:
             raise SystemExit(f"{path.name} compiled without error")
+    anhui = rubric.load(ROOT / "rubrics" / "anhui_2019.rub")
+    for path in sorted((GOLDEN / "anhui").glob("*.json")):
+        result = anhui.score(rubric.load_facts(ROOT / "examples" / path.name))
+        path.write_text(result.to_json() + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
