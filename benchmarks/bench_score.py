@@ -67,53 +67,9 @@ FACTORS: tuple[str, ...] = (
     "上年度资金结余",
     "工作考核结果",
 )
-DISTINCTION_LEVELS: tuple[str, ...] = ("none", "provincial", "national")
-ENDORSEMENT_LEVELS: tuple[str, ...] = ("none", "municipal", "provincial")
-LEVEL_FACTS: dict[str, tuple[str, ...]] = {
-    "media_coverage": DISTINCTION_LEVELS,
-    "commendation": DISTINCTION_LEVELS,
-    "leader_endorsement": ENDORSEMENT_LEVELS,
-    "experience_shared": DISTINCTION_LEVELS,
-}
+# Which facts are yes/no and which levels each level fact has are read off the compiled rubric
+# (Rubric.facts), not restated here; the rest of the generator knows the contract's numbers.
 SURVEY_GROUPS: tuple[str, ...] = ("officials", "workers", "unionists", "beneficiaries")
-BOOL_FACTS: tuple[str, ...] = (
-    "complies_with_policy",
-    "goal_reflects_precise_aid",
-    "allocation_collectively_decided",
-    "union_funds_invested",
-    "annual_targets_decomposed",
-    "archive_rules_in_place",
-    "campaign_plan_in_place",
-    "implementation_rules_in_place",
-    "household_info_cross_checked",
-    "leading_group_active",
-    "staff_training_held",
-    "inspections_held",
-    "audit_findings_rectified",
-    "archives_entered",
-    "one_file_per_household",
-    "dynamic_management",
-    "aid_publicized",
-    "exit_procedure_followed",
-    "archives_complete",
-    "materials_on_time",
-    "materials_accurate",
-    "fund_rules_in_place",
-    "fund_rules_compliant",
-    "dedicated_account",
-    "central_funds_spent",
-    "provincial_funds_spent",
-    "paid_by_bank_card",
-    "living_aid_paid_regularly",
-    "service_network_built",
-    "aided_within_30_working_days",
-    "contact_person_system",
-    "publicity_column",
-    "living_standard_compliant",
-    "education_standard_compliant",
-    "illness_standard_compliant",
-    "continued_care",
-)
 # Boundaries of the rules, as values or percentages to land on or near; in the percentages the
 # first four are the favourable ones, from which units that do well draw.
 WORKING_DAYS: tuple[int, ...] = (0, 1, 19, 20, 21, 29, 30, 31, 32)
@@ -132,7 +88,11 @@ class FactsGenerator:
     the default 0 keeps every count at a realistic size.
     """
 
-    def __init__(self, seed: int, huge_share: float = 0.0) -> None:
+    def __init__(
+        self, specs: Sequence[rubric.FactSpec], seed: int, huge_share: float = 0.0
+    ) -> None:
+        self.bools = [spec.name for spec in specs if spec.kind == "bool"]
+        self.levels = {spec.name: spec.choices or () for spec in specs if spec.kind == "level"}
         self.rng = random.Random(seed)
         self.huge_share = huge_share
         self.bias = 1.0
@@ -149,7 +109,7 @@ class FactsGenerator:
         huge = rng.random() < self.huge_share
         # How well this unit does, drawn per mapping so that totals spread over every grade.
         self.bias = rng.choice(TRUTH_BIASES)
-        facts: dict[str, object] = {name: self._good() for name in BOOL_FACTS}
+        facts: dict[str, object] = {name: self._good() for name in self.bools}
         facts["quantified_targets"] = self._subset(AREAS)
         facts["aid_standards_set"] = self._subset(AREAS)
         facts["allocation_factors"] = self._subset(FACTORS)
@@ -162,7 +122,7 @@ class FactsGenerator:
         aided_surveyed = self._scaled(rng.randint(1, 300), huge)
         facts["aided_surveyed"] = aided_surveyed
         facts["aided_satisfied"] = self._near_percent(aided_surveyed, self._percent(AID_PERCENTS))
-        for name, levels in LEVEL_FACTS.items():
+        for name, levels in self.levels.items():
             facts[name] = rng.choice(levels[1:] if self._good() else levels)
         facts.update(self._social_survey(huge))
         return facts
@@ -366,7 +326,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     compile_timing = time_compile(text, str(RUBRIC_PATH), args.compile_repeat)
     scorer = rubric.loads(text, str(RUBRIC_PATH))
 
-    all_facts = FactsGenerator(args.seed, args.huge_share).many(args.n)
+    all_facts = FactsGenerator(scorer.facts, args.seed, args.huge_share).many(args.n)
     warmup = min(len(all_facts), 500)
     engine = time_per_call(scorer.score, all_facts, args.repeat, warmup)
     reference = time_per_call(reference_scores, all_facts, args.repeat, warmup)

@@ -45,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bench_score import RUBRIC_PATH, FactsGenerator
 
     scorer = rubric.load(RUBRIC_PATH)
-    all_facts = FactsGenerator(args.seed).many(args.n)
+    all_facts = FactsGenerator(scorer.facts, args.seed).many(args.n)
     for facts in all_facts[:100]:  # warm-up, not profiled
         scorer.score(facts)
 

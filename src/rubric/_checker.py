@@ -780,7 +780,7 @@ class _Checker:
                 )
 
     def check_literals(self, doc: n.Document) -> None:
-        for number in _numbers(doc):
+        for number in (x for x in n.walk(doc) if isinstance(x, n.Number)):
             digits = sum(ch.isdigit() for ch in number.text)
             if digits > _MAX_DIGITS:
                 self.error(
@@ -788,17 +788,6 @@ class _Checker:
                     f"a number of {digits} digits",
                     f"numbers in a rubric have at most {_MAX_DIGITS} digits",
                 )
-
-
-def _numbers(node: Any) -> Iterable[n.Number]:
-    if isinstance(node, n.Number):
-        yield node
-    elif isinstance(node, tuple):
-        for item in node:
-            yield from _numbers(item)
-    elif attrs.has(type(node)):
-        for field in attrs.fields(type(node)):
-            yield from _numbers(getattr(node, field.name))
 
 
 def _capped(value: Fraction, cap: n.Number | None) -> Fraction:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -16,15 +15,6 @@ from rubric._facts import Bound, FactSpec, Requirement
 from rubric.dsl import nodes as n
 
 __all__ = ["Compiled", "compile_checked"]
-
-_TESTS: dict[str, Callable[[Any, Any], bool]] = {
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-    "=": operator.eq,
-    "!=": operator.ne,
-}
 
 
 @attrs.frozen
@@ -201,7 +191,7 @@ class _Compiler:
 
     def arm(self, arm: n.Arm, labels: Mapping[str, str], unit: str) -> ev.Arm:
         if arm.band is not None:
-            bounds = tuple((_TESTS[op], number.value) for op, number in arm.band.bounds)
+            bounds = tuple((ev.COMPARISONS[op], number.value) for op, number in arm.band.bounds)
             text = "且".join(f"{w.OPS[op]} {number.text}{unit}" for op, number in arm.band.bounds)
             return ev.Arm(_BandTest(bounds), text, arm.points.value, False)
         if arm.word is not None:
@@ -261,7 +251,7 @@ class _Compiler:
         """The facts and values an expression reads, through the values it uses."""
         facts: dict[str, None] = {}
         values: dict[str, None] = {}
-        for name in _names(expr):
+        for name in (x.name for x in n.walk(expr) if isinstance(x, n.Name)):
             if name == "total":
                 continue
             let = self.local.get(name) or self.lets.get(name)
@@ -278,17 +268,6 @@ class _Compiler:
     def uses_of(self, expr: n.Expr) -> ev.Uses:
         facts, values = self.uses(expr)
         return ev.Uses(facts, values)
-
-
-def _names(expr: Any) -> Iterator[str]:
-    if isinstance(expr, n.Name):
-        yield expr.name
-    elif isinstance(expr, tuple):
-        for item in expr:
-            yield from _names(item)
-    elif attrs.has(type(expr)):
-        for field in attrs.fields(type(expr)):
-            yield from _names(getattr(expr, field.name))
 
 
 def _labelled(expr: ev.Expr, other: ev.Expr) -> ev.Expr:

@@ -14,7 +14,7 @@ from rubric import _wording as w
 from rubric._numbers import round_to
 from rubric._result import FactValue, Reason, ScoredNode
 
-__all__ = ["Env", "EvaluationError"]
+__all__ = ["COMPARISONS", "Env", "EvaluationError"]
 
 Value = bool | int | Fraction | str | frozenset[str]
 ZERO = Fraction(0)
@@ -246,7 +246,7 @@ class Size:
         return f"{self.evaluate(env)}项"
 
 
-_COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
     "<": operator.lt,
     "<=": operator.le,
     ">": operator.gt,
@@ -265,7 +265,7 @@ class Comparison:
     right: Expr
 
     def evaluate(self, env: Env) -> Value:
-        return _COMPARISONS[self.op](self.left.evaluate(env), self.right.evaluate(env))
+        return COMPARISONS[self.op](self.left.evaluate(env), self.right.evaluate(env))
 
     def label(self, env: Env) -> str:
         return f"{self.left.label(env)} {w.OPS[self.op]} {self.right.label(env)}"

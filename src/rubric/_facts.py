@@ -6,7 +6,6 @@ import difflib
 import json
 import math
 import numbers
-import operator
 import tomllib
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from rubric._evaluator import COMPARISONS
 from rubric._numbers import plain
 from rubric._wording import OPS
 from rubric.errors import FactProblem, FactsError
@@ -25,12 +25,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Bound", "FactSpec", "Requirement", "load_facts", "validate"]
 
-_TESTS: dict[str, Callable[[Any, Any], bool]] = {
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-}
 
 _KINDS = {
     "bool": "true or false",
@@ -215,7 +209,7 @@ def _check_bounds(spec: FactSpec, values: Mapping[str, Value]) -> list[FactProbl
             shown = f" (which is {_show(target)})"
         else:
             target, shown = bound.value, ""
-        if not _TESTS[bound.op](value, target):
+        if not COMPARISONS[bound.op](value, target):
             problems.append(
                 FactProblem(spec.name, f"must be {bound.describe()}{shown}, found {_show(value)}")
             )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from fractions import Fraction
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import attrs
 
@@ -366,3 +367,15 @@ class Document:
     requires: tuple[Require, ...]
     lets: tuple[Let, ...]
     nodes: tuple[Group | Indicator, ...]
+
+
+def walk(node: Any) -> Iterator[Any]:
+    """Every node in a tree, parents first, without recursion: trees may be deep."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, tuple):
+            stack.extend(reversed(item))
+        elif attrs.has(type(item)):
+            yield item
+            stack.extend(reversed([getattr(item, f.name) for f in attrs.fields(type(item))]))
