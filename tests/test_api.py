@@ -143,3 +143,22 @@ def test_error_positions(tmp_path: Path) -> None:
     assert (error.filename, error.line, error.column) == ("t.rub", 3, 9)
     assert error.offset == len('rubric x "标题" max 1\nindicator q "质量" max 1\n  +1 if ')
     assert error.diagnostics[0].message == "unknown name 'nope'"
+
+
+def test_concurrent_compiles_agree() -> None:
+    text = ANHUI.read_text(encoding="utf-8")
+    broken = text.replace("fact households_targeted: count >= 1", "fact households_targeted count")
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        compiled = list(pool.map(rubric.loads, [text] * 8))
+        errors = list(pool.map(_error_text, [broken] * 8))
+    assert all(r.score(BASE_GOOD) == compiled[0].score(BASE_GOOD) for r in compiled)
+    assert len(set(errors)) == 1
+    assert errors[0].startswith("<string>:")
+
+
+def _error_text(text: str) -> str:
+    try:
+        rubric.loads(text)
+    except rubric.RubricError as error:
+        return str(error)
+    return ""
