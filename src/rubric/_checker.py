@@ -102,6 +102,7 @@ class _Checker:
     used: set[str] = attrs.Factory(set)
     # A misspelt name leaves what it meant unused; say so once, not twice.
     unknown_names: bool = False
+    facts: dict[str, Type] = attrs.Factory(dict)
 
     def error(self, span: Span, message: str, hint: str = "") -> None:
         self.diagnostics.append(Diagnostic(message, span, hint))
@@ -164,6 +165,7 @@ class _Checker:
                     "only count and number facts have units; delete the unit",
                 )
             scope.names[fact.name] = type_of(fact.type)
+        self.facts = dict(scope.names)
         checked = []
         for fact in seen.values():
             constraints = tuple(self.check_constraint(fact, c, scope) for c in fact.constraints)
@@ -196,14 +198,31 @@ class _Checker:
                 "bound it by a number or by another fact",
             )
             return c
-        operand, type_ = self.infer(c.operand, scope)
-        if type_ is not None and not type_.numeric:
+        simple = isinstance(c.operand, n.Number) or (
+            isinstance(c.operand, n.Negate) and isinstance(c.operand.operand, n.Number)
+        )
+        if isinstance(c.operand, n.Name) and c.operand.name in self.facts:
+            self.used.add(c.operand.name)
+            type_ = self.facts[c.operand.name]
+        elif not simple:
+            written = self.source.text[c.operand.span.start : c.operand.span.end]
+            self.used.update(x.name for x in n.walk(c.operand) if isinstance(x, n.Name))
+            self.error(
+                c.operand.span,
+                "a bound is a number or another fact",
+                "write a bound that needs arithmetic as a 'require' line, such as: "
+                f'require {fact.name} {c.op} {written} "…"',
+            )
+            return c
+        else:
+            type_ = NUMBER
+        if not type_.numeric:
             self.error(
                 c.operand.span,
                 f"a bound must be a number, found {type_.describe()}",
                 "bound the fact by a number such as 1 or by a count or number fact",
             )
-        return attrs.evolve(c, operand=operand)
+        return c
 
     def check_let(self, let: n.Let, scope: _Scope) -> n.Let:
         expr, type_ = self.infer(let.expr, scope)

@@ -106,12 +106,12 @@ class _Compiler:
         operand = constraint.operand
         if isinstance(operand, n.Name):
             return Bound(constraint.op, None, operand.name)
-        return Bound(constraint.op, self.constant(operand), None)
-
-    def constant(self, expr: n.Expr) -> Fraction:
-        value = self.expr(expr).evaluate(ev.Env({}, {}))
-        assert isinstance(value, int | Fraction)
-        return Fraction(value)
+        # The checker lets only a number, or a negated one, through.
+        if isinstance(operand, n.Negate):
+            assert isinstance(operand.operand, n.Number)
+            return Bound(constraint.op, -operand.operand.value, None)
+        assert isinstance(operand, n.Number)
+        return Bound(constraint.op, operand.value, None)
 
     def requirement(self, req: n.Require) -> Requirement:
         facts, _ = self.uses(req.condition)
@@ -120,6 +120,13 @@ class _Compiler:
     def let(self, let: n.Let) -> ev.Let:
         self.definitions[let.name] = let
         subject = ev.Subject(let.name, let.description or let.name, let.unit)
+        if isinstance(let.expr, n.Name) and let.expr.name in self.subjects:
+            # A value that renames a fact reads like it: its label, unit and words.
+            base = self.subjects[let.expr.name]
+            subject = ev.Subject(
+                let.name, let.description or base.label, let.unit or base.unit, base.labels,
+                base.order,
+            )
         self.subjects[let.name] = subject
         return ev.Let(subject, self.expr(let.expr))
 
@@ -184,8 +191,10 @@ class _Compiler:
 
     def rule_Table(self, rule: n.Table, ind: n.Indicator) -> ev.Rule:  # noqa: N802
         subject = self.expr(rule.subject)
-        labels = subject.subject.labels if isinstance(subject, ev.FactRef) else {}
-        unit = subject.subject.unit if isinstance(subject, ev.FactRef | ev.ValueRef) else None
+        labels: Mapping[str, str] = {}
+        unit = None
+        if isinstance(subject, ev.FactRef | ev.ValueRef):
+            labels, unit = subject.subject.labels, subject.subject.unit
         arms = tuple(self.arm(arm, labels, unit or "") for arm in rule.arms)
         return ev.Table(subject, arms, self.uses_of(rule.subject), self.line(rule))
 
@@ -239,7 +248,7 @@ class _Compiler:
         left, right = self.expr(expr.left), self.expr(expr.right)
         if expr.op == "in":
             assert isinstance(left, ev.Const)
-            labels = right.subject.labels if isinstance(right, ev.FactRef) else {}
+            labels = right.subject.labels if isinstance(right, ev.FactRef | ev.ValueRef) else {}
             item = str(left.value)
             return ev.Membership(ev.Const(item, labels.get(item, item)), right)
         left, right = _labelled(left, right), _labelled(right, left)
@@ -272,7 +281,9 @@ class _Compiler:
 
 def _labelled(expr: ev.Expr, other: ev.Expr) -> ev.Expr:
     """Show a level word by its label when it is compared with a level fact."""
-    if isinstance(expr, ev.Const) and isinstance(expr.value, str) and isinstance(other, ev.FactRef):
+    named = isinstance(other, ev.FactRef | ev.ValueRef)
+    if isinstance(expr, ev.Const) and isinstance(expr.value, str) and named:
+        assert isinstance(other, ev.FactRef | ev.ValueRef)
         return ev.Const(expr.value, other.subject.labels.get(expr.value, expr.value))
     return expr
 

@@ -409,7 +409,7 @@ class Uses:
 
     def reason(self, env: Env, text: str, points: Fraction, kind: str, line: int) -> Reason:
         facts: tuple[tuple[str, FactValue], ...] = tuple((f, env.facts[f]) for f in self.facts)
-        values = tuple((v, Fraction(env.value(v))) for v in self.values)  # type: ignore[arg-type]
+        values: tuple[tuple[str, FactValue], ...] = tuple((v, env.value(v)) for v in self.values)
         return Reason(text, points, kind, facts, values, line)
 
 

@@ -34,7 +34,7 @@ class Reason:
     points: Fraction
     kind: str
     facts: tuple[tuple[str, FactValue], ...] = ()
-    values: tuple[tuple[str, Fraction], ...] = ()
+    values: tuple[tuple[str, FactValue], ...] = ()
     line: int | None = None
 
     def to_dict(self, places: int) -> dict[str, Any]:
@@ -45,7 +45,7 @@ class Reason:
             "exact": exact_text(self.points),
             "kind": self.kind,
             "facts": {name: _json_fact(value) for name, value in self.facts},
-            "values": {name: exact_text(value) for name, value in self.values},
+            "values": {name: _json_fact(value) for name, value in self.values},
             "line": self.line,
         }
 

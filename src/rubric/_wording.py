@@ -8,6 +8,9 @@ from rubric._numbers import fixed, plain, terminates
 
 __all__ = ["approx_sign", "exact_text", "gain", "points", "quantity", "step_unit"]
 
+# Rule literals and sums of them end within this many decimals; beyond it a value reads as 约.
+_EXACT_PLACES = 10
+
 OPS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "=": "=", "!=": "≠"}
 
 
@@ -25,10 +28,12 @@ def approx_sign(*values: Fraction, places: int) -> str:
 
 
 def points(value: Fraction, places: int) -> str:
-    """Points in a sentence: '2', '0.5', '约1.67' (magnitude only)."""
+    """Points in a sentence, exact where the decimal ends: '2', '0.25', '约1.67' (magnitude)."""
     magnitude = abs(value)
-    prefix = "" if terminates(magnitude, places) else "约"
-    return prefix + plain(magnitude, places)
+    for shown in range(places, _EXACT_PLACES + 1):
+        if terminates(magnitude, shown):
+            return plain(magnitude, shown)
+    return "约" + plain(magnitude, places)
 
 
 def gain(value: Fraction, places: int, *, zero: str = "不得分") -> str:

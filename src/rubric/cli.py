@@ -34,12 +34,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RubricError as error:
         print(error, file=sys.stderr)
         return EXIT_INVALID
+    except BrokenPipeError:
+        # The reader went away, as `| head` does: stop quietly, as other tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except OSError as error:
         print(f"rubric: cannot read {error.filename}: {error.strerror}", file=sys.stderr)
         return EXIT_INVALID
-    except BrokenPipeError:  # pragma: no cover - the reader went away, as `| head` does
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_OK
     return code
 
 
@@ -74,12 +75,16 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     nodes = _walk(rubric._compiled.root)[1:]
     groups = sum(isinstance(node, Group) for node in nodes)
     indicators = len(nodes) - groups
-    print(
-        f"{args.rubric}: ok: {rubric.id} “{rubric.title}”, {groups} groups, "
-        f"{indicators} indicators, {len(rubric.facts)} facts, max {rubric.max}",
-        file=out,
+    counts = ", ".join(
+        _count(number, word)
+        for number, word in ((groups, "group"), (indicators, "indicator"), (len(rubric.facts), "fact"))
     )
+    print(f"{args.rubric}: ok: {rubric.id} “{rubric.title}”, {counts}, max {rubric.max}", file=out)
     return EXIT_OK
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}{'' if number == 1 else 's'}"
 
 
 def _walk(node: object) -> list[object]:
@@ -127,7 +132,8 @@ def _depths(node: ScoredNode, depth: int = 0) -> list[tuple[ScoredNode, int]]:
 
 
 def _reason_line(reason: Reason, depth: int, places: int) -> str:
-    signed = ("+" if reason.points > 0 else "") + fixed(reason.points, places)
+    shown = fixed(reason.points, places)
+    signed = ("+" if reason.points > 0 and shown.strip("0.") else "") + shown
     return f"{'  ' * depth}{signed:>7}  {reason.text}"
 
 

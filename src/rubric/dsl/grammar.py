@@ -231,7 +231,8 @@ fact = _located(
 )
 require = _located(kw("require") - condition - STRING, lambda s, c, m: n.Require(s, c, m))
 let = _located(
-    kw("let") - _fact_name - _description - pp.Literal("=").suppress() - expr - _unit,
+    kw("let") - _fact_name - _description - pp.Regex("=|＝").set_name("'='").suppress() - condition
+    - _unit,
     lambda s, name, desc, value, unit: n.Let(s, name[0], name[1], desc, value, unit),
 )
 
