@@ -45,8 +45,7 @@ class Type:
             "count": "a count",
             "number": "a number",
             "set": "a set",
-            "text": "a text",
-            "word": "a word",
+            "text": "a word",
         }.get(self.kind, self.kind)
 
 
@@ -276,7 +275,7 @@ class _Checker:
             self.error(
                 grades[-1].span,
                 "the last grade has a condition, so some totals would get no grade",
-                f"end the grades with one such as: grade {grades[-1].name}… otherwise",
+                f"make the last grade catch every other total: grade {grades[-1].name} otherwise",
             )
         return tuple(checked)
 
@@ -288,44 +287,29 @@ class _Checker:
         by_id: dict[str, n.Group | n.Indicator] = {}
         children: dict[str, list[str]] = {"": []}
         checked: dict[str, n.Group | n.Indicator] = {}
-        for decl in decls:
-            parent, _, _ = decl.id.rpartition(".")
-            if decl.id in by_id or decl.id == header.id:
-                first = by_id.get(decl.id, header)
-                self.error(
-                    decl.id_span,
-                    f"the id '{decl.id}' is used twice; first on line {self.line_of(first.span)}",
-                    "give every group and indicator its own id",
-                )
-                continue
-            if parent and parent not in by_id:
-                later = [d for d in decls if d.id == parent]
-                where = (
-                    f"it is declared later, on line {self.line_of(later[0].span)}; move it above"
-                    if later
-                    else f'add a line such as: group {parent} "…" max N, above this one'
-                )
-                self.error(decl.id_span, f"the parent group '{parent}' is not declared", where)
-                continue
-            if parent and isinstance(by_id[parent], n.Indicator):
-                self.error(
-                    decl.id_span,
-                    f"'{parent}' is an indicator, which cannot hold '{decl.id}'",
-                    f"make '{parent}' a group, or give this line another id",
-                )
-                continue
+        rejected: set[str] = set()
+        for index, decl in enumerate(decls):
+            # An indicator's rules are checked even when its place in the tree is wrong, so
+            # that their own mistakes show, and their facts do not read as unused.
+            checked_decl = (
+                self.check_indicator(decl, scope) if isinstance(decl, n.Indicator) else decl
+            )
             if decl.max.value <= 0:
                 self.error(
                     decl.max.span,
                     f"max must be more than 0, found {decl.max.text}",
                     "give the points this node is worth",
                 )
+            problem = self.placement(decl, decls[index + 1 :], by_id, rejected, header)
+            if problem:
+                rejected.add(decl.id)
+                self.error(decl.id_span, *problem)
+                continue
+            parent = decl.id.rpartition(".")[0]
             by_id[decl.id] = decl
             children[decl.id] = []
             children[parent].append(decl.id)
-            checked[decl.id] = (
-                self.check_indicator(decl, scope) if isinstance(decl, n.Indicator) else decl
-            )
+            checked[decl.id] = checked_decl
         if not decls:
             self.error(
                 header.span,
@@ -339,18 +323,54 @@ class _Checker:
         for node_id, decl in by_id.items():
             kids = [by_id[c] for c in children[node_id]]
             if isinstance(decl, n.Group):
-                if not kids:
+                if kids:
+                    self.check_sum(decl.max, decl.id, kids)
+                elif not any(r.rpartition(".")[0] == node_id for r in rejected):
                     self.error(
                         decl.id_span,
                         f"the group '{decl.id}' has nothing in it",
                         f"add indicators with ids such as {decl.id}.name under it",
                     )
-                else:
-                    self.check_sum(decl.max, decl.id, kids)
         tops = [by_id[c] for c in children[""]]
         if header.max is not None and tops:
             self.check_sum(header.max, header.id, tops)
         return tuple(build(c) for c in children[""]), tuple(checked.values())
+
+    def placement(
+        self,
+        decl: n.Group | n.Indicator,
+        after: tuple[n.Group | n.Indicator, ...],
+        by_id: Mapping[str, n.Group | n.Indicator],
+        rejected: set[str],
+        header: n.Header,
+    ) -> tuple[str, str] | None:
+        """What is wrong with where a node stands in the tree, as (message, hint), or None."""
+        parent = decl.id.rpartition(".")[0]
+        if decl.id in by_id or decl.id == header.id:
+            first = by_id.get(decl.id, header)
+            return (
+                f"the id '{decl.id}' is used twice; first on line {self.line_of(first.span)}",
+                "give every group and indicator its own id",
+            )
+        if parent and parent in rejected:
+            return (
+                f"the parent group '{parent}' has a mistake of its own",
+                "fix the line that declares it, reported above",
+            )
+        if parent and parent not in by_id:
+            later = [d for d in after if d.id == parent]
+            hint = (
+                f"it is declared later, on line {self.line_of(later[0].span)}; move it above"
+                if later
+                else f'add a line such as: group {parent} "…" max N, above this one'
+            )
+            return f"the parent group '{parent}' is not declared", hint
+        if parent and isinstance(by_id[parent], n.Indicator):
+            return (
+                f"'{parent}' is an indicator, which cannot hold '{decl.id}'",
+                f"make '{parent}' a group, or give this line another id",
+            )
+        return None
 
     def check_sum(self, max_: n.Number, owner: str, kids: list[n.Group | n.Indicator]) -> None:
         total = sum((k.max.value for k in kids), Fraction(0))
@@ -483,8 +503,10 @@ class _Checker:
                 f"'per' needs a quantity, found {type_.describe()}",
                 "write a count, a number or an arithmetic expression after 'of'",
             )
-        whole_steps = type_ == COUNT and rule.step.value.denominator == 1 and rule.step.value == 1
-        if rule.partial is None and not whole_steps:
+        whole_steps = type_ == COUNT and rule.step.value == 1
+        # A wrong step or quantity is reported already; the reading would only add noise.
+        readable = rule.step.value > 0 and type_ is not None and type_.numeric
+        if rule.partial is None and not whole_steps and readable:
             self.error(
                 rule.span,
                 "this rule does not say how a part of a step counts",
@@ -661,7 +683,10 @@ class _Checker:
         type_ = scope.names.get(expr.name)
         if type_ is None:
             self.unknown_names = True
-            suggestion = _did_you_mean(expr.name, list(scope.names))
+            names = [*scope.names, "total"] if scope.total else list(scope.names)
+            suggestion = _did_you_mean(expr.name, names)
+            if scope.total and not suggestion:
+                suggestion = "a grade reads the rubric's total score as 'total';"
             self.error(
                 expr.span,
                 f"unknown name '{expr.name}'",
@@ -790,7 +815,7 @@ class _Checker:
             return
         decls: tuple[n.FactDecl | n.Let, ...] = (*facts, *lets)
         for decl in decls:
-            if decl.name not in self.used:
+            if decl.name not in self.used and decl.name not in _RESERVED_NAMES:
                 what = "fact" if isinstance(decl, n.FactDecl) else "value"
                 self.error(
                     decl.name_span,
