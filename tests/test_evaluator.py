@@ -100,8 +100,8 @@ def test_each_of_a_set_explains_items_in_declared_order_and_the_cap() -> None:
     assert texts(
         node(EACH, {"areas": ["medical", "living"], "factors": ["人口", "绩效", "户数", "其他"]})
     ) == [
-        "已量化的项目：生活救助、医疗救助，共2项，每项得1分，计2分",
-        "分配因素：人口、其他、户数、绩效，共4项，每项得1分，计4分；最多得3分，按3分计",
+        "已量化的项目：生活救助、医疗救助，共2项，每项得1分，共得2分",
+        "分配因素：人口、其他、户数、绩效，共4项，每项得1分，共得4分；最多得3分，按3分计",
     ]
     assert texts(node(EACH, {"areas": [], "factors": []}))[0] == "已量化的项目：无，不得分"
 

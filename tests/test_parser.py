@@ -233,3 +233,33 @@ def test_deep_nesting_is_a_syntax_error_not_a_crash(rule: str) -> None:
     assert caught.value.diagnostics[0].message == (
         "this line nests more than 64 levels deep, too deep to read"
     )
+
+
+def test_tabs_count_as_one_character_for_positions() -> None:
+    source = HEADER + 'indicator q "质量" max 10\n\t+10 if\tnope\n'
+    with pytest.raises(RubricSyntaxError):
+        parse(Source(source + "\t+1 iff x\n"))
+    (ind,) = parse(Source(source)).nodes
+    assert isinstance(ind, n.Indicator)
+    when = ind.rules[0]
+    assert isinstance(when, n.When)
+    assert text_of(source, when.condition.span) == "nope"
+
+
+def test_tab_indented_pools() -> None:
+    d = doc('indicator q "质量" max 3\n    pool p at most 3\n\t+3 if a\n')
+    (ind,) = d.nodes
+    assert isinstance(ind, n.Indicator) and len(ind.pools[0].rules) == 1
+
+
+def test_quoted_arm_words_and_negative_bounds() -> None:
+    (table,) = rules('points by m: "if" -> 1, < -5 -> 2, otherwise -> 0\n')
+    assert isinstance(table, n.Table)
+    assert table.arms[0].word is not None and table.arms[0].word.name == "if"
+    band = table.arms[1].band
+    assert band is not None and band.bounds[0][1].value == -5
+
+
+def test_round_to_one_place() -> None:
+    d = doc("round total to 1 place half up\n")
+    assert d.rounding is not None and d.rounding.places == 1

@@ -124,7 +124,10 @@ class _Compiler:
             # A value that renames a fact reads like it: its label, unit and words.
             base = self.subjects[let.expr.name]
             subject = ev.Subject(
-                let.name, let.description or base.label, let.unit or base.unit, base.labels,
+                let.name,
+                let.description or base.label,
+                let.unit or base.unit,
+                base.labels,
                 base.order,
             )
         self.subjects[let.name] = subject
@@ -227,6 +230,9 @@ class _Compiler:
         return ev.FactRef(subject, self.checked.types[expr.name].kind == "count")
 
     def expr_Negate(self, expr: n.Negate) -> ev.Expr:  # noqa: N802
+        if isinstance(expr.operand, n.Number):
+            # A written negative number reads as one: -1, not the negation of 1.
+            return ev.Const(-expr.operand.value, f"-{expr.operand.text}")
         return ev.Negation(self.expr(expr.operand))
 
     def expr_Binary(self, expr: n.Binary) -> ev.Expr:  # noqa: N802

@@ -164,7 +164,8 @@ _ARITHMETIC: dict[str, Callable[[Any, Any], Fraction]] = {
     "short of": lambda a, b: max(Fraction(0), Fraction(b - a)),
     "over": lambda a, b: max(Fraction(0), Fraction(a - b)),
 }
-_SYMBOLS = {"+": "+", "-": "−", "*": "×", "/": "/", "short of": "比…少", "over": "比…多"}
+_SYMBOLS = {"+": "+", "-": "-", "*": "×", "/": "/"}
+_DIFFERENCES = {"short of": "比{right}少的部分", "over": "比{right}多的部分"}
 
 
 @attrs.frozen
@@ -189,6 +190,8 @@ class Arithmetic:
             ) from None
 
     def label(self, env: Env) -> str:
+        if self.op in _DIFFERENCES:
+            return self.left.label(env) + _DIFFERENCES[self.op].format(right=self.right.label(env))
         return f"{self.left.label(env)}{_SYMBOLS[self.op]}{self.right.label(env)}"
 
     def unit(self, env: Env) -> str | None:
@@ -214,7 +217,7 @@ class Negation:
         return -Fraction(value)
 
     def label(self, env: Env) -> str:
-        return f"−{self.operand.label(env)}"
+        return f"-{self.operand.label(env)}"
 
     def unit(self, env: Env) -> str | None:
         return self.operand.unit(env)
@@ -339,10 +342,18 @@ class Junction:
         return self.explain(env, places)
 
     def explain(self, env: Env, places: int) -> str:
-        parts = "；".join(explain_condition(o, env, places) for o in self.operands)
         need = "各项均须满足" if self.op == "and" else "满足其一即可"
         outcome = "条件成立" if self.evaluate(env) else "条件不成立"
-        return f"{parts}（{need}，{outcome}）"
+        return f"{self.parts(env, places)}（{need}，{outcome}）"
+
+    def parts(self, env: Env, places: int) -> str:
+        """The operands' findings; an inner and/or in brackets, its verdict left to this one."""
+        return "；".join(
+            f"（{o.parts(env, places)}）"
+            if isinstance(o, Junction)
+            else explain_condition(o, env, places)
+            for o in self.operands
+        )
 
 
 @attrs.frozen
@@ -479,12 +490,12 @@ class EachItem:
         total = self.points * count
         label = self.collection.label(env)
         k = w.points(self.points, places)
-        verb = "得" if self.points > 0 else "扣"
+        verb = "得" if self.points >= 0 else "扣"
         if not count:
             text = f"{label}：无，{'不扣分' if self.points < 0 else '不得分'}"
             return [self.uses.reason(env, text, ZERO, "each", self.line)]
         shown = self.collection.show(env, places)
-        text = f"{label}：{shown}，共{count}项，每项{verb}{k}分，计{w.points(total, places)}分"
+        text = f"{label}：{shown}，共{count}项，每项{verb}{k}分，共{verb}{w.points(total, places)}分"
         gained = _cap(total, self.cap)
         if gained != total:
             assert self.cap is not None
@@ -586,7 +597,8 @@ class PerStep:
             head += f"，比{goal}{more_less}{about}{diff}{unit}"
             rate = f"每{more_less}{w.points(self.step, places)}{unit}{verb}{k}分"
         else:
-            unit = w.step_unit(quantity.unit(env))
+            # The quantity itself is counted here, not a difference: steps read in its own unit.
+            unit = quantity.unit(env) or ""
             shown = quantity.show(env, places)
             head = f"{quantity.label(env)} {w.approx_sign(amount, places=places)} {shown}"
             rate = f"每{w.points(self.step, places)}{unit}{verb}{k}分"

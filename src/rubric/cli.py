@@ -77,7 +77,11 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     indicators = len(nodes) - groups
     counts = ", ".join(
         _count(number, word)
-        for number, word in ((groups, "group"), (indicators, "indicator"), (len(rubric.facts), "fact"))
+        for number, word in (
+            (groups, "group"),
+            (indicators, "indicator"),
+            (len(rubric.facts), "fact"),
+        )
     )
     print(f"{args.rubric}: ok: {rubric.id} “{rubric.title}”, {counts}, max {rubric.max}", file=out)
     return EXIT_OK

@@ -190,7 +190,12 @@ _MODE = pp.Regex(r"half\s+up|half\s+even|down|up").set_name("half up, half even,
 _MODE.add_parse_action(lambda t: " ".join(t[0].split()))
 _SCOPE = pp.Regex(r"indicators|total").set_name("'indicators' or 'total'")
 rounding = _located(
-    kw("round") - _SCOPE - kw("to") - INTEGER - kw("places") - _MODE,
+    kw("round")
+    - _SCOPE
+    - kw("to")
+    - INTEGER
+    - pp.Regex(r"places?(?!\w)").set_name("'places'").suppress()
+    - _MODE,
     lambda s, scope, places, mode: n.Rounding(s, scope, places, mode),
 )
 _GRADE_NAME = pp.Regex(_IDENT).set_name("a grade name such as 优秀")
@@ -231,7 +236,11 @@ fact = _located(
 )
 require = _located(kw("require") - condition - STRING, lambda s, c, m: n.Require(s, c, m))
 let = _located(
-    kw("let") - _fact_name - _description - pp.Regex("=|＝").set_name("'='").suppress() - condition
+    kw("let")
+    - _fact_name
+    - _description
+    - pp.Regex("=|＝").set_name("'='").suppress()
+    - condition
     - _unit,
     lambda s, name, desc, value, unit: n.Let(s, name[0], name[1], desc, value, unit),
 )
@@ -278,14 +287,18 @@ _per = _located(
 )
 _points_rule = (_when | _each | _per).set_name("'if', 'for each of' or 'per' after the points")
 
+SIGNED = _terminal(r"[+-]?[ \t]*\d+(?:\.\d+)?", "a number", _points)
 _band = _located(
-    pp.Group(CMP_OP - NUMBER) + pp.ZeroOrMore(kw("and") - pp.Group(CMP_OP - NUMBER)),
+    pp.Group(CMP_OP - SIGNED) + pp.ZeroOrMore(kw("and") - pp.Group(CMP_OP - SIGNED)),
     lambda s, *bounds: n.Band(s, tuple((op, num) for op, num in bounds)),
 )
 _arm = (
     _located(_band - ARROW - (POINTS | NUMBER), lambda s, b, p: n.Arm(s, b, None, p))
     | _located(kw("otherwise") - ARROW - (POINTS | NUMBER), lambda s, p: n.Arm(s, None, None, p))
-    | _located(NAME_NODE + ARROW - (POINTS | NUMBER), lambda s, w, p: n.Arm(s, None, w, p))
+    | _located(
+        (NAME_NODE | TEXT_NODE) + ARROW - (POINTS | NUMBER),
+        lambda s, w, p: n.Arm(s, None, w if isinstance(w, n.Name) else n.Name(w.span, w.value), p),
+    )
 ).set_name("an arm such as '<= 20 -> 4', 'national -> 2' or 'otherwise -> 0'")
 _arms = pp.Group(pp.Opt(pp.DelimitedList(_arm, allow_trailing_delim=True)))
 table = _located(
@@ -312,3 +325,5 @@ statement = (
     | arm_line
 ).set_name("a statement")
 statement.ignore(COMMENT)
+# Offsets must count a tab as one character, as the source's line and column do.
+statement.parse_with_tabs()

@@ -11,7 +11,7 @@ import attrs
 import pyparsing as pp
 
 from rubric.dsl import nodes as n
-from rubric.dsl.grammar import KEYWORDS, statement
+from rubric.dsl.grammar import KEYWORDS, RESERVED, statement
 from rubric.dsl.source import Source, Span
 from rubric.errors import Diagnostic, RubricSyntaxError
 
@@ -45,6 +45,8 @@ USAGE = {
 # Deeper trees than any table needs would exhaust Python's recursion in later passes.
 MAX_DEPTH = 64
 
+_TAB = 8  # columns a tab indents by, as in most editors' default
+_POINTS_ONLY = re.compile(r"\s*[+-]\s*\d+(?:\.\d+)?\s*$")
 _WORD = re.compile(r"[^\W\d]\w*")
 _ARM_START = re.compile(r"(?:<=|>=|!=|≤|≥|≠|<|>|=|otherwise(?!\w)|[^\W\d]\w*\s*(?:->|→))")
 _HALF_WIDTH = {"“": '"', "”": '"', "‘": "'", "’": "'", "\u3000": " ", "、": ",", "。": "."}
@@ -63,7 +65,8 @@ def parse(source: Source) -> n.Document:
         if isinstance(parsed, Diagnostic):
             diagnostics.append(parsed)
         else:
-            statements.append((parsed, len(line) - len(line.lstrip())))
+            indent = line[: len(line) - len(line.lstrip())]
+            statements.append((parsed, len(indent.expandtabs(_TAB))))
     if diagnostics:
         raise RubricSyntaxError(source, diagnostics)
     return _Assembler(source).assemble(statements)
@@ -136,7 +139,11 @@ def _diagnose(line: str, offset: int, loc: int, msg: str) -> Diagnostic:
         message = f"cannot read this {kind} line"
     else:
         message = f"expected {expected}, found {_quote(found)}"
+    if kind == "rule" and expected == "'if'" and _POINTS_ONLY.match(line[:loc]):
+        message = f"expected 'if', 'for each of' or 'per' after the points, found {_quote(found)}"
     hint = USAGE[kind]
+    if found in RESERVED:
+        hint = f"'{found}' is a word of the rubric language and cannot name anything\n{hint}"
     if found and _FULL_WIDTH.match(found):
         hint = f"{_full_width_hint(found[0])}\n{hint}"
     return Diagnostic(message, span, hint)

@@ -62,9 +62,11 @@ class Source:
         left = max(0, start - _WINDOW // 2) if len(text) > _WINDOW else 0
         right = min(len(text), max(left + _WINDOW, end)) if len(text) > _WINDOW else len(text)
         right = min(right, left + 2 * _WINDOW)
+        # Tabs show as four spaces, on the line and under it alike, so the caret stays aligned.
         shown = ("…" if left else "") + text[left:right] + ("…" if right < len(text) else "")
-        before = ("…" if left else "") + text[left:start]
-        underlined = text[start : min(end, right)] or " "
+        shown = shown.replace("\t", "    ")
+        before = (("…" if left else "") + text[left:start]).replace("\t", "    ")
+        underlined = text[start : min(end, right)].replace("\t", "    ") or " "
         pad = " " * display_width(before)
         marks = "^" * max(1, display_width(underlined))
         return f"    {shown}\n    {pad}{marks}"
