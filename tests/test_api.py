@@ -19,6 +19,7 @@ from conftest import ANHUI
 def test_public_names() -> None:
     assert sorted(rubric.__all__) == sorted(
         [
+            "Bound",
             "Diagnostic",
             "FactProblem",
             "FactSpec",
@@ -47,6 +48,9 @@ def test_public_names() -> None:
 def test_load_and_loads_agree(anhui: rubric.Rubric) -> None:
     again = rubric.loads(ANHUI.read_text(encoding="utf-8"), filename=str(ANHUI))
     assert again.score(BASE_GOOD) == anhui.score(BASE_GOOD)
+    assert repr(anhui) == (
+        f"<Rubric anhui_2019 '安徽省困难职工帮扶民生工程绩效评价指标（试行）' from {ANHUI}, max 100.00>"
+    )
     assert (anhui.id, anhui.version, anhui.places, anhui.filename) == (
         "anhui_2019",
         "2019（试行）",

@@ -253,7 +253,8 @@ def test_a_value_in_no_band_is_an_error_naming_value_and_bands() -> None:
     assert caught.value.facts == ("rate",)
     assert str(caught.value) == (
         "facts: 1 problem, nothing was scored\n"
-        "  rate: 比率为50, which falls in none of the bands (≥ 90, ≥ 80且< 90) on rubric line 4"
+        "  rate: 比率 = 50 falls in none of the bands (≥ 90, ≥ 80且< 90) of the table on rubric "
+        "line 4; if such a value can happen, the rubric needs an 'otherwise' arm"
     )
 
 

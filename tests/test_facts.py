@@ -62,6 +62,8 @@ def test_good_facts_score() -> None:
         ("n", True, "expected a count (a whole number, 0 or more), found true"),
         ("n", 2.0, "expected a count (a whole number, 0 or more), found the number 2.0"),
         ("n", Decimal("2.0"), "expected a count (a whole number, 0 or more), found the number 2.0"),
+        ("n", Decimal("2"), "expected a count (a whole number, 0 or more), found the Decimal 2"),
+        ("n", Fraction(2), "expected a count (a whole number, 0 or more), found the Fraction 2"),
         ("n", "2", 'expected a count (a whole number, 0 or more), found the text "2"'),
         ("n", -1, "expected a count (a whole number, 0 or more), found the number -1"),
         ("rate", "1.5", 'expected a number, found the text "1.5"'),
@@ -125,7 +127,7 @@ def test_facts_must_be_a_mapping() -> None:
         SMALL.score([("ok", True)])  # type: ignore[arg-type]
     assert str(caught.value) == (
         "facts: 1 problem, nothing was scored\n"
-        "  facts must be a mapping of names to values, found the list [\"('ok', True)\"]"
+        '  facts must be a mapping of names to values, found the list [["ok", true]]'
     )
 
 
@@ -217,12 +219,13 @@ def test_toml_numbers_stay_exact(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("dup.json", '{"n": 1, "n": 2}', "n: given twice"),
-        ("nan.json", '{"rate": NaN}', "invalid JSON: NaN is not a number facts may hold"),
+        ("dup.json", '{"n": 1, "n": 2, "m": 1, "m": 3}', "n: given twice\nm: given twice"),
+        ("nan.json", '{"rate": NaN}', "rate: holds NaN, which is not a number facts may hold"),
         (
             "inf.json",
-            '{"rate": -Infinity}',
-            "invalid JSON: -Infinity is not a number facts may hold",
+            '{"rate": -Infinity, "s": [1, Infinity]}',
+            "rate: holds -Infinity, which is not a number facts may hold\n"
+            "s: holds Infinity, which is not a number facts may hold",
         ),
         ("list.json", "[1, 2]", "expected one object of facts, found the list [1, 2]"),
         ("bad.json", '{"n": 1,\n "m": }', "line 2 column 7: invalid JSON: Expecting value"),
@@ -232,7 +235,7 @@ def test_toml_numbers_stay_exact(tmp_path: Path) -> None:
             "n = 1\nn = 2\n",
             "invalid TOML: Cannot overwrite a value (at line 2, column 6)",
         ),
-        ("nan.toml", "rate = nan\n", "rate: NaN is not a number facts may hold"),
+        ("nan.toml", "rate = nan\n", "rate: holds NaN, which is not a number facts may hold"),
         ("facts.yaml", "n: 1\n", "unknown kind of facts file '.yaml'; use .json or .toml"),
         ("latin.json", b'{"n": "\xe9"}', "not UTF-8 text: byte 7 cannot be read"),
     ],

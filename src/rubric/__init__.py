@@ -6,7 +6,7 @@
 >>> result.total, result.grade, result["output.delivery.coverage"].explanation
 """
 
-from rubric._facts import FactSpec, load_facts
+from rubric._facts import Bound, FactSpec, load_facts
 from rubric._result import Reason, Result, ScoredNode
 from rubric._rubric import Rubric, load, loads
 from rubric.errors import (
@@ -21,6 +21,7 @@ from rubric.errors import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "Bound",
     "Diagnostic",
     "FactProblem",
     "FactSpec",

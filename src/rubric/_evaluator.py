@@ -495,7 +495,9 @@ class EachItem:
             text = f"{label}：无，{'不扣分' if self.points < 0 else '不得分'}"
             return [self.uses.reason(env, text, ZERO, "each", self.line)]
         shown = self.collection.show(env, places)
-        text = f"{label}：{shown}，共{count}项，每项{verb}{k}分，共{verb}{w.points(total, places)}分"
+        text = (
+            f"{label}：{shown}，共{count}项，每项{verb}{k}分，共{verb}{w.points(total, places)}分"
+        )
         gained = _cap(total, self.cap)
         if gained != total:
             assert self.cap is not None
@@ -647,7 +649,9 @@ class Table:
                 return [self.uses.reason(env, text, arm.points, "table", self.line)]
         bands = ", ".join(a.text for a in self.arms)
         raise EvaluationError(
-            f"{shown}, which falls in none of the bands ({bands}) on rubric line {self.line}",
+            f"{self.subject.label(env)} = {self.subject.show(env, places)} falls in none of the "
+            f"bands ({bands}) of the table on rubric line {self.line}; if such a value can "
+            "happen, the rubric needs an 'otherwise' arm",
             self.uses.facts,
         )
 

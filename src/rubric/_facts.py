@@ -8,7 +8,7 @@ import math
 import numbers
 import tomllib
 from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -230,8 +230,12 @@ def _kind_of(raw: object) -> str:
         return "null"
     if isinstance(raw, str):
         return f"the text {json.dumps(raw, ensure_ascii=False)}"
+    if isinstance(raw, Decimal) and raw.is_finite() and raw.as_tuple().exponent >= 0:
+        return f"the Decimal {raw}"  # from Python: a whole Decimal is still not an int
     if isinstance(raw, float | Decimal):
         return f"the number {raw}"
+    if isinstance(raw, Fraction):
+        return f"the Fraction {raw}"
     if isinstance(raw, numbers.Integral):
         return f"the number {Decimal(int(raw))}"
     if isinstance(raw, list | tuple | set | frozenset):
@@ -243,6 +247,8 @@ def _kind_of(raw: object) -> str:
 
 
 def _jsonable(item: object) -> object:
+    if isinstance(item, list | tuple):
+        return [_jsonable(i) for i in item]
     return item if isinstance(item, str | bool | int | None) else str(item)
 
 
@@ -281,41 +287,27 @@ def _decode(data: bytes, name: str) -> str:
         ) from None
 
 
-def _no_constant(text: str) -> object:
-    raise ValueError(f"{text} is not a number facts may hold")
-
-
-def _unique_object(pairs: list[tuple[str, object]]) -> dict[str, object]:
-    result: dict[str, object] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _DuplicateKeyError(key)
-        result[key] = value
-    return result
-
-
-class _DuplicateKeyError(ValueError):
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
 def _parse_json(data: bytes, name: str) -> dict[str, object]:
     text = _decode(data, name)
+    twice: list[str] = []
+
+    def unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        keys = [key for key, _ in pairs]
+        twice.extend(key for index, key in enumerate(keys) if key in keys[:index])
+        return dict(pairs)
+
     try:
+        # NaN and Infinity parse as Decimals here, to be refused by name with TOML's below.
         value = json.loads(
-            text,
-            parse_float=Decimal,
-            parse_constant=_no_constant,
-            object_pairs_hook=_unique_object,
+            text, parse_float=Decimal, parse_constant=Decimal, object_pairs_hook=unique
         )
     except json.JSONDecodeError as exc:
         problem = FactProblem("", f"line {exc.lineno} column {exc.colno}: invalid JSON: {exc.msg}")
         raise FactsError([problem], name) from None
-    except _DuplicateKeyError as exc:
-        raise FactsError([FactProblem(exc.key, "given twice")], name) from None
-    except (ValueError, InvalidOperation) as exc:
+    except ValueError as exc:  # an integer too long for Python to read
         raise FactsError([FactProblem("", f"invalid JSON: {exc}")], name) from None
+    if twice:
+        raise FactsError([FactProblem(key, "given twice") for key in dict.fromkeys(twice)], name)
     return _one_object(value, name)
 
 
@@ -325,9 +317,6 @@ def _parse_toml(data: bytes, name: str) -> dict[str, object]:
         value = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
         raise FactsError([FactProblem("", f"invalid TOML: {exc}")], name) from None
-    for key, item in value.items():
-        if isinstance(item, Decimal) and not item.is_finite():
-            raise FactsError([FactProblem(key, f"{item} is not a number facts may hold")], name)
     return _one_object(value, name)
 
 
@@ -336,4 +325,20 @@ def _one_object(value: object, name: str) -> dict[str, object]:
         raise FactsError(
             [FactProblem("", f"expected one object of facts, found {_kind_of(value)}")], name
         )
+    problems = [
+        FactProblem(key, f"holds {bad}, which is not a number facts may hold")
+        for key, item in value.items()
+        if (bad := _non_finite(item)) is not None
+    ]
+    if problems:
+        raise FactsError(problems, name)
     return value
+
+
+def _non_finite(value: object) -> Decimal | None:
+    """The first NaN or infinity in a value, looking inside lists."""
+    if isinstance(value, Decimal) and not value.is_finite():
+        return value
+    if isinstance(value, list):
+        return next((v for v in map(_non_finite, value) if v is not None), None)
+    return None

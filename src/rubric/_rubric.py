@@ -89,6 +89,9 @@ class Rubric:
         """The file the rubric was read from."""
         return self._compiled.filename
 
+    def __repr__(self) -> str:
+        return f"<Rubric {self.id} {self.title!r} from {self.filename}, max {self.max}>"
+
     def validate(self, facts: Mapping[str, object]) -> None:
         """Raise FactsError naming every problem with these facts; return None if they are valid."""
         self._environment(facts)
