@@ -230,7 +230,12 @@ def _kind_of(raw: object) -> str:
         return "null"
     if isinstance(raw, str):
         return f"the text {json.dumps(raw, ensure_ascii=False)}"
-    if isinstance(raw, Decimal) and raw.is_finite() and raw.as_tuple().exponent >= 0:
+    if (
+        isinstance(raw, Decimal)
+        and raw.is_finite()
+        and raw == raw.to_integral_value()
+        and ("." not in str(raw))
+    ):
         return f"the Decimal {raw}"  # from Python: a whole Decimal is still not an int
     if isinstance(raw, float | Decimal):
         return f"the number {raw}"
