@@ -1,0 +1,116 @@
+"""Properties of any rubric: generated rubrics and facts keep every score in bounds and summed."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+import rubric
+from rubric._numbers import round_to
+
+FACTS = (
+    'fact a: bool "甲"\nfact b: bool "乙"\nfact n: count "件数" unit "件"\n'
+    'fact x: number >= 0 "比率" unit "%"\nfact m: level {lo "低", mid "中", hi "高"} "等级"\n'
+    'fact s: set "因素"\n'
+    # Every fact is used somewhere, whatever rules are drawn.
+    "require n >= 0 and x >= 0 and (a or not a) and (b or not b) and number of s >= 0 "
+    'and (m = lo or m != lo) "总是成立"\n'
+)
+MODES = ["half up", "half even", "down", "up"]
+READINGS = ["proportionally", "whole steps only", "any part counts as a step"]
+
+tenths = st.integers(1, 100).map(lambda t: Fraction(t, 10))
+
+
+def num(value: Fraction) -> str:
+    return str(value.numerator) if value.denominator == 1 else f"{float(value):.1f}"
+
+
+@st.composite
+def rules(draw: st.DrawFn, max_: int, *, start: bool = True) -> str:
+    k = num(draw(tenths.filter(lambda v: v <= max_)))
+    t = draw(st.integers(0, 120))
+    step = num(draw(tenths))
+    forms = [
+        f"+{k} if a",
+        f"-{k} if b and n > {t % 10}",
+        f"+{k} for each of s, at most {num(draw(tenths))}",
+        f"+{k} for each of [a, b, n >= {t % 5}]",
+        f"-{k} per {step} of x short of {t}, {draw(st.sampled_from(READINGS))}",
+        f"+{k} per {step} of x over {t}, {draw(st.sampled_from(READINGS))}, at most {k}",
+        f"+{k} per 1 of n, at most {k}",
+        f"points by n: <= {t % 7} -> {k}, <= {t % 7 + 3} -> -{k}, otherwise -> 0",
+        f"points by x: < {t} -> 0, >= {t} and < {t + 10} -> {k}, >= {t + 10} -> -{k}",
+        f"points by m: lo -> 0, mid -> {k}, hi -> -{k}",
+    ]
+    if start:
+        forms.append("start from full marks")
+    return draw(st.sampled_from(forms))
+
+
+@st.composite
+def indicator(draw: st.DrawFn, node_id: str) -> tuple[str, int]:
+    max_ = draw(st.integers(1, 10))
+    body = [f"  {draw(rules(max_))}" for _ in range(draw(st.integers(1, 4)))]
+    if draw(st.booleans()):
+        body.append(f"  pool p at most {num(draw(tenths))}")
+        body += [f"    {draw(rules(max_, start=False))}" for _ in range(draw(st.integers(1, 2)))]
+    starts = [line for line in body if "start from" in line]
+    body = [line for line in body if "start from" not in line or line is starts[0]]
+    if not starts:  # full marks must be reachable for the checker to accept the rubric
+        body.insert(0, f"  +{max_} if a or b or not a")
+    return f'indicator {node_id} "指标" max {max_}\n' + "\n".join(body) + "\n", max_
+
+
+@st.composite
+def rubrics(draw: st.DrawFn) -> rubric.Rubric:
+    places = draw(st.integers(0, 3))
+    mode = draw(st.sampled_from(MODES))
+    scope = draw(st.sampled_from(["indicators", "total"]))
+    groups, total = [], 0
+    for g in range(draw(st.integers(1, 3))):
+        parts = [draw(indicator(f"g{g}.i{i}")) for i in range(draw(st.integers(1, 3)))]
+        group_max = sum(m for _, m in parts)
+        total += group_max
+        groups.append(f'group g{g} "组" max {group_max}\n' + "".join(p for p, _ in parts))
+    text = (
+        f'rubric r "随机" max {total}\nround {scope} to {places} places {mode}\n'
+        f"grade 甲 if total >= {total * 3 // 4}\ngrade 乙 otherwise\n{FACTS}" + "".join(groups)
+    )
+    # Every drawn rule is valid, every fact used, every table total, full marks reachable:
+    # the checker must accept each drawn rubric.
+    return rubric.loads(text, filename="random.rub")
+
+
+facts = st.fixed_dictionaries(
+    {
+        "a": st.booleans(),
+        "b": st.booleans(),
+        "n": st.integers(0, 30) | st.integers(0, 10**20),
+        "x": st.decimals(0, 200, places=3),
+        "m": st.sampled_from(["lo", "mid", "hi"]),
+        "s": st.lists(st.text(min_size=1, max_size=3), unique=True, max_size=6),
+    }
+)
+
+
+@given(rubrics(), facts)
+def test_scores_stay_in_bounds_and_add_up(r: rubric.Rubric, f: dict[str, object]) -> None:
+    result = r.score(f)
+    step = Decimal(1).scaleb(-r.places)
+    for node in result:
+        assert Fraction(0) <= node.exact <= node.max_points
+        if node.children:
+            assert node.exact == sum(child.exact for child in node.children)
+        else:
+            assert sum(reason.points for reason in node.explanation) == node.exact
+            assert all(reason.text for reason in node.explanation)
+        assert node.score == node.score.quantize(step)
+    assert 0 <= result.total <= result.max
+    policy_total = round_to(result.root.exact, r.places, r._compiled.policy.mode)
+    assert Fraction(result.total) == policy_total
+    assert result.grade == ("甲" if result.total >= result.max * 3 // 4 else "乙")
+    assert r.score(f) == result
