@@ -132,7 +132,10 @@ def test_missing_files_exit_1(capsys: pytest.CaptureFixture[str], tmp_path: Path
     assert err == f"rubric: cannot read {tmp_path / 'none.rub'}: No such file or directory\n"
     code, _, err = run(capsys, "score", ANHUI, tmp_path / "none.json")
     assert code == 1
-    assert err.endswith("cannot read the file: No such file or directory\n")
+    assert err == f"rubric: cannot read {tmp_path / 'none.json'}: No such file or directory\n"
+    code, _, err = run(capsys, "score", ANHUI, tmp_path)
+    assert code == 1
+    assert err.startswith(f"rubric: cannot read {tmp_path}: ")
 
 
 @pytest.mark.parametrize(

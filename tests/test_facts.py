@@ -244,8 +244,9 @@ def test_bad_facts_files(tmp_path: Path, name: str, content: str | bytes, messag
     assert file_problem(write(tmp_path, name, content)) == message
 
 
-def test_missing_facts_file(tmp_path: Path) -> None:
-    assert file_problem(tmp_path / "nope.json") == "cannot read the file: No such file or directory"
+def test_missing_facts_file_is_an_os_error(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        rubric.load_facts(tmp_path / "nope.json")
 
 
 def test_bom_is_accepted(tmp_path: Path) -> None:

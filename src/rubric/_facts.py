@@ -261,13 +261,14 @@ def _jsonable(item: object) -> object:
 
 
 def load_facts(path: str | Path) -> dict[str, object]:
-    """Read one object of facts from a .json or .toml file, numbers kept exact."""
+    """Read one object of facts from a .json or .toml file, numbers kept exact.
+
+    A file that cannot be read raises OSError, as open() does; one that can but holds no valid
+    object of facts raises FactsError.
+    """
     path = Path(path)
     name = str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise FactsError([FactProblem("", f"cannot read the file: {exc.strerror}")], name) from None
+    data = path.read_bytes()
     suffix = path.suffix.lower()
     if suffix == ".toml":
         return _parse_toml(data, name)
