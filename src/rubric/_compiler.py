@@ -34,7 +34,7 @@ class Compiled:
     version: str | None
     facts: tuple[FactSpec, ...]
     requirements: tuple[Requirement, ...]
-    lets: Mapping[str, ev.Let]
+    lets: Mapping[str, ev.Let] = attrs.field(converter=ev.read_only)
     root: ev.Group
     grades: tuple[Grade, ...]
     policy: ev.Policy

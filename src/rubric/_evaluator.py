@@ -6,6 +6,7 @@ import math
 import operator
 from collections.abc import Callable, Mapping
 from fractions import Fraction
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -27,6 +28,11 @@ class EvaluationError(Exception):
         super().__init__(message)
         self.message = message
         self.facts = facts
+
+
+def read_only(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A read-only view of a copy: compiled objects are shared between threads."""
+    return MappingProxyType(dict(mapping))
 
 
 @attrs.frozen
@@ -55,12 +61,6 @@ class Env:
         assert self.parent is not None, f"the checker let an unknown name {name!r} through"
         return self.parent.value(name)
 
-    def let(self, name: str) -> Let:
-        if name in self.definitions:
-            return self.definitions[name]
-        assert self.parent is not None
-        return self.parent.let(name)
-
     def child(self, definitions: Mapping[str, Let]) -> Env:
         return Env(self.facts, definitions, self)
 
@@ -72,7 +72,7 @@ class Subject:
     name: str
     label: str
     unit: str | None
-    labels: Mapping[str, str] = attrs.field(factory=dict)
+    labels: Mapping[str, str] = attrs.field(factory=dict, converter=read_only)
     order: tuple[str, ...] = ()
 
 
@@ -698,7 +698,7 @@ class Indicator:
     id: str
     title: str
     max: Fraction
-    lets: Mapping[str, Let]
+    lets: Mapping[str, Let] = attrs.field(converter=read_only)
     parts: tuple[Rule | Pool, ...]
     line: int
 
