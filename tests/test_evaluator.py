@@ -118,7 +118,7 @@ def test_each_of_a_list_of_conditions_with_a_cap() -> None:
         "甲：是，得2分",
         "乙：是，得2分",
         "丙为3，满足“≥ 3”，得2分",
-        "以上3项合计6分，最多计5分，按5分计",
+        "以上3项合计得6分，最多得5分，按5分计",
     ]
     assert [r.points for r in n.explanation] == [2, 2, 2, -1]
     assert node(r, {"a": False, "b": True, "c": 2}).score == Decimal("2.00")
@@ -319,7 +319,7 @@ def test_pools_cap_awards_and_deductions_separately() -> None:
         ("per", -18),
         ("cap", 15),
     ]
-    assert reasons[2].text == "甲类扣分合计扣9分，最多扣4分，按4分计"
+    assert reasons[2].text == "甲类扣分合计扣9分，最多扣4分，按扣4分计"
 
 
 def test_clamp_at_max() -> None:
@@ -406,3 +406,11 @@ def test_grades_may_read_facts() -> None:
     r = rubric.loads(text)
     assert r.score({"serious": False, "x": 10}).grade == "优秀"
     assert r.score({"serious": True, "x": 10}).grade == "合格"
+
+
+def test_a_number_on_the_left_reads_as_a_bound() -> None:
+    r = make('fact n: count "户数" unit "户"', "  +1 if 1 > n\n  +1 if -1 < n\n", max_=2)
+    assert texts(node(r, {"n": 5})) == [
+        "户数为5户，不满足“< 1户”，未得1分",
+        "户数为5户，满足“> -1户”，得1分",
+    ]

@@ -222,6 +222,11 @@ def test_toml_numbers_stay_exact(tmp_path: Path) -> None:
         ("dup.json", '{"n": 1, "n": 2, "m": 1, "m": 3}', "n: given twice\nm: given twice"),
         ("nan.json", '{"rate": NaN}', "rate: holds NaN, which is not a number facts may hold"),
         (
+            "both.json",
+            '{"rate": NaN, "n": 1, "n": 2}',
+            "n: given twice\nrate: holds NaN, which is not a number facts may hold",
+        ),
+        (
             "inf.json",
             '{"rate": -Infinity, "s": [1, Infinity]}',
             "rate: holds -Infinity, which is not a number facts may hold\n"

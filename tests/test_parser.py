@@ -202,6 +202,7 @@ def test_reserved_words_are_not_names() -> None:
     with pytest.raises(RubricSyntaxError) as caught:
         doc("fact if: bool\n")
     assert "expected a name, found 'if'" in str(caught.value)
+    assert 'as a level word or set item, write it in quotes: "if"' in str(caught.value)
 
 
 def test_every_bad_line_is_reported() -> None:

@@ -288,6 +288,7 @@ class _Checker:
         children: dict[str, list[str]] = {"": []}
         checked: dict[str, n.Group | n.Indicator] = {}
         rejected: set[str] = set()
+        refused: list[n.Group | n.Indicator] = []
         for index, decl in enumerate(decls):
             # An indicator's rules are checked even when its place in the tree is wrong, so
             # that their own mistakes show, and their facts do not read as unused.
@@ -303,6 +304,7 @@ class _Checker:
             problem = self.placement(decl, decls[index + 1 :], by_id, rejected, header)
             if problem:
                 rejected.add(decl.id)
+                refused.append(decl)
                 self.error(decl.id_span, *problem)
                 continue
             parent = decl.id.rpartition(".")[0]
@@ -320,20 +322,23 @@ class _Checker:
         def build(node_id: str) -> TreeNode:
             return TreeNode(checked[node_id], tuple(build(c) for c in children[node_id]))
 
-        for node_id, decl in by_id.items():
+        def held(node_id: str) -> list[n.Group | n.Indicator]:
+            # A node refused for its id or place still meant to count towards its parent.
             kids = [by_id[c] for c in children[node_id]]
+            return kids + [r for r in refused if r.id.rpartition(".")[0] == node_id]
+
+        for node_id, decl in by_id.items():
             if isinstance(decl, n.Group):
-                if kids:
-                    self.check_sum(decl.max, decl.id, kids)
-                elif not any(r.rpartition(".")[0] == node_id for r in rejected):
+                if held(node_id):
+                    self.check_sum(decl.max, decl.id, held(node_id))
+                else:
                     self.error(
                         decl.id_span,
                         f"the group '{decl.id}' has nothing in it",
                         f"add indicators with ids such as {decl.id}.name under it",
                     )
-        tops = [by_id[c] for c in children[""]]
-        if header.max is not None and tops:
-            self.check_sum(header.max, header.id, tops)
+        if header.max is not None and held(""):
+            self.check_sum(header.max, header.id, held(""))
         return tuple(build(c) for c in children[""]), tuple(checked.values())
 
     def placement(

@@ -259,6 +259,9 @@ COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
+_FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "!=": "!="}
+
+
 @attrs.frozen
 class Comparison:
     """A comparison of two numbers, or of a level with a word."""
@@ -280,6 +283,9 @@ class Comparison:
         return self.explain(env, places)
 
     def explain(self, env: Env, places: int) -> str:
+        if isinstance(self.left, Const) and not isinstance(self.right, Const):
+            # "1 > 户数" reads as "户数 < 1": the quantity first, the written number after.
+            return Comparison(_FLIPPED[self.op], self.right, self.left).explain(env, places)
         holds = bool(self.evaluate(env))
         left = f"{self.left.label(env)}为{self.left.show(env, places)}"
         if isinstance(self.right, Const):
@@ -523,11 +529,9 @@ class EachCondition:
         capped = _cap(total, self.cap)
         if capped != total:
             assert self.cap is not None
-            text = (
-                f"以上{len(reasons)}项合计{w.points(total, places)}分，"
-                f"最多计{w.points(self.cap, places)}分，按{w.points(capped, places)}分计"
+            reasons.append(
+                _cap_reason(f"以上{len(reasons)}项", total, self.cap, capped, places, self.line)
             )
-            reasons.append(Reason(text, capped - total, "cap", line=self.line))
         return reasons
 
 
@@ -659,6 +663,18 @@ class Table:
 Rule = Start | When | EachItem | EachCondition | PerStep | Table
 
 
+def _cap_reason(
+    label: str, total: Fraction, cap: Fraction, capped: Fraction, places: int, line: int
+) -> Reason:
+    """The entry that brings rules' points back to their cap: awards and deductions alike."""
+    verb = "得" if total > 0 else "扣"
+    text = (
+        f"{label}合计{verb}{w.points(total, places)}分，最多{verb}{w.points(cap, places)}分，"
+        f"按{'扣' if capped < 0 else ''}{w.points(capped, places)}分计"
+    )
+    return Reason(text, capped - total, "cap", line=line)
+
+
 def _cap(total: Fraction, cap: Fraction | None) -> Fraction:
     if cap is None:
         return total
@@ -682,12 +698,7 @@ class Pool:
         total = sum((r.points for r in reasons), Fraction(0))
         capped = _cap(total, self.cap)
         if capped != total:
-            verb = "得" if total > 0 else "扣"
-            text = (
-                f"{self.label}合计{verb}{w.points(total, places)}分，最多{verb}"
-                f"{w.points(self.cap, places)}分，按{w.points(capped, places)}分计"
-            )
-            reasons.append(Reason(text, capped - total, "cap", line=self.line))
+            reasons.append(_cap_reason(self.label, total, self.cap, capped, places, self.line))
         return reasons
 
 

@@ -312,9 +312,8 @@ def _parse_json(data: bytes, name: str) -> dict[str, object]:
         raise FactsError([problem], name) from None
     except ValueError as exc:  # an integer too long for Python to read
         raise FactsError([FactProblem("", f"invalid JSON: {exc}")], name) from None
-    if twice:
-        raise FactsError([FactProblem(key, "given twice") for key in dict.fromkeys(twice)], name)
-    return _one_object(value, name)
+    repeated = [FactProblem(key, "given twice") for key in dict.fromkeys(twice)]
+    return _one_object(value, name, repeated)
 
 
 def _parse_toml(data: bytes, name: str) -> dict[str, object]:
@@ -326,12 +325,14 @@ def _parse_toml(data: bytes, name: str) -> dict[str, object]:
     return _one_object(value, name)
 
 
-def _one_object(value: object, name: str) -> dict[str, object]:
+def _one_object(
+    value: object, name: str, repeated: list[FactProblem] | None = None
+) -> dict[str, object]:
     if not isinstance(value, dict):
         raise FactsError(
             [FactProblem("", f"expected one object of facts, found {_kind_of(value)}")], name
         )
-    problems = [
+    problems = (repeated or []) + [
         FactProblem(key, f"holds {bad}, which is not a number facts may hold")
         for key, item in value.items()
         if (bad := _non_finite(item)) is not None

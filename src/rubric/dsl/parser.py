@@ -28,8 +28,8 @@ USAGE = {
     'for example: fact households_targeted: count >= 1 "帮扶目标任务数"\n'
     "TYPE is one of: bool, count, number, level {a, b, …}, set, set of {a, b, …}",
     "require": 'write: require CONDITION "message", for example require a + b >= 1 "至少调查1人"',
-    "let": 'write: let NAME ["description"] = EXPRESSION [unit "unit"], for example '
-    'let rate "完成率" = done / target * 100 unit "%"',
+    "let": 'write: let NAME ["description"] = EXPRESSION or CONDITION [unit "unit"], for '
+    'example let rate "完成率" = done / target * 100 unit "%"',
     "group": 'write: group ID "title" max N, for example group input "投入" max 20',
     "indicator": 'write: indicator ID "title" max N, for example '
     'indicator input.setup.goal "绩效目标合理性" max 4',
@@ -143,7 +143,10 @@ def _diagnose(line: str, offset: int, loc: int, msg: str) -> Diagnostic:
         message = f"expected 'if', 'for each of' or 'per' after the points, found {_quote(found)}"
     hint = USAGE[kind]
     if found in RESERVED:
-        hint = f"'{found}' is a word of the rubric language and cannot name anything\n{hint}"
+        hint = (
+            f"'{found}' is a word of the rubric language and cannot name a fact or value; as a "
+            f'level word or set item, write it in quotes: "{found}"\n{hint}'
+        )
     if found and _FULL_WIDTH.match(found):
         hint = f"{_full_width_hint(found[0])}\n{hint}"
     return Diagnostic(message, span, hint)
