@@ -79,8 +79,36 @@ class Subject:
 # ---------------------------------------------------------------- expressions
 
 
+class _Expression:
+    """What every expression does beside evaluating: name itself, give its unit, explain."""
+
+    __slots__ = ()
+
+    def label(self, env: Env) -> str:
+        raise NotImplementedError
+
+    def show(self, env: Env, places: int) -> str:
+        raise NotImplementedError
+
+    def unit(self, env: Env) -> str | None:
+        return None
+
+    def explain(self, env: Env, places: int) -> str:
+        """A phrase saying what the expression found: '项目符合…：是'."""
+        return f"{self.label(env)}：{self.show(env, places)}"
+
+
+class _Condition(_Expression):
+    """A yes/no expression: what it shows is what it found."""
+
+    __slots__ = ()
+
+    def show(self, env: Env, places: int) -> str:
+        return self.explain(env, places)
+
+
 @attrs.frozen
-class Const:
+class Const(_Expression):
     """A literal number or word."""
 
     value: Value
@@ -92,15 +120,12 @@ class Const:
     def label(self, env: Env) -> str:
         return self.text
 
-    def unit(self, env: Env) -> str | None:
-        return None
-
     def show(self, env: Env, places: int) -> str:
         return self.text
 
 
 @attrs.frozen
-class FactRef:
+class FactRef(_Expression):
     """A fact, read from the facts being scored."""
 
     subject: Subject
@@ -120,7 +145,7 @@ class FactRef:
 
 
 @attrs.frozen
-class ValueRef:
+class ValueRef(_Expression):
     """A named value defined by `let`, computed once per scoring."""
 
     subject: Subject
@@ -151,9 +176,7 @@ def _show(value: Value, subject: Subject, places: int, *, integral: bool) -> str
 
 
 def _divide(left: Fraction, right: Fraction) -> Fraction:
-    if right == 0:
-        raise ZeroDivisionError
-    return Fraction(left) / right
+    return Fraction(left) / right  # int / int would give a float
 
 
 _ARITHMETIC: dict[str, Callable[[Any, Any], Fraction]] = {
@@ -169,7 +192,7 @@ _DIFFERENCES = {"short of": "比{right}少的部分", "over": "比{right}多的�
 
 
 @attrs.frozen
-class Arithmetic:
+class Arithmetic(_Expression):
     """`+ - * /`, and the clamped differences `short of` and `over`."""
 
     op: str
@@ -206,7 +229,7 @@ class Arithmetic:
 
 
 @attrs.frozen
-class Negation:
+class Negation(_Expression):
     """Unary minus."""
 
     operand: Expr
@@ -229,7 +252,7 @@ class Negation:
 
 
 @attrs.frozen
-class Size:
+class Size(_Expression):
     """`number of SET`."""
 
     operand: Expr
@@ -263,7 +286,7 @@ _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "!=": "!="}
 
 
 @attrs.frozen
-class Comparison:
+class Comparison(_Condition):
     """A comparison of two numbers, or of a level with a word."""
 
     op: str
@@ -275,12 +298,6 @@ class Comparison:
 
     def label(self, env: Env) -> str:
         return f"{self.left.label(env)} {w.OPS[self.op]} {self.right.label(env)}"
-
-    def unit(self, env: Env) -> str | None:
-        return None
-
-    def show(self, env: Env, places: int) -> str:
-        return self.explain(env, places)
 
     def explain(self, env: Env, places: int) -> str:
         if isinstance(self.left, Const) and not isinstance(self.right, Const):
@@ -299,7 +316,7 @@ class Comparison:
 
 
 @attrs.frozen
-class Membership:
+class Membership(_Condition):
     """`WORD in SET`."""
 
     item: Const
@@ -313,12 +330,6 @@ class Membership:
     def label(self, env: Env) -> str:
         return f"{self.item.text}属于{self.collection.label(env)}"
 
-    def unit(self, env: Env) -> str | None:
-        return None
-
-    def show(self, env: Env, places: int) -> str:
-        return self.explain(env, places)
-
     def explain(self, env: Env, places: int) -> str:
         where = "在" if self.evaluate(env) else "不在"
         items = self.collection.show(env, places)
@@ -326,7 +337,7 @@ class Membership:
 
 
 @attrs.frozen
-class Junction:
+class Junction(_Condition):
     """`and` / `or` of conditions."""
 
     op: str
@@ -341,12 +352,6 @@ class Junction:
         joiner = "且" if self.op == "and" else "或"
         return joiner.join(o.label(env) for o in self.operands)
 
-    def unit(self, env: Env) -> str | None:
-        return None
-
-    def show(self, env: Env, places: int) -> str:
-        return self.explain(env, places)
-
     def explain(self, env: Env, places: int) -> str:
         need = "各项均须满足" if self.op == "and" else "满足其一即可"
         outcome = "条件成立" if self.evaluate(env) else "条件不成立"
@@ -355,15 +360,13 @@ class Junction:
     def parts(self, env: Env, places: int) -> str:
         """The operands' findings; an inner and/or in brackets, its verdict left to this one."""
         return "；".join(
-            f"（{o.parts(env, places)}）"
-            if isinstance(o, Junction)
-            else explain_condition(o, env, places)
+            f"（{o.parts(env, places)}）" if isinstance(o, Junction) else o.explain(env, places)
             for o in self.operands
         )
 
 
 @attrs.frozen
-class Inversion:
+class Inversion(_Condition):
     """`not` of a condition."""
 
     operand: Expr
@@ -374,15 +377,9 @@ class Inversion:
     def label(self, env: Env) -> str:
         return f"非（{self.operand.label(env)}）"
 
-    def unit(self, env: Env) -> str | None:
-        return None
-
-    def show(self, env: Env, places: int) -> str:
-        return self.explain(env, places)
-
     def explain(self, env: Env, places: int) -> str:
         outcome = "条件成立" if self.evaluate(env) else "条件不成立"
-        return f"{explain_condition(self.operand, env, places)}（要求不成立，{outcome}）"
+        return f"{self.operand.explain(env, places)}（要求不成立，{outcome}）"
 
 
 Expr = (
@@ -397,13 +394,6 @@ Expr = (
     | Junction
     | Inversion
 )
-
-
-def explain_condition(expr: Expr, env: Env, places: int) -> str:
-    """A phrase saying what a condition found: '项目符合…：是', '人数为3，满足“≥ 2”'."""
-    if isinstance(expr, Comparison | Membership | Junction | Inversion):
-        return expr.explain(env, places)
-    return f"{expr.label(env)}：{expr.show(env, places)}"
 
 
 @attrs.frozen
@@ -461,7 +451,7 @@ class Award:
     def judge(self, condition: Expr, uses: Uses, env: Env, kind: str, line: int) -> Reason:
         """The entry for one condition: what it found, and the points it gave or did not."""
         holds = bool(condition.evaluate(env))
-        found = explain_condition(condition, env, self.places)
+        found = condition.explain(env, self.places)
         text = f"{found}，{self.held if holds else self.missed}"
         return uses.reason(env, text, self.points if holds else ZERO, kind, line)
 
