@@ -191,3 +191,64 @@ def test_full_marks_must_be_reachable(rules: str, best: str) -> None:
 def test_rules_that_can_reach_full_marks(rules: str) -> None:
     text = f'rubric demo "示例" max 10\n{FACTS}indicator q "质量" max 10\n{USE_ALL}  {rules}\n'
     assert rubric.loads(text).max == 10
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            'rubric d "t" max 1\nround indicators to 0 places half up\nfact a: bool "A"\n'
+            'indicator i "i" max 0.5\n  +0.5 if a\nindicator j "j" max 0.5\n  +0.5 if a\n',
+            "max 0.5 has more decimals than the 0 places scores are rounded to",
+        ),
+        (
+            'rubric d "t" max 2\nfact s: set "S"\nlet w = "a"\nindicator i "i" max 2\n'
+            "  +2 if w in s\n",
+            "a value cannot be a bare word",
+        ),
+        (
+            'rubric d "t" max 2\nfact x: count "X"\nindicator i "i" max 2\n  +2 if x / 0 >= 1\n',
+            "a division by zero",
+        ),
+        (
+            'rubric d "t" max 2\nfact x: count <= zz "X"\nindicator i "i" max 2\n  +2 if x > 1\n',
+            "unknown name 'zz'",
+        ),
+        (
+            'rubric d "t" max 2\nfact x: count "X"\nindicator d.i "i" max 2\n  +2 if x > 1\n',
+            "'d' is the rubric's own id, which ids below it leave out",
+        ),
+        (
+            'rubric d "t" max 2\nfact x: count "X"\n'
+            + "".join(
+                f'group {".".join(f"g{j}" for j in range(i + 1))} "g" max 2\n' for i in range(20)
+            )
+            + 'indicator g0.i "i" max 2\n  +2 if x > 1\n',
+            "the id 'g0.g1.g2.g3.g4.g5.g6.g7.g8.g9.g10.g11.g12.g13.g14.g15.g16' nests 17 levels "
+            "deep, more than 16",
+        ),
+        (
+            'rubric d "t" max 2\nfact x: count "X"\nlet v0 = x\n'
+            + "".join(f"let v{i} = v{i - 1} + 1\n" for i in range(1, 120))
+            + 'indicator i "i" max 2\n  +2 if v119 > 1\n',
+            "the value 'v100' is built on a chain of values 201 levels deep, more than 200",
+        ),
+    ],
+)
+def test_limits_and_impossible_values(text: str, expected: str) -> None:
+    with pytest.raises(rubric.RubricCheckError) as caught:
+        rubric.loads(text)
+    assert expected in [d.message for d in caught.value.diagnostics]
+
+
+def test_an_unused_local_value_is_reported_whatever_the_order() -> None:
+    body = "  let spare = 1\n  +1 if a\n"
+    for first, second in ((body, "  +1 if nope\n"), ("  +1 if nope\n", body)):
+        text = (
+            'rubric d "t" max 2\nfact a: bool "A"\n'
+            f'indicator i "i" max 1\n{first}indicator j "j" max 1\n{second}'
+        )
+        with pytest.raises(rubric.RubricCheckError) as caught:
+            rubric.loads(text)
+        # A misspelt name may explain an unused one: only the misspelling is reported.
+        assert [d.message for d in caught.value.diagnostics] == ["unknown name 'nope'"]

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-from rubric._numbers import plain
+from rubric._numbers import plain, terminates
 from rubric.dsl import nodes as n
 from rubric.dsl.source import Source, Span
 from rubric.errors import Diagnostic, RubricCheckError
@@ -21,6 +21,9 @@ _Checked = tuple[n.Rule, Fraction]  # a rule with its words resolved, and the mo
 _RuleCheck = Callable[[Any, n.Indicator, "_Scope"], _Checked]
 
 _MAX_DIGITS = 30
+# How deep values may build on values, and ids on ids: scoring recurses through both.
+MAX_CHAIN = 200
+MAX_ID_LEVELS = 16
 _RESERVED_NAMES = ("total",)
 
 
@@ -102,6 +105,10 @@ class _Checker:
     # A misspelt name leaves what it meant unused; say so once, not twice.
     unknown_names: bool = False
     facts: dict[str, Type] = attrs.Factory(dict)
+    chains: dict[str, int] = attrs.Factory(dict)
+    places: int = 2
+    # Local values not used in their indicator: reported at the end, once misspellings are known.
+    unused_locals: list[n.Let] = attrs.Factory(list)
 
     def error(self, span: Span, message: str, hint: str = "") -> None:
         self.diagnostics.append(Diagnostic(message, span, hint))
@@ -115,6 +122,9 @@ class _Checker:
         assert doc.header is not None, "the parser guarantees a header"
         header = doc.header
         rounding = doc.rounding or n.Rounding(header.span, "indicators", 2, "half up")
+        self.places = rounding.places
+        if header.max is not None:
+            self.max_fits(header.max)
         if rounding.places > 10:
             self.error(
                 rounding.span,
@@ -203,6 +213,9 @@ class _Checker:
         if isinstance(c.operand, n.Name) and c.operand.name in self.facts:
             self.used.add(c.operand.name)
             type_ = self.facts[c.operand.name]
+        elif isinstance(c.operand, n.Name) and c.operand.name not in scope.names:
+            self.infer(c.operand, scope)  # reports the unknown name, with a suggestion
+            return c
         elif not simple:
             written = self.source.text[c.operand.span.start : c.operand.span.end]
             self.used.update(x.name for x in n.walk(c.operand) if isinstance(x, n.Name))
@@ -225,6 +238,25 @@ class _Checker:
 
     def check_let(self, let: n.Let, scope: _Scope) -> n.Let:
         expr, type_ = self.infer(let.expr, scope)
+        if type_ == TEXT:
+            self.error(
+                let.expr.span,
+                "a value cannot be a bare word",
+                "a value is a number, a condition, or another name for a fact; compare words "
+                "where they are used, as in: +1 if media = national",
+            )
+            type_ = None
+        # Values are computed by recursion through the values they use: bound the chain.
+        used = [x.name for x in n.walk(let.expr) if isinstance(x, n.Name)]
+        chain = n.depth(let.expr) + max((self.chains.get(u, 0) for u in used), default=0)
+        self.chains[let.name] = chain
+        if chain > MAX_CHAIN:
+            self.error(
+                let.name_span,
+                f"the value '{let.name}' is built on a chain of values {chain} levels deep, "
+                f"more than {MAX_CHAIN}",
+                "compute it in fewer steps, from the facts more directly",
+            )
         if let.name in scope.names or let.name in _RESERVED_NAMES:
             self.error(
                 let.name_span,
@@ -301,6 +333,7 @@ class _Checker:
                     f"max must be more than 0, found {decl.max.text}",
                     "give the points this node is worth",
                 )
+            self.max_fits(decl.max)
             problem = self.placement(decl, decls[index + 1 :], by_id, rejected, header)
             if problem:
                 rejected.add(decl.id)
@@ -341,6 +374,16 @@ class _Checker:
             self.check_sum(header.max, header.id, held(""))
         return tuple(build(c) for c in children[""]), tuple(checked.values())
 
+    def max_fits(self, max_: n.Number) -> None:
+        """A max must show exactly with the rubric's places, or rounding could cross it."""
+        if not terminates(max_.value, self.places):
+            self.error(
+                max_.span,
+                f"max {max_.text} has more decimals than the {self.places} places scores are "
+                "rounded to",
+                "round to more places, or give a max that fits them",
+            )
+
     def placement(
         self,
         decl: n.Group | n.Indicator,
@@ -351,6 +394,17 @@ class _Checker:
     ) -> tuple[str, str] | None:
         """What is wrong with where a node stands in the tree, as (message, hint), or None."""
         parent = decl.id.rpartition(".")[0]
+        if decl.id.count(".") >= MAX_ID_LEVELS:
+            return (
+                f"the id '{decl.id}' nests {decl.id.count('.') + 1} levels deep, more than "
+                f"{MAX_ID_LEVELS}",
+                "a table has a few levels; shorten the id",
+            )
+        if parent and parent == header.id:
+            return (
+                f"'{parent}' is the rubric's own id, which ids below it leave out",
+                f"write the id without it: {decl.id.partition('.')[2]}",
+            )
         if decl.id in by_id or decl.id == header.id:
             first = by_id.get(decl.id, header)
             return (
@@ -416,13 +470,7 @@ class _Checker:
             pool_rules, pool_bests = self.check_rules(pool.rules, ind, scope)
             pools.append(attrs.evolve(pool, rules=pool_rules))
             bests.append(min(pool.cap.value, sum(pool_bests, Fraction(0))))
-        for let in lets:
-            if let.name not in self.used and not self.unknown_names:
-                self.error(
-                    let.name_span,
-                    f"the value '{let.name}' is never used",
-                    "use it in a rule of this indicator, or delete it",
-                )
+        self.unused_locals += [let for let in lets if let.name not in self.used]
         self.used = outer_used | (self.used - {let.name for let in lets})
         if not ind.rules and not ind.pools:
             self.error(
@@ -712,6 +760,8 @@ class _Checker:
         checked = attrs.evolve(expr, left=left, right=right)
         if lt is None or rt is None:
             return checked, None
+        if expr.op == "/" and isinstance(right, n.Number) and right.value == 0:
+            self.error(right.span, "a division by zero", "divide by a number other than 0")
         stays_count = expr.op in ("+", "*", "short of", "over") and lt == rt == COUNT
         return checked, COUNT if stays_count else NUMBER
 
@@ -818,6 +868,12 @@ class _Checker:
     def check_unused(self, facts: tuple[n.FactDecl, ...], lets: tuple[n.Let, ...]) -> None:
         if self.unknown_names:
             return
+        for let in self.unused_locals:
+            self.error(
+                let.name_span,
+                f"the value '{let.name}' is never used",
+                "use it in a rule of this indicator, or delete it",
+            )
         decls: tuple[n.FactDecl | n.Let, ...] = (*facts, *lets)
         for decl in decls:
             if decl.name not in self.used and decl.name not in _RESERVED_NAMES:

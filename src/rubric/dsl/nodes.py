@@ -379,3 +379,16 @@ def walk(node: Any) -> Iterator[Any]:
         elif attrs.has(type(item)):
             yield item
             stack.extend(reversed([getattr(item, f.name) for f in attrs.fields(type(item))]))
+
+
+def depth(node: Any) -> int:
+    """How deep a tree goes, counting nodes only (not spans), found without recursion."""
+    deepest, stack = 0, [(node, 0)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, tuple):
+            stack.extend((child, level) for child in item)
+        elif attrs.has(type(item)) and not isinstance(item, Span):
+            deepest = max(deepest, level + 1)
+            stack.extend((getattr(item, f.name), level + 1) for f in attrs.fields(type(item)))
+    return deepest

@@ -79,7 +79,7 @@ def _parse_line(line: str, offset: int) -> n.Statement | Diagnostic:
         return _diagnose(line, offset, exc.loc, exc.msg)
     except RecursionError:
         return _too_deep(line, offset)
-    if _depth(result[0]) > MAX_DEPTH:
+    if n.depth(result[0]) > MAX_DEPTH:
         return _too_deep(line, offset)
     parsed: n.Statement = _relocate(result[0], offset)
     return parsed
@@ -92,19 +92,6 @@ def _too_deep(line: str, offset: int) -> Diagnostic:
         Span(offset + start, offset + len(line)),
         "split the expression into named values, each on its own 'let' line",
     )
-
-
-def _depth(node: Any) -> int:
-    """How deep a node's tree goes, found without recursion: later passes recurse."""
-    deepest, stack = 0, [(node, 1)]
-    while stack:
-        item, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if isinstance(item, tuple):
-            stack.extend((child, depth) for child in item)
-        elif attrs.has(type(item)):
-            stack.extend((getattr(item, f.name), depth + 1) for f in attrs.fields(type(item)))
-    return deepest
 
 
 def _relocate(node: Any, offset: int) -> Any:
