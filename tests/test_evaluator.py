@@ -414,3 +414,19 @@ def test_a_number_on_the_left_reads_as_a_bound() -> None:
         "户数为5户，不满足“< 1户”，未得1分",
         "户数为5户，满足“> -1户”，得1分",
     ]
+
+
+def test_a_guard_protects_the_explanation_as_it_protects_the_score() -> None:
+    r = make(
+        'fact x: count "完成数"\nfact y: count "任务数"',
+        '  let r "完成率" = x / y\n  +1 if y >= 1 and r >= 1\n  +1 if y = 0 or x / y >= 1\n',
+        max_=2,
+    )
+    n = node(r, {"x": 1, "y": 0})
+    assert n.score == 1
+    assert texts(n) == [
+        "任务数为0，不满足“≥ 1”；其余条件无从判断（各项均须满足，条件不成立），未得1分",
+        "任务数为0，满足“= 0”；其余条件无从判断（满足其一即可，条件成立），得1分",
+    ]
+    assert dict(n.explanation[0].values) == {}
+    assert dict(node(r, {"x": 2, "y": 1}).explanation[0].values) == {"r": 2}

@@ -52,8 +52,8 @@ class _Compiler:
     subjects: dict[str, ev.Subject] = attrs.Factory(dict)
     lets: dict[str, ev.Let] = attrs.Factory(dict)
     local: dict[str, ev.Let] = attrs.Factory(dict)
-    # The syntax of each value in reach, to find the facts it reads.
-    definitions: dict[str, n.Let] = attrs.Factory(dict)
+    # The facts and values each value in reach reads, directly or through other values.
+    reads: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = attrs.Factory(dict)
 
     def line(self, node: Any) -> int:
         return self.checked.source.line_col(node.span.start)[0]
@@ -118,7 +118,9 @@ class _Compiler:
         return Requirement(self.expr(req.condition), req.message, facts, self.line(req))
 
     def let(self, let: n.Let) -> ev.Let:
-        self.definitions[let.name] = let
+        # What a value reads is worked out once, here, not again at each use: chains of
+        # values would otherwise cost exponential time.
+        self.reads[let.name] = self.uses(let.expr)
         subject = ev.Subject(let.name, let.description or let.name, let.unit)
         if isinstance(let.expr, n.Name) and let.expr.name in self.subjects:
             # A value that renames a fact reads like it: its label, unit and words.
@@ -140,7 +142,7 @@ class _Compiler:
         if isinstance(decl, n.Group):
             children = tuple(self.node(child) for child in tree.children)
             return ev.Group(decl.id, decl.title, decl.max.value, children)
-        self.local, global_definitions = {}, dict(self.definitions)
+        self.local, global_reads = {}, dict(self.reads)
         for let in decl.lets:
             self.local[let.name] = self.let(let)
         parts: list[ev.Rule | ev.Pool] = [self.rule(rule, decl) for rule in decl.rules]
@@ -150,7 +152,7 @@ class _Compiler:
         indicator = ev.Indicator(
             decl.id, decl.title, decl.max.value, dict(self.local), tuple(parts), self.line(decl)
         )
-        self.local, self.definitions = {}, global_definitions
+        self.local, self.reads = {}, global_reads
         return indicator
 
     def rule(self, rule: n.Rule, ind: n.Indicator) -> ev.Rule:
@@ -236,7 +238,8 @@ class _Compiler:
         return ev.Negation(self.expr(expr.operand))
 
     def expr_Binary(self, expr: n.Binary) -> ev.Expr:  # noqa: N802
-        facts, _ = self.uses(expr.right)
+        # A division names the facts of its divisor when they are zero.
+        facts = self.uses(expr.right)[0] if expr.op == "/" else ()
         return ev.Arithmetic(
             expr.op, self.expr(expr.left), self.expr(expr.right), facts, self.line(expr)
         )
@@ -258,6 +261,9 @@ class _Compiler:
             item = str(left.value)
             return ev.Membership(ev.Const(item, labels.get(item, item)), right)
         left, right = _labelled(left, right), _labelled(right, left)
+        if isinstance(left, ev.Const) and not isinstance(right, ev.Const):
+            # "1 > 户数" reads as "户数 < 1": the quantity first, the written number after.
+            return ev.Comparison(_FLIPPED[expr.op], right, left)
         return ev.Comparison(expr.op, left, right)
 
     # ------------------------------------------------------------ what a rule reads
@@ -269,13 +275,11 @@ class _Compiler:
         for name in (x.name for x in n.walk(expr) if isinstance(x, n.Name)):
             if name == "total":
                 continue
-            let = self.local.get(name) or self.lets.get(name)
-            if let is None:
+            if name not in self.reads:
                 facts[name] = None
                 continue
             values[name] = None
-            inner = self.definitions[name]
-            inner_facts, inner_values = self.uses(inner.expr)
+            inner_facts, inner_values = self.reads[name]
             facts.update(dict.fromkeys(inner_facts))
             values.update(dict.fromkeys(inner_values))
         return tuple(facts), tuple(values)
@@ -283,6 +287,9 @@ class _Compiler:
     def uses_of(self, expr: n.Expr) -> ev.Uses:
         facts, values = self.uses(expr)
         return ev.Uses(facts, values)
+
+
+_FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "!=": "!="}
 
 
 def _labelled(expr: ev.Expr, other: ev.Expr) -> ev.Expr:

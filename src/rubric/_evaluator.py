@@ -61,6 +61,15 @@ class Env:
         assert self.parent is not None, f"the checker let an unknown name {name!r} through"
         return self.parent.value(name)
 
+    def known(self, name: str) -> Value | None:
+        """A value if this scoring has computed it already, else None: never computes."""
+        env: Env | None = self
+        while env is not None:
+            if name in env.definitions:
+                return env.cache.get(name)
+            env = env.parent
+        return None
+
     def child(self, definitions: Mapping[str, Let]) -> Env:
         return Env(self.facts, definitions, self)
 
@@ -184,8 +193,9 @@ _ARITHMETIC: dict[str, Callable[[Any, Any], Fraction]] = {
     "-": operator.sub,
     "*": operator.mul,
     "/": _divide,
-    "short of": lambda a, b: max(Fraction(0), Fraction(b - a)),
-    "over": lambda a, b: max(Fraction(0), Fraction(a - b)),
+    # Differences of counts stay counts (ints), so that they read and serialise as counts.
+    "short of": lambda a, b: max(b - a, 0),
+    "over": lambda a, b: max(a - b, 0),
 }
 _SYMBOLS = {"+": "+", "-": "-", "*": "×", "/": "/"}
 _DIFFERENCES = {"short of": "比{right}少的部分", "over": "比{right}多的部分"}
@@ -282,9 +292,6 @@ COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-_FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "!=": "!="}
-
-
 @attrs.frozen
 class Comparison(_Condition):
     """A comparison of two numbers, or of a level with a word."""
@@ -300,9 +307,6 @@ class Comparison(_Condition):
         return f"{self.left.label(env)} {w.OPS[self.op]} {self.right.label(env)}"
 
     def explain(self, env: Env, places: int) -> str:
-        if isinstance(self.left, Const) and not isinstance(self.right, Const):
-            # "1 > 户数" reads as "户数 < 1": the quantity first, the written number after.
-            return Comparison(_FLIPPED[self.op], self.right, self.left).explain(env, places)
         holds = bool(self.evaluate(env))
         left = f"{self.left.label(env)}为{self.left.show(env, places)}"
         if isinstance(self.right, Const):
@@ -358,11 +362,25 @@ class Junction(_Condition):
         return f"{self.parts(env, places)}（{need}，{outcome}）"
 
     def parts(self, env: Env, places: int) -> str:
-        """The operands' findings; an inner and/or in brackets, its verdict left to this one."""
-        return "；".join(
-            f"（{o.parts(env, places)}）" if isinstance(o, Junction) else o.explain(env, places)
-            for o in self.operands
-        )
+        """The findings of every operand; an inner and/or in brackets, its verdict left to this.
+
+        Evaluation stops at the operand that decides; the explanation reads on, for the reader,
+        but only as far as it can: a guard such as `y >= 1 and x / y >= 1` protects the
+        explanation as it protects the evaluation.
+        """
+        found: list[str] = []
+        decided = False
+        for operand in self.operands:
+            try:
+                inner = operand.parts(env, places) if isinstance(operand, Junction) else None
+                found.append(f"（{inner}）" if inner else operand.explain(env, places))
+            except EvaluationError:
+                if not decided:  # evaluation would have met it first; never expected here
+                    raise
+                found.append("其余条件无从判断")
+                break
+            decided = decided or bool(operand.evaluate(env)) == (self.op == "or")
+        return "；".join(found)
 
 
 @attrs.frozen
@@ -416,7 +434,10 @@ class Uses:
 
     def reason(self, env: Env, text: str, points: Fraction, kind: str, line: int) -> Reason:
         facts: tuple[tuple[str, FactValue], ...] = tuple((f, env.facts[f]) for f in self.facts)
-        values: tuple[tuple[str, FactValue], ...] = tuple((v, env.value(v)) for v in self.values)
+        # Only values the rule computed: one behind an unmet guard may not be computable.
+        values: tuple[tuple[str, FactValue], ...] = tuple(
+            (v, value) for v in self.values if (value := env.known(v)) is not None
+        )
         return Reason(text, points, kind, facts, values, line)
 
 
