@@ -110,7 +110,7 @@ def test_invalid_facts_exit_1_naming_every_fact(
     assert err == (
         f"{path}: 3 problems, nothing was scored\n"
         "  households_aided: expected a count (a whole number, 0 or more), found true\n"
-        "  aided_surveyed: expected a count (a whole number, 0 or more), found the number 2.0\n"
+        "  aided_surveyed: expected a count (a whole number, 0 or more), found the decimal number 2.0\n"
         "  bogus: unknown fact\n"
     )
 

@@ -61,8 +61,16 @@ def test_good_facts_score() -> None:
         ("ok", None, "expected true or false, found null"),
         ("n", True, "expected a count (a whole number, 0 or more), found true"),
         ("n", 2.0, "expected a count (a whole number, 0 or more), found the number 2.0"),
-        ("n", Decimal("2.0"), "expected a count (a whole number, 0 or more), found the number 2.0"),
-        ("n", Decimal("2"), "expected a count (a whole number, 0 or more), found the Decimal 2"),
+        (
+            "n",
+            Decimal("2.0"),
+            "expected a count (a whole number, 0 or more), found the decimal number 2.0",
+        ),
+        (
+            "n",
+            Decimal("2"),
+            "expected a count (a whole number, 0 or more), found the decimal number 2",
+        ),
         ("n", Fraction(2), "expected a count (a whole number, 0 or more), found the Fraction 2"),
         ("n", "2", 'expected a count (a whole number, 0 or more), found the text "2"'),
         ("n", -1, "expected a count (a whole number, 0 or more), found the number -1"),
@@ -182,7 +190,10 @@ def test_anhui_rejects_four_empty_surveys(anhui: rubric.Rubric) -> None:
     with pytest.raises(rubric.FactsError) as caught:
         anhui.score(facts)
     assert caught.value.facts == (
-        "officials_surveyed, workers_surveyed, unionists_surveyed, beneficiaries_surveyed",
+        "officials_surveyed",
+        "workers_surveyed",
+        "unionists_surveyed",
+        "beneficiaries_surveyed",
     )
     assert "社会满意度四类调查对象的调查人数合计至少为1" in str(caught.value)
 
@@ -242,11 +253,31 @@ def test_toml_numbers_stay_exact(tmp_path: Path) -> None:
         ),
         ("nan.toml", "rate = nan\n", "rate: holds NaN, which is not a number facts may hold"),
         ("facts.yaml", "n: 1\n", "unknown kind of facts file '.yaml'; use .json or .toml"),
+        ("nested.json", '{"x": {"k": 1, "k": 2}}', ""),
+        (
+            "deep.json",
+            '{"x": ' + "[" * 100_000 + "]" * 100_000 + "}",
+            "invalid JSON: nested too deeply to read",
+        ),
+        (
+            "deep.toml",
+            "x = " + "[" * 100_000 + "]" * 100_000 + "\n",
+            "invalid TOML: nested too deeply to read",
+        ),
+        (
+            "long.toml",
+            "x = 1" + "0" * 5000 + "\n",
+            "invalid TOML: Exceeds the limit (4300 digits) for integer string conversion: value has 5001 digits; use sys.set_int_max_str_digits() to increase the limit",
+        ),
         ("latin.json", b'{"n": "\xe9"}', "not UTF-8 text: byte 7 cannot be read"),
     ],
 )
 def test_bad_facts_files(tmp_path: Path, name: str, content: str | bytes, message: str) -> None:
-    assert file_problem(write(tmp_path, name, content)) == message
+    path = write(tmp_path, name, content)
+    if not message:  # nothing wrong with the file as a file: validation names the fact
+        assert rubric.load_facts(path) == {"x": {"k": 2}}
+        return
+    assert file_problem(path) == message
 
 
 def test_missing_facts_file_is_an_os_error(tmp_path: Path) -> None:
@@ -257,3 +288,48 @@ def test_missing_facts_file_is_an_os_error(tmp_path: Path) -> None:
 def test_bom_is_accepted(tmp_path: Path) -> None:
     path = write(tmp_path, "f.json", b"\xef\xbb\xbf" + json.dumps({"n": 1}).encode())
     assert rubric.load_facts(path) == {"n": 1}
+
+
+def test_every_broken_requirement_is_reported() -> None:
+    r = rubric.loads(
+        'rubric d "t" max 1\nfact x: count "X"\nfact y: count "Y"\n'
+        'require x >= 5 "x至少为5"\nrequire x / y >= 1 "x不少于y"\nrequire y <= 3 "y至多为3"\n'
+        'indicator i "i" max 1\n  +1 if x > 1\n'
+    )
+    with pytest.raises(rubric.FactsError) as caught:
+        r.score({"x": 1, "y": 0})
+    assert [(p.facts, p.message.split(" (")[0]) for p in caught.value.problems] == [
+        (("x",), "x至少为5"),
+        (("y",), "X/Y divides by zero"),
+    ]
+
+
+def test_errors_survive_pickling() -> None:
+    import pickle
+
+    with pytest.raises(rubric.FactsError) as facts_error:
+        SMALL.score({})
+    again = pickle.loads(pickle.dumps(facts_error.value))
+    assert str(again) == str(facts_error.value) and again.facts == facts_error.value.facts
+    with pytest.raises(rubric.RubricCheckError) as check_error:
+        rubric.loads('rubric d "t" max 1\nindicator i "i" max 1\n  +1 if nope\n', "t.rub")
+    again_check = pickle.loads(pickle.dumps(check_error.value))
+    assert str(again_check) == str(check_error.value)
+    assert again_check.line == 3
+
+
+@pytest.mark.parametrize("value", [Decimal("1e100000000"), Decimal("1." + "1" * 2000)])
+def test_numbers_too_long_to_hold(value: Decimal) -> None:
+    assert problems({**GOOD, "rate": value}) == [
+        ("rate", "has more than 1000 digits, more than any fact may hold")
+    ]
+
+
+def test_deeply_nested_values_are_refused_not_crashed() -> None:
+    deep: list[object] = []
+    for _ in range(5000):
+        deep = [deep]
+    found = problems({**GOOD, "factors": deep})
+    assert found == [
+        ("factors", 'expected a list of distinct, non-empty texts, found the list [[[["…"]]]]')
+    ]

@@ -68,7 +68,7 @@ class _Compiler:
             )
         for let in doc.lets:
             self.lets[let.name] = self.let(let)
-        self.subjects["total"] = ev.Subject("total", "总分", None)
+        self.subjects["total"] = ev.TOTAL
         tree = tuple(self.node(child) for child in self.checked.tree)
         max_ = header.max.value if header.max else sum((c.max for c in tree), Fraction(0))
         rounding = self.checked.rounding

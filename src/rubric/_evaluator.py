@@ -14,6 +14,7 @@ import attrs
 from rubric import _wording as w
 from rubric._numbers import round_to
 from rubric._result import FactValue, Reason, ScoredNode
+from rubric.errors import FactProblem
 
 __all__ = ["COMPARISONS", "Env", "EvaluationError"]
 
@@ -28,6 +29,10 @@ class EvaluationError(Exception):
         super().__init__(message)
         self.message = message
         self.facts = facts
+
+    def problem(self) -> FactProblem:
+        """The problem as a facts error reports it."""
+        return FactProblem(self.facts, self.message)
 
 
 def read_only(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -84,6 +89,8 @@ class Subject:
     labels: Mapping[str, str] = attrs.field(factory=dict, converter=read_only)
     order: tuple[str, ...] = ()
 
+
+TOTAL = Subject("total", "总分", None)  # what grade conditions call the rubric's total
 
 # ---------------------------------------------------------------- expressions
 

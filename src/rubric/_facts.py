@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from rubric._evaluator import COMPARISONS
+from rubric._evaluator import COMPARISONS, EvaluationError
 from rubric._numbers import plain
 from rubric._wording import OPS
 from rubric.errors import FactProblem, FactsError
@@ -119,18 +119,24 @@ def validate(specs: tuple[FactSpec, ...], given: Mapping[str, object]) -> dict[s
 
 
 def check_requirements(requirements: tuple[Requirement, ...], env: Env) -> None:
-    """Raise FactsError listing every `require` the facts break."""
-    problems = [
-        FactProblem(", ".join(req.facts), f"{req.message} (rubric line {req.line} requires it)")
-        for req in requirements
-        if not req.condition.evaluate(env)
-    ]
+    """Raise FactsError listing every `require` the facts break, or cannot be tested on."""
+    problems = []
+    for req in requirements:
+        try:
+            if not req.condition.evaluate(env):
+                message = f"{req.message} (rubric line {req.line} requires it)"
+                problems.append(FactProblem(req.facts, message))
+        except EvaluationError as error:
+            problems.append(error.problem())
     if problems:
         raise FactsError(problems)
 
 
 def _convert(spec: FactSpec, raw: object) -> tuple[Any, str]:
     """Return the normalised value and '', or None and what is wrong."""
+    if spec.kind == "number" and _too_long(raw):
+        # 1e100000000 is a valid decimal, but turning it exact would take minutes.
+        return None, f"has more than {MAX_DIGITS} digits, more than any fact may hold"
     convert = _CONVERTERS[spec.kind]
     value = convert(raw)
     if value is None:
@@ -148,6 +154,17 @@ def _convert(spec: FactSpec, raw: object) -> tuple[Any, str]:
                     f"({', '.join(spec.choices)})"
                 )
     return value, ""
+
+
+MAX_DIGITS = 1000
+
+
+def _too_long(raw: object) -> bool:
+    if isinstance(raw, Decimal) and raw.is_finite():
+        return abs(raw.adjusted()) > MAX_DIGITS or len(raw.as_tuple().digits) > MAX_DIGITS
+    if isinstance(raw, Fraction):
+        return max(raw.numerator.bit_length(), raw.denominator.bit_length()) > 4 * MAX_DIGITS
+    return False
 
 
 def _to_bool(raw: object) -> bool | None:
@@ -230,13 +247,8 @@ def _kind_of(raw: object) -> str:
         return "null"
     if isinstance(raw, str):
         return f"the text {json.dumps(raw, ensure_ascii=False)}"
-    if (
-        isinstance(raw, Decimal)
-        and raw.is_finite()
-        and raw == raw.to_integral_value()
-        and ("." not in str(raw))
-    ):
-        return f"the Decimal {raw}"  # from Python: a whole Decimal is still not an int
+    if isinstance(raw, Decimal) and raw.is_finite() and raw == raw.to_integral_value():
+        return f"the decimal number {raw}"  # 2.0 or 1E+2: whole, yet not written as a count
     if isinstance(raw, float | Decimal):
         return f"the number {raw}"
     if isinstance(raw, Fraction):
@@ -251,9 +263,9 @@ def _kind_of(raw: object) -> str:
     return f"a {type(raw).__name__}"
 
 
-def _jsonable(item: object) -> object:
+def _jsonable(item: object, depth: int = 0) -> object:
     if isinstance(item, list | tuple):
-        return [_jsonable(i) for i in item]
+        return [_jsonable(i, depth + 1) for i in item] if depth < 3 else "…"
     return item if isinstance(item, str | bool | int | None) else str(item)
 
 
@@ -295,11 +307,12 @@ def _decode(data: bytes, name: str) -> str:
 
 def _parse_json(data: bytes, name: str) -> dict[str, object]:
     text = _decode(data, name)
-    twice: list[str] = []
+    # Keys given twice, object by object; the outermost object, the facts, is parsed last.
+    twice: list[list[str]] = []
 
     def unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
         keys = [key for key, _ in pairs]
-        twice.extend(key for index, key in enumerate(keys) if key in keys[:index])
+        twice.append([key for index, key in enumerate(keys) if key in keys[:index]])
         return dict(pairs)
 
     try:
@@ -310,9 +323,10 @@ def _parse_json(data: bytes, name: str) -> dict[str, object]:
     except json.JSONDecodeError as exc:
         problem = FactProblem("", f"line {exc.lineno} column {exc.colno}: invalid JSON: {exc.msg}")
         raise FactsError([problem], name) from None
-    except ValueError as exc:  # an integer too long for Python to read
-        raise FactsError([FactProblem("", f"invalid JSON: {exc}")], name) from None
-    repeated = [FactProblem(key, "given twice") for key in dict.fromkeys(twice)]
+    except (ValueError, RecursionError) as exc:  # a number too long, or lists nested too deep
+        raise FactsError([FactProblem("", f"invalid JSON: {_unreadable(exc)}")], name) from None
+    outermost = twice[-1] if twice else []
+    repeated = [FactProblem(key, "given twice") for key in dict.fromkeys(outermost)]
     return _one_object(value, name, repeated)
 
 
@@ -320,8 +334,8 @@ def _parse_toml(data: bytes, name: str) -> dict[str, object]:
     text = _decode(data, name)
     try:
         value = tomllib.loads(text, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as exc:
-        raise FactsError([FactProblem("", f"invalid TOML: {exc}")], name) from None
+    except (ValueError, RecursionError) as exc:  # TOMLDecodeError is a ValueError
+        raise FactsError([FactProblem("", f"invalid TOML: {_unreadable(exc)}")], name) from None
     return _one_object(value, name)
 
 
@@ -343,9 +357,16 @@ def _one_object(
 
 
 def _non_finite(value: object) -> Decimal | None:
-    """The first NaN or infinity in a value, looking inside lists."""
-    if isinstance(value, Decimal) and not value.is_finite():
-        return value
-    if isinstance(value, list):
-        return next((v for v in map(_non_finite, value) if v is not None), None)
+    """The first NaN or infinity in a value, looking inside lists, without recursion."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Decimal) and not item.is_finite():
+            return item
+        if isinstance(item, list):
+            stack.extend(reversed(item))
     return None
+
+
+def _unreadable(exc: Exception) -> str:
+    return "nested too deeply to read" if isinstance(exc, RecursionError) else str(exc)

@@ -13,11 +13,11 @@ from rubric import _evaluator as ev
 from rubric._checker import check
 from rubric._compiler import Compiled, compile_checked
 from rubric._facts import FactSpec, check_requirements, validate
-from rubric._numbers import fixed
+from rubric._numbers import fixed, round_to
 from rubric._result import Result
 from rubric.dsl.parser import parse
 from rubric.dsl.source import Source, Span
-from rubric.errors import Diagnostic, FactProblem, FactsError, RubricSyntaxError
+from rubric.errors import Diagnostic, FactsError, RubricSyntaxError
 
 __all__ = ["Rubric", "load", "loads"]
 
@@ -93,7 +93,11 @@ class Rubric:
         return f"<Rubric {self.id} {self.title!r} from {self.filename}, max {self.max}>"
 
     def validate(self, facts: Mapping[str, object]) -> None:
-        """Raise FactsError naming every problem with these facts; return None if they are valid."""
+        """Raise FactsError naming every fact its declaration or a `require` line refuses.
+
+        Facts that pass may still fail to score, as when a value falls in no band of a table;
+        `score` reports that with a FactsError too, and scores nothing.
+        """
         self._environment(facts)
 
     def score(self, facts: Mapping[str, object]) -> Result:
@@ -104,23 +108,20 @@ class Rubric:
             root = compiled.root.score(env, compiled.policy)
             grade = self._grade(env, root.exact)
         except ev.EvaluationError as problem:
-            raise FactsError([FactProblem(", ".join(problem.facts), problem.message)]) from None
+            raise FactsError([problem.problem()]) from None
         return Result(root, grade, compiled.version)
 
     def _environment(self, facts: Mapping[str, object]) -> ev.Env:
         values = validate(self._compiled.facts, facts)
         env = ev.Env(values, self._compiled.lets)
-        try:
-            check_requirements(self._compiled.requirements, env)
-        except ev.EvaluationError as problem:
-            raise FactsError([FactProblem(", ".join(problem.facts), problem.message)]) from None
+        check_requirements(self._compiled.requirements, env)
         return env
 
     def _grade(self, env: ev.Env, exact: Fraction) -> str | None:
         policy = self._compiled.policy
-        total = Fraction(Decimal(fixed(exact, policy.places, policy.mode)))
-        subject = ev.Subject("total", "总分", None)
-        grade_env = env.child({"total": ev.Let(subject, ev.Const(total, str(total)))})
+        # Grades read the total as reported, rounded by the rubric's policy.
+        total = round_to(exact, policy.places, policy.mode)
+        grade_env = env.child({"total": ev.Let(ev.TOTAL, ev.Const(total, str(total)))})
         for grade in self._compiled.grades:
             if grade.condition is None or grade.condition.evaluate(grade_env):
                 return grade.name

@@ -36,16 +36,27 @@ class Diagnostic:
         return "\n".join(parts)
 
 
+def _names(facts: str | tuple[str, ...]) -> tuple[str, ...]:
+    if isinstance(facts, str):
+        return (facts,) if facts else ()
+    return tuple(facts)
+
+
 @attrs.frozen
 class FactProblem:
-    """One problem with one fact (or with the facts as a whole when fact is empty)."""
+    """One problem with some facts: usually one, several for a `require`, none for the file."""
 
-    fact: str
+    facts: tuple[str, ...] = attrs.field(converter=_names)
     message: str
+
+    @property
+    def fact(self) -> str:
+        """The facts concerned, as one text: 'a' or 'a, b', '' for the facts as a whole."""
+        return ", ".join(self.facts)
 
     def render(self) -> str:
         """Render as `fact: message`."""
-        return f"{self.fact}: {self.message}" if self.fact else self.message
+        return f"{self.fact}: {self.message}" if self.facts else self.message
 
 
 class RubricError(Exception):
@@ -59,6 +70,11 @@ class _DiagnosticsError(RubricError):
         self.source = source
         self.diagnostics = tuple(sorted(diagnostics, key=lambda d: (d.span.start, d.message)))
         super().__init__(str(self))
+
+    def __reduce__(
+        self,
+    ) -> tuple[type[_DiagnosticsError], tuple[Source, tuple[Diagnostic, ...]]]:
+        return type(self), (self.source, self.diagnostics)
 
     @property
     def filename(self) -> str:
@@ -105,8 +121,11 @@ class FactsError(RubricError):
 
     @property
     def facts(self) -> tuple[str, ...]:
-        """The names of the offending facts, in the order reported."""
-        return tuple(p.fact for p in self.problems if p.fact)
+        """The names of the offending facts, each once, in the order reported."""
+        return tuple(dict.fromkeys(name for p in self.problems for name in p.facts))
+
+    def __reduce__(self) -> tuple[type[FactsError], tuple[tuple[FactProblem, ...], str]]:
+        return type(self), (self.problems, self.origin)
 
     def __str__(self) -> str:
         count = len(self.problems)
