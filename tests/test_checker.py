@@ -252,3 +252,17 @@ def test_an_unused_local_value_is_reported_whatever_the_order() -> None:
             rubric.loads(text)
         # A misspelt name may explain an unused one: only the misspelling is reported.
         assert [d.message for d in caught.value.diagnostics] == ["unknown name 'nope'"]
+
+
+def test_the_deepest_rubric_the_checker_allows_still_scores() -> None:
+    # Values chained to the limit, used in a rule as long as a line may be, inside brackets
+    # as deep as a line may nest them: scoring recurses through all of it.
+    lets = "let v0 = a\n" + "".join(f"let v{i} = v{i - 1} + 1\n" for i in range(1, 100))
+    terms = " + ".join(["a"] * 25)
+    rule = "(" * 12 + f"v99 + {terms}" + ")" * 12
+    text = (
+        f'rubric d "t" max 1\nfact a: count "A"\n{lets}'
+        f'indicator i "i" max 1\n  +1 per 1 of {rule}, proportionally\n'
+    )
+    result = rubric.loads(text).score({"a": 0})
+    assert result["i"].score == 1

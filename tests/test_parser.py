@@ -221,19 +221,29 @@ def test_every_bad_line_is_reported() -> None:
 
 
 @pytest.mark.parametrize(
-    "rule",
+    ("rule", "message"),
     [
-        "+1 if " + "(" * 5000 + "a" + ")" * 5000,
-        "+1 if " + "not " * 3000 + "a",
-        "-1 per 1 of " + " + ".join(["a"] * 3000) + ", proportionally",
+        (
+            "+1 if " + "(" * 5000 + "a" + ")" * 5000,
+            "this line nests parentheses 5000 deep, more than 12",
+        ),
+        ("+1 if (((((((((((((a)))))))))))))", "this line nests parentheses 13 deep, more than 12"),
+        ("+1 if " + "not " * 3000 + "a", "this line nests too deeply to read"),
+        (
+            "-1 per 1 of " + " + ".join(["a"] * 3000) + ", proportionally",
+            "this line is more than 64 operations long or deep",
+        ),
     ],
 )
-def test_deep_nesting_is_a_syntax_error_not_a_crash(rule: str) -> None:
+def test_deep_nesting_is_a_syntax_error_not_a_crash(rule: str, message: str) -> None:
     with pytest.raises(RubricSyntaxError) as caught:
         rules(rule + "\n")
-    assert caught.value.diagnostics[0].message == (
-        "this line nests more than 64 levels deep, too deep to read"
-    )
+    assert caught.value.diagnostics[0].message == message
+
+
+def test_parentheses_in_strings_and_comments_do_not_count() -> None:
+    (when,) = rules('+1 if a = "((((((((((((((" and (b)  # ((((((((((((((((\n')
+    assert isinstance(when, n.When)
 
 
 def test_tabs_count_as_one_character_for_positions() -> None:
@@ -264,3 +274,23 @@ def test_quoted_arm_words_and_negative_bounds() -> None:
 def test_round_to_one_place() -> None:
     d = doc("round total to 1 place half up\n")
     assert d.rounding is not None and d.rounding.places == 1
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("\u00a0 +2 if a", "unexpected no-break space (U+00A0)"),
+        ("  +2\u3000if a", "unexpected ideographic space (U+3000)"),
+    ],
+)
+def test_unusual_spaces_are_named(line: str, message: str) -> None:
+    with pytest.raises(RubricSyntaxError) as caught:
+        rules(line + "\n")
+    assert caught.value.diagnostics[0].message == message
+    assert "type ordinary spaces or tabs" in caught.value.diagnostics[0].hint
+
+
+def test_keywords_may_be_level_words_in_arm_lines() -> None:
+    (table,) = rules("points by m:\n  group -> 2\n  fact -> 1\n  otherwise -> 0\n")
+    assert isinstance(table, n.Table)
+    assert [a.word.name for a in table.arms if a.word] == ["group", "fact"]

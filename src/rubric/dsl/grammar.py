@@ -182,7 +182,10 @@ _unit = pp.Opt(kw("unit") - STRING, default=None)
 _max = kw("max") - NUMBER
 
 header = _located(
-    kw("rubric") - DOTTED_ID - STRING - pp.Opt(_max, default=None),
+    kw("rubric")
+    - pp.Regex(_IDENT).set_name("an id such as anhui_2019")
+    - STRING
+    - pp.Opt(_max, default=None),
     lambda s, id_, title, max_: n.Header(s, id_, title, max_),
 )
 version = _located(kw("version") - STRING, lambda s, text: n.Version(s, text))
@@ -310,7 +313,9 @@ arm_line = _located(
 )
 
 statement = (
-    header
+    # An arm comes first: its level word may be a statement's keyword, as in `group -> 2`.
+    arm_line
+    | header
     | version
     | rounding
     | grade
@@ -322,7 +327,6 @@ statement = (
     | start
     | table
     | _points_rule
-    | arm_line
 ).set_name("a statement")
 statement.ignore(COMMENT)
 # Offsets must count a tab as one character, as the source's line and column do.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -44,6 +45,8 @@ USAGE = {
 
 # Deeper trees than any table needs would exhaust Python's recursion in later passes.
 MAX_DEPTH = 64
+MAX_PARENS = 12
+_STRINGS = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 
 _TAB = 8  # columns a tab indents by, as in most editors' default
 _POINTS_ONLY = re.compile(r"\s*[+-]\s*\d+(?:\.\d+)?\s*$")
@@ -73,22 +76,29 @@ def parse(source: Source) -> n.Document:
 
 
 def _parse_line(line: str, offset: int) -> n.Statement | Diagnostic:
+    # pyparsing descends about forty frames per parenthesis: bound them before it starts.
+    nesting, deepest = 0, 0
+    for char in _STRINGS.sub('""', line).split("#", 1)[0]:
+        nesting += (char == "(") - (char == ")")
+        deepest = max(deepest, nesting)
+    if deepest > MAX_PARENS:
+        return _too_deep(line, offset, f"nests parentheses {deepest} deep, more than {MAX_PARENS}")
     try:
         result = statement.parse_string(line, parse_all=True)
     except pp.ParseBaseException as exc:
         return _diagnose(line, offset, exc.loc, exc.msg)
-    except RecursionError:
-        return _too_deep(line, offset)
+    except RecursionError:  # the caller's own stack was deep already
+        return _too_deep(line, offset, "nests too deeply to read")
     if n.depth(result[0]) > MAX_DEPTH:
-        return _too_deep(line, offset)
+        return _too_deep(line, offset, f"is more than {MAX_DEPTH} operations long or deep")
     parsed: n.Statement = _relocate(result[0], offset)
     return parsed
 
 
-def _too_deep(line: str, offset: int) -> Diagnostic:
+def _too_deep(line: str, offset: int, what: str) -> Diagnostic:
     start = len(line) - len(line.lstrip())
     return Diagnostic(
-        f"this line nests more than {MAX_DEPTH} levels deep, too deep to read",
+        f"this line {what}",
         Span(offset + start, offset + len(line)),
         "split the expression into named values, each on its own 'let' line",
     )
@@ -134,7 +144,11 @@ def _diagnose(line: str, offset: int, loc: int, msg: str) -> Diagnostic:
             f"'{found}' is a word of the rubric language and cannot name a fact or value; as a "
             f'level word or set item, write it in quotes: "{found}"\n{hint}'
         )
-    if found and _FULL_WIDTH.match(found):
+    if found[:1].isspace():  # a space pyparsing does not skip: no-break, ideographic, …
+        name = unicodedata.name(found[0], "space").lower()
+        message = f"unexpected {name} (U+{ord(found[0]):04X})"
+        hint = f"type ordinary spaces or tabs, between words and at the start of lines\n{hint}"
+    elif found and _FULL_WIDTH.match(found):
         hint = f"{_full_width_hint(found[0])}\n{hint}"
     return Diagnostic(message, span, hint)
 
