@@ -430,3 +430,21 @@ def test_a_guard_protects_the_explanation_as_it_protects_the_score() -> None:
     ]
     assert dict(n.explanation[0].values) == {}
     assert dict(node(r, {"x": 2, "y": 1}).explanation[0].values) == {"r": 2}
+
+
+def test_capped_deductions_read_alike() -> None:
+    r = make(
+        'fact rate: number "完成率" unit "%"\nfact s: set "问题"',
+        "  start from full marks\n  -1 per 1 of rate short of 100, proportionally, at most 2\n"
+        "  -1 for each of s, at most 2\n",
+    )
+    assert texts(node(r, {"rate": 95, "s": ["a", "b", "c"]}))[1:] == [
+        "完成率 = 95.00%，比100%少5.00个百分点，每少1个百分点扣1分，扣5分；最多扣2分，按扣2分计",
+        "问题：a、b、c，共3项，每项扣1分，共扣3分；最多扣2分，按扣2分计",
+    ]
+
+
+def test_zero_points_say_nothing_was_given() -> None:
+    r = make('fact a: bool "甲"\nfact b: bool "乙"', "  +0 if a\n  +1 if b\n", max_=1)
+    assert texts(node(r, {"a": True, "b": True}))[0] == "甲：是，不得分"
+    assert texts(node(r, {"a": False, "b": True}))[0] == "甲：否，不得分"

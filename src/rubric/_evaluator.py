@@ -462,7 +462,9 @@ class Start:
 
 
 def _missed(award: Award) -> str:
-    return f"未得{w.points(award.points, award.places)}分" if award.points > 0 else "不扣分"
+    if award.points > 0:
+        return f"未得{w.points(award.points, award.places)}分"
+    return w.nothing(award.points)
 
 
 @attrs.frozen
@@ -514,9 +516,9 @@ class EachItem:
         total = self.points * count
         label = self.collection.label(env)
         k = w.points(self.points, places)
-        verb = "得" if self.points >= 0 else "扣"
+        verb = w.verb(self.points)
         if not count:
-            text = f"{label}：无，{'不扣分' if self.points < 0 else '不得分'}"
+            text = f"{label}：无，{w.nothing(self.points)}"
             return [self.uses.reason(env, text, ZERO, "each", self.line)]
         shown = self.collection.show(env, places)
         text = (
@@ -525,7 +527,7 @@ class EachItem:
         gained = _cap(total, self.cap)
         if gained != total:
             assert self.cap is not None
-            text += f"；最多{verb}{w.points(self.cap, places)}分，按{w.points(gained, places)}分计"
+            text += f"；{w.capped(total, self.cap, gained, places)}"
         return [self.uses.reason(env, text, gained, "each", self.line)]
 
 
@@ -583,16 +585,16 @@ class PerStep:
         total = self.points * steps
         gained = _cap(total, self.cap)
         text = self.describe(env, places, amount, steps, total)
+        text += f"，{w.gain(total, places, zero=w.nothing(self.points))}"
         if gained != total:
             assert self.cap is not None
-            text += f"；最多{'扣' if self.points < 0 else '得'}{w.points(self.cap, places)}分"
-        text += f"，{w.gain(gained, places, zero='不扣分' if self.points < 0 else '不得分')}"
+            text += f"；{w.capped(total, self.cap, gained, places)}"
         return [self.uses.reason(env, text, gained, "per", self.line)]
 
     def describe(
         self, env: Env, places: int, amount: Fraction, steps: Fraction, total: Fraction
     ) -> str:
-        verb = "扣" if self.points < 0 else "得"
+        verb = w.verb(self.points)
         k = w.points(self.points, places)
         quantity = self.quantity
         if isinstance(quantity, Arithmetic) and quantity.op in ("short of", "over"):
@@ -685,11 +687,8 @@ def _cap_reason(
     label: str, total: Fraction, cap: Fraction, capped: Fraction, places: int, line: int
 ) -> Reason:
     """The entry that brings rules' points back to their cap: awards and deductions alike."""
-    verb = "得" if total > 0 else "扣"
-    text = (
-        f"{label}合计{verb}{w.points(total, places)}分，最多{verb}{w.points(cap, places)}分，"
-        f"按{'扣' if capped < 0 else ''}{w.points(capped, places)}分计"
-    )
+    text = f"{label}合计{w.verb(total)}{w.points(total, places)}分，"
+    text += w.capped(total, cap, capped, places)
     return Reason(text, capped - total, "cap", line=line)
 
 
@@ -737,11 +736,10 @@ class Indicator:
         total = sum((r.points for r in reasons), Fraction(0))
         places = policy.places
         if total > self.max or total < 0:
-            bound = self.max if total > self.max else Fraction(0)
+            bound = self.max if total > self.max else ZERO
             where = f"超过本项满分{w.points(self.max, places)}分" if bound else "低于0分"
-            text = f"各项合计{w.points(total, places)}分，{where}，按{w.points(bound, places)}分计"
-            if total < 0:
-                text = f"各项合计扣{w.points(total, places)}分，{where}，按0分计"
+            summed = f"{w.verb(total) if total < 0 else ''}{w.points(total, places)}"
+            text = f"各项合计{summed}分，{where}，按{w.points(bound, places)}分计"
             reasons.append(Reason(text, bound - total, "clamp", line=self.line))
             total = bound
         if policy.scope == "indicators":

@@ -6,7 +6,17 @@ from fractions import Fraction
 
 from rubric._numbers import fixed, plain, terminates
 
-__all__ = ["approx_sign", "exact_text", "gain", "points", "quantity", "step_unit"]
+__all__ = [
+    "approx_sign",
+    "capped",
+    "exact_text",
+    "gain",
+    "nothing",
+    "points",
+    "quantity",
+    "step_unit",
+    "verb",
+]
 
 # Rule literals and sums of them end within this many decimals; beyond it a value reads as 约.
 _EXACT_PLACES = 10
@@ -61,3 +71,20 @@ def step_unit(unit: str | None) -> str:
     if unit == "%":
         return "个百分点"
     return unit or ""
+
+
+def verb(value: Fraction) -> str:
+    """'得' for an award, '扣' for a deduction."""
+    return "扣" if value < 0 else "得"
+
+
+def nothing(value: Fraction) -> str:
+    """What a rule that gives `value` per time says when it gives nothing."""
+    return "不扣分" if value < 0 else "不得分"
+
+
+def capped(total: Fraction, cap: Fraction, result: Fraction, places: int) -> str:
+    """'最多得3分，按3分计' / '最多扣4分，按扣4分计': the cap and what it left."""
+    v = verb(total)
+    after = f"扣{points(result, places)}" if result < 0 else points(result, places)
+    return f"最多{v}{points(cap, places)}分，按{after}分计"
