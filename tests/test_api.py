@@ -23,6 +23,7 @@ def test_public_names() -> None:
             "Diagnostic",
             "FactProblem",
             "FactSpec",
+            "FactValue",
             "FactsError",
             "Reason",
             "Result",

@@ -7,7 +7,7 @@
 """
 
 from rubric._facts import Bound, FactSpec, load_facts
-from rubric._result import Reason, Result, ScoredNode
+from rubric._result import FactValue, Reason, Result, ScoredNode
 from rubric._rubric import Rubric, load, loads
 from rubric.errors import (
     Diagnostic,
@@ -25,6 +25,7 @@ __all__ = [
     "Diagnostic",
     "FactProblem",
     "FactSpec",
+    "FactValue",
     "FactsError",
     "Reason",
     "Result",

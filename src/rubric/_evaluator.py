@@ -88,6 +88,11 @@ class Subject:
     unit: str | None
     labels: Mapping[str, str] = attrs.field(factory=dict, converter=read_only)
     order: tuple[str, ...] = ()
+    # Where each declared word stands, to list a set's items in the declared order.
+    rank: Mapping[str, int] = attrs.field(
+        init=False,
+        default=attrs.Factory(lambda s: read_only({w: i for i, w in enumerate(s.order)}), True),
+    )
 
 
 TOTAL = Subject("total", "总分", None)  # what grade conditions call the rubric's total
@@ -185,8 +190,8 @@ def _show(value: Value, subject: Subject, places: int, *, integral: bool) -> str
     if isinstance(value, str):
         return subject.labels.get(value, value)
     if isinstance(value, frozenset):
-        order = {word: index for index, word in enumerate(subject.order)}
-        items = sorted(value, key=lambda v: (order.get(v, len(order)), v))
+        rank = subject.rank
+        items = sorted(value, key=lambda v: (rank.get(v, len(rank)), v))
         return "、".join(subject.labels.get(v, v) for v in items) or "无"
     return w.quantity(value, subject.unit, places, integral=integral)
 

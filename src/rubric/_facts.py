@@ -6,6 +6,7 @@ import difflib
 import json
 import math
 import numbers
+import os
 import tomllib
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -272,7 +273,7 @@ def _jsonable(item: object, depth: int = 0) -> object:
 # ---------------------------------------------------------------- facts files
 
 
-def load_facts(path: str | Path) -> dict[str, object]:
+def load_facts(path: str | os.PathLike[str]) -> dict[str, object]:
     """Read one object of facts from a .json or .toml file, numbers kept exact.
 
     A file that cannot be read raises OSError, as open() does; one that can but holds no valid

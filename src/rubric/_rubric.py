@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -30,7 +31,7 @@ def loads(text: str, filename: str = "<string>") -> Rubric:
     return Rubric(compile_checked(checked))
 
 
-def load(path: str | Path) -> Rubric:
+def load(path: str | os.PathLike[str]) -> Rubric:
     """Read and compile a `.rub` file (UTF-8)."""
     path = Path(path)
     data = path.read_bytes()
