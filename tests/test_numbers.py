@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rubric._numbers import fixed, plain, round_to, to_decimal
+from rubric._numbers import fixed, plain, round_to
 from rubric._wording import exact_text
 
 fractions = st.fractions(max_denominator=10**6).filter(lambda f: abs(f) < 10**9)
@@ -21,10 +21,10 @@ def test_half_up_and_half_even_agree_with_decimal(units: int, places: int, extra
     exact = Decimal(units).scaleb(-(places + extra))
     value = Fraction(exact)
     quantum = Decimal(1).scaleb(-places)
-    assert to_decimal(round_to(value, places, "half up"), places) == exact.quantize(
+    assert Decimal(fixed(value, places, "half up")) == exact.quantize(
         quantum, rounding=ROUND_HALF_UP
     )
-    assert to_decimal(round_to(value, places, "half even"), places) == exact.quantize(
+    assert Decimal(fixed(value, places, "half even")) == exact.quantize(
         quantum, rounding=ROUND_HALF_EVEN
     )
 

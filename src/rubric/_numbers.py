@@ -6,7 +6,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 
-__all__ = ["MODES", "fixed", "plain", "round_to", "terminates", "to_decimal"]
+__all__ = ["MODES", "fixed", "plain", "round_to", "terminates"]
 
 
 # Each mode rounds a non-negative quotient q with remainder r of division by d.
@@ -66,11 +66,6 @@ def fixed(value: Fraction, places: int, mode: str = "half up") -> str:
     if not places:
         return sign + digits
     return f"{sign}{digits[:-places]}.{digits[-places:]}"
-
-
-def to_decimal(value: Fraction, places: int) -> Decimal:
-    """Return value, rounded half up if it has more decimals, as a Decimal with `places`."""
-    return Decimal(fixed(value, places))
 
 
 def plain(value: Fraction, places: int = 2) -> str:
