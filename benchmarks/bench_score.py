@@ -58,7 +58,6 @@ def import_reference() -> tuple[ReferenceScores, ReferenceGrade, str]:
 # A seeded generator of valid anhui_2019 facts.
 # ---------------------------------------------------------------------------
 
-AREAS: tuple[str, ...] = ("living", "education", "medical")
 FACTORS: tuple[str, ...] = (
     "地方经济社会发展",
     "建档困难职工户数",
@@ -67,7 +66,7 @@ FACTORS: tuple[str, ...] = (
     "上年度资金结余",
     "工作考核结果",
 )
-# Which facts are yes/no and which levels each level fact has are read off the compiled rubric
+# Which facts are yes/no, the levels of each level fact and the aid areas are read off the rubric
 # (Rubric.facts), not restated here; the rest of the generator knows the contract's numbers.
 SURVEY_GROUPS: tuple[str, ...] = ("officials", "workers", "unionists", "beneficiaries")
 # Boundaries of the rules, as values or percentages to land on or near; in the percentages the
@@ -93,6 +92,7 @@ class FactsGenerator:
     ) -> None:
         self.bools = [spec.name for spec in specs if spec.kind == "bool"]
         self.levels = {spec.name: spec.choices or () for spec in specs if spec.kind == "level"}
+        self.areas = next(spec.choices or () for spec in specs if spec.name == "quantified_targets")
         self.rng = random.Random(seed)
         self.huge_share = huge_share
         self.bias = 1.0
@@ -110,8 +110,8 @@ class FactsGenerator:
         # How well this unit does, drawn per mapping so that totals spread over every grade.
         self.bias = rng.choice(TRUTH_BIASES)
         facts: dict[str, object] = {name: self._good() for name in self.bools}
-        facts["quantified_targets"] = self._subset(AREAS)
-        facts["aid_standards_set"] = self._subset(AREAS)
+        facts["quantified_targets"] = self._subset(self.areas)
+        facts["aid_standards_set"] = self._subset(self.areas)
         facts["allocation_factors"] = self._subset(FACTORS)
         facts["disbursement_working_days"] = self._days(huge)
         facts["aid_staff_count"] = rng.randint(0, 5)
