@@ -114,7 +114,7 @@ class _Checker:
         self.diagnostics.append(Diagnostic(message, span, hint))
 
     def line_of(self, span: Span) -> int:
-        return self.source.line_col(span.start)[0]
+        return self.source.line_of(span)
 
     # ------------------------------------------------------------ the whole rubric
 

@@ -56,7 +56,7 @@ class _Compiler:
     reads: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = attrs.Factory(dict)
 
     def line(self, node: Any) -> int:
-        return self.checked.source.line_col(node.span.start)[0]
+        return self.checked.source.line_of(node.span)
 
     def compile(self) -> Compiled:
         doc, header = self.checked.document, self.checked.header

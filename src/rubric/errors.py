@@ -84,7 +84,7 @@ class _DiagnosticsError(RubricError):
     @property
     def line(self) -> int:
         """The 1-based line of the first problem."""
-        return self.source.line_col(self.diagnostics[0].span.start)[0]
+        return self.source.line_of(self.diagnostics[0].span)
 
     @property
     def column(self) -> int:

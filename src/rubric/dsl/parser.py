@@ -266,7 +266,7 @@ class _Assembler:
 
     def once(self, current: Any, stmt: Any, what: str) -> None:
         if current is not None:
-            line = self.source.line_col(current.span.start)[0]
+            line = self.source.line_of(current.span)
             self.error(
                 stmt.span,
                 f"a second {what} line; the first is on line {line}",

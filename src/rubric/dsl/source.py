@@ -40,6 +40,10 @@ class Source:
         index = bisect.bisect_right(self._line_starts, offset) - 1
         return index + 1, offset - self._line_starts[index] + 1
 
+    def line_of(self, span: Span) -> int:
+        """The 1-based line a span starts on."""
+        return self.line_col(span.start)[0]
+
     def line_text(self, line: int) -> str:
         """Return the text of a 1-based line, without its line break."""
         start = self._line_starts[line - 1]
