@@ -49,7 +49,16 @@ def test_score_json_is_the_tree(capsys: pytest.CaptureFixture[str], good: Path) 
     data = json.loads(out)
     expected = reference_scores(json.loads(good.read_text(encoding="utf-8")))
     assert data["grade"] == reference_grade(expected["anhui_2019"]) == "优秀"
-    assert set(data) == {"id", "title", "score", "max", "children", "explanation", "grade"}
+    assert set(data) == {
+        "id",
+        "title",
+        "score",
+        "max",
+        "children",
+        "explanation",
+        "grade",
+        "grade_explanation",
+    }
 
     def walk(node: dict[str, object]) -> list[dict[str, object]]:
         children = node["children"]

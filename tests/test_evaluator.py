@@ -391,7 +391,11 @@ def test_rounding_only_the_total() -> None:
     )
     result = rubric.loads(text).score({"x": Decimal("1.04")})
     assert result["a"].exact == Fraction(104, 100)  # not rounded on its own
-    assert result.root.exact == Fraction(208, 100)
+    # The total is rounded, and an entry says by how much.
+    assert result.root.exact == Fraction(21, 10)
+    (entry,) = result.root.explanation
+    assert (entry.kind, entry.points) == ("rounding", Fraction(2, 100))
+    assert entry.text == "得分2.08分，按四舍五入保留1位小数为2.1分"
     assert result.total == Decimal("2.1")
     assert result.to_dict()["score"] == "2.1"
 

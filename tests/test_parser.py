@@ -210,7 +210,7 @@ def test_every_bad_line_is_reported() -> None:
         doc("fact a bool\nfact b: colour\nfact c: bool\nbogus line\n")
     assert [d.message for d in caught.value.diagnostics] == [
         "expected ':', found 'bool'",
-        "expected a type: bool, count, number, level or set, found 'colour'",
+        "expected a type: bool, count, number, level, set or adjustment, found 'colour'",
         "unknown statement starting with 'bogus'",
     ]
     assert [caught.value.source.line_col(d.span.start)[0] for d in caught.value.diagnostics] == [

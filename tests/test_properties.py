@@ -104,7 +104,9 @@ def test_scores_stay_in_bounds_and_add_up(r: rubric.Rubric, f: dict[str, object]
     for node in result:
         assert Fraction(0) <= node.exact <= node.max_points
         if node.children:
-            assert node.exact == sum(child.exact for child in node.children)
+            assert node.exact == sum(child.exact for child in node.children) + sum(
+                reason.points for reason in node.explanation
+            )
         else:
             assert sum(reason.points for reason in node.explanation) == node.exact
             assert all(reason.text for reason in node.explanation)

@@ -49,6 +49,7 @@ class Type:
             "number": "a number",
             "set": "a set",
             "text": "a word",
+            "adjustment": "an adjustment",
         }.get(self.kind, self.kind)
 
 
@@ -92,9 +93,10 @@ class _Scope:
 
     names: dict[str, Type]
     total: bool = False
+    scores: bool = False  # whether `score of ID` is in reach: grades and the total's clauses
 
     def child(self) -> _Scope:
-        return _Scope(dict(self.names), self.total)
+        return _Scope(dict(self.names), self.total, self.scores)
 
 
 @attrs.define
@@ -109,6 +111,9 @@ class _Checker:
     places: int = 2
     # Local values not used in their indicator: reported at the end, once misspellings are known.
     unused_locals: list[n.Let] = attrs.Factory(list)
+    # `score of ID` names a node: checked once the tree is known.
+    score_refs: list[n.ScoreOf] = attrs.Factory(list)
+    node_ids: set[str] = attrs.Factory(set)
 
     def error(self, span: Span, message: str, hint: str = "") -> None:
         self.diagnostics.append(Diagnostic(message, span, hint))
@@ -136,13 +141,21 @@ class _Checker:
         lets = tuple(self.check_let(let, scope) for let in doc.lets)
         requires = tuple(self.check_require(r, scope) for r in doc.requires)
         grades = self.check_grades(doc.grades, scope)
+        root_clauses = self.check_clauses(doc.clauses, scope, header.max, None)
         tree, nodes = self.check_tree(doc.nodes, header, scope)
+        self.check_score_refs()
         self.check_unused(facts, lets)
         self.check_literals(doc)
         if self.diagnostics:
             raise RubricCheckError(self.source, self.diagnostics)
         checked_doc = attrs.evolve(
-            doc, facts=facts, lets=lets, requires=requires, grades=grades, nodes=nodes
+            doc,
+            facts=facts,
+            lets=lets,
+            requires=requires,
+            grades=grades,
+            nodes=nodes,
+            clauses=root_clauses,
         )
         return Checked(self.source, checked_doc, header, rounding, tree, dict(scope.names))
 
@@ -167,6 +180,15 @@ class _Checker:
                 )
             seen[fact.name] = fact
             self.check_words(fact.type)
+            if fact.step is not None:
+                self.positive(fact.step, "a step")
+                if fact.type.kind not in ("number", "adjustment"):
+                    self.error(
+                        fact.step.span,
+                        f"steps on a {fact.type.kind} fact",
+                        "only number and adjustment facts take 'in steps of'; a count always "
+                        "steps by 1",
+                    )
             if fact.unit is not None and fact.type.kind not in ("count", "number"):
                 self.error(
                     fact.span,
@@ -191,11 +213,11 @@ class _Checker:
             seen.add(word.name)
 
     def check_constraint(self, fact: n.FactDecl, c: n.Constraint, scope: _Scope) -> n.Constraint:
-        if fact.type.kind not in ("count", "number"):
+        if fact.type.kind not in ("count", "number", "adjustment"):
             self.error(
                 c.span,
                 f"a bound on the {fact.type.kind} fact '{fact.name}'",
-                "only count and number facts take bounds such as >= 1; delete it",
+                "only count, number and adjustment facts take bounds such as >= 1; delete it",
             )
             return c
         if c.op not in ("<", "<=", ">", ">="):
@@ -213,6 +235,12 @@ class _Checker:
         if isinstance(c.operand, n.Name) and c.operand.name in self.facts:
             self.used.add(c.operand.name)
             type_ = self.facts[c.operand.name]
+            if fact.type.kind == "adjustment":
+                self.error(
+                    c.operand.span,
+                    "an adjustment is bounded by numbers only",
+                    "write its bounds as numbers, such as >= -3 and <= 0",
+                )
         elif isinstance(c.operand, n.Name) and c.operand.name not in scope.names:
             self.infer(c.operand, scope)  # reports the unknown name, with a suggestion
             return c
@@ -281,6 +309,7 @@ class _Checker:
     def check_grades(self, grades: tuple[n.Grade, ...], scope: _Scope) -> tuple[n.Grade, ...]:
         grade_scope = scope.child()
         grade_scope.total = True
+        grade_scope.scores = True
         seen: set[str] = set()
         checked = []
         for index, grade in enumerate(grades):
@@ -321,26 +350,27 @@ class _Checker:
         checked: dict[str, n.Group | n.Indicator] = {}
         rejected: set[str] = set()
         refused: list[n.Group | n.Indicator] = []
+        roles: dict[str, str] = {}
         for index, decl in enumerate(decls):
+            parent = decl.id.rpartition(".")[0]
+            # Bonus and deduction items take their role from the top-level group they are in.
+            role = decl.role if not parent else roles.get(parent, "base")
+            roles[decl.id] = role
             # An indicator's rules are checked even when its place in the tree is wrong, so
             # that their own mistakes show, and their facts do not read as unused.
-            checked_decl = (
-                self.check_indicator(decl, scope) if isinstance(decl, n.Indicator) else decl
-            )
-            if decl.max.value <= 0:
-                self.error(
-                    decl.max.span,
-                    f"max must be more than 0, found {decl.max.text}",
-                    "give the points this node is worth",
-                )
-            self.max_fits(decl.max)
+            checked_decl: n.Group | n.Indicator
+            if isinstance(decl, n.Indicator):
+                checked_decl = self.check_indicator(attrs.evolve(decl, role=role), scope)
+            else:
+                clauses = self.check_clauses(decl.clauses, scope, decl.max, decl.id)
+                checked_decl = attrs.evolve(decl, clauses=clauses)
+            self.check_measure(decl, role, parent)
             problem = self.placement(decl, decls[index + 1 :], by_id, rejected, header)
             if problem:
                 rejected.add(decl.id)
                 refused.append(decl)
                 self.error(decl.id_span, *problem)
                 continue
-            parent = decl.id.rpartition(".")[0]
             by_id[decl.id] = decl
             children[decl.id] = []
             children[parent].append(decl.id)
@@ -360,19 +390,113 @@ class _Checker:
             kids = [by_id[c] for c in children[node_id]]
             return kids + [r for r in refused if r.id.rpartition(".")[0] == node_id]
 
+        self.node_ids = set(by_id)
         for node_id, decl in by_id.items():
+            kids = held(node_id)
             if isinstance(decl, n.Group):
-                if held(node_id):
-                    self.check_sum(decl.max, decl.id, held(node_id))
-                else:
+                if not kids:
                     self.error(
                         decl.id_span,
                         f"the group '{decl.id}' has nothing in it",
                         f"add indicators with ids such as {decl.id}.name under it",
                     )
-        if header.max is not None and held(""):
-            self.check_sum(header.max, header.id, held(""))
+                    continue
+                self.check_children(decl, kids)
+        base = [k for k in held("") if k.role == "base"]
+        if header.max is not None and base:
+            self.check_sum(header.max, header.id, base)
+        self.check_weights(None, held(""))
         return tuple(build(c) for c in children[""]), tuple(checked.values())
+
+    def check_measure(self, decl: n.Group | n.Indicator, role: str, parent: str) -> None:
+        """A node's max, and its role as a bonus or deduction item."""
+        if decl.role != "base" and parent:
+            self.error(
+                decl.span,
+                f"a {decl.role} group inside the group '{parent}'",
+                "bonus and deductions groups stand at the top, beside the rubric's other groups",
+            )
+        if decl.max is None:
+            if decl.role == "base" and role != "deductions":
+                self.error(
+                    decl.id_span,
+                    f"'{decl.id}' has no max",
+                    f'give the points it is worth: … "{decl.title}" max 10',
+                )
+            return
+        if decl.max.value <= 0:
+            self.error(
+                decl.max.span,
+                f"max must be more than 0, found {decl.max.text}",
+                "give the points this node is worth",
+            )
+        self.max_fits(decl.max)
+
+    def check_children(self, group: n.Group, kids: list[n.Group | n.Indicator]) -> None:
+        """What a group's way of combining its children asks of them."""
+        if group.role != "base":
+            for kid in kids:
+                if isinstance(kid, n.Group):
+                    self.error(
+                        kid.id_span,
+                        f"a group inside the {group.role} group '{group.id}'",
+                        f"put {group.role} items directly under '{group.id}', as indicators",
+                    )
+            return
+        assert group.max is not None or self.diagnostics
+        if group.mode is None and group.max is not None:
+            self.check_sum(group.max, group.id, kids)
+        if group.mode in ("best of", "one of") and len(kids) < 2:
+            assert group.mode_span is not None
+            self.error(
+                group.mode_span,
+                f"a '{group.mode}' group with one child",
+                "give it two or more children to choose between",
+            )
+        if group.mode == "one of":
+            for kid in kids:
+                if not any(isinstance(c, n.NotApplicable) for c in kid.clauses):
+                    self.error(
+                        kid.id_span,
+                        f"'{kid.id}' is in the 'one of' group '{group.id}' but never says when "
+                        "it does not apply",
+                        "add a line such as: not applicable if method != a",
+                    )
+        self.check_weights(group, kids)
+        for kid in kids:
+            for clause in kid.clauses:
+                if not isinstance(clause, n.NotApplicable):
+                    continue
+                if clause.policy is None and group.mode not in ("best of", "one of"):
+                    self.error(
+                        clause.span,
+                        "this line does not say what happens to the points of a node that "
+                        "does not apply",
+                        "end it with ', full marks', ', rescale the total' or "
+                        "', redistribute to siblings'",
+                    )
+
+    def check_weights(self, group: n.Group | None, kids: list[n.Group | n.Indicator]) -> None:
+        weighted = group is not None and group.mode == "weighted"
+        for kid in kids:
+            if kid.role != "base":
+                continue
+            if weighted and kid.weight is None:
+                assert group is not None
+                self.error(
+                    kid.id_span,
+                    f"'{kid.id}' has no weight, but its group '{group.id}' is weighted",
+                    f'give it one after its max: … "{kid.title}" max 100 weight 30',
+                )
+            elif not weighted and kid.weight is not None:
+                owner = f"the group '{group.id}'" if group is not None else "the rubric"
+                self.error(
+                    kid.weight.span,
+                    f"a weight on '{kid.id}', but {owner} is not weighted",
+                    "delete the weight, or add ', weighted' to the group line",
+                )
+            elif kid.weight is not None:
+                self.positive(kid.weight, "a weight")
 
     def max_fits(self, max_: n.Number) -> None:
         """A max must show exactly with the rubric's places, or rounding could cross it."""
@@ -432,9 +556,9 @@ class _Checker:
         return None
 
     def check_sum(self, max_: n.Number, owner: str, kids: list[n.Group | n.Indicator]) -> None:
-        total = sum((k.max.value for k in kids), Fraction(0))
+        total = sum((k.max.value for k in kids if k.max), Fraction(0))
         if total != max_.value:
-            parts = " + ".join(f"{k.max.text} ({k.id})" for k in kids)
+            parts = " + ".join(f"{k.max.text if k.max else '?'} ({k.id})" for k in kids)
             self.error(
                 max_.span,
                 f"'{owner}' is worth {max_.text} but what it holds adds up to "
@@ -470,6 +594,7 @@ class _Checker:
             pool_rules, pool_bests = self.check_rules(pool.rules, ind, scope)
             pools.append(attrs.evolve(pool, rules=pool_rules))
             bests.append(min(pool.cap.value, sum(pool_bests, Fraction(0))))
+        clauses = self.check_clauses(ind.clauses, scope, ind.max, ind.id)
         self.unused_locals += [let for let in lets if let.name not in self.used]
         self.used = outer_used | (self.used - {let.name for let in lets})
         if not ind.rules and not ind.pools:
@@ -478,7 +603,7 @@ class _Checker:
                 f"the indicator '{ind.id}' has no rules",
                 "add rules below it, such as: +2 if some_fact",
             )
-        else:
+        elif ind.max is not None and ind.role != "deductions":
             best = sum(bests, Fraction(0))
             if best < ind.max.value:
                 self.error(
@@ -488,7 +613,56 @@ class _Checker:
                     f"but its max is {ind.max.text}",
                     "lower the max, or add or correct the rules so that full marks can be reached",
                 )
-        return attrs.evolve(ind, lets=lets, rules=rules, pools=tuple(pools))
+        return attrs.evolve(ind, lets=lets, rules=rules, pools=tuple(pools), clauses=clauses)
+
+    def check_clauses(
+        self,
+        clauses: tuple[n.Clause, ...],
+        scope: _Scope,
+        max_: n.Number | None,
+        owner: str | None,
+    ) -> tuple[n.Clause, ...]:
+        """The clauses on a node's score (owner None: on the total)."""
+        checked: list[n.Clause] = []
+        clause_scope = scope.child()
+        clause_scope.scores = owner is None
+        where = "the total" if owner is None else f"'{owner}'"
+        seen_na: n.NotApplicable | None = None
+        for clause in clauses:
+            condition = self.condition(clause.condition, clause_scope, "this line")
+            checked.append(attrs.evolve(clause, condition=condition))
+            if isinstance(clause, n.NotApplicable):
+                if owner is None:
+                    self.error(
+                        clause.span,
+                        "the rubric as a whole cannot be not applicable",
+                        "put the line under the group or indicator that may not apply",
+                    )
+                elif seen_na is not None:
+                    self.error(
+                        clause.span,
+                        f"a second 'not applicable' line for {where}; the first is on line "
+                        f"{self.line_of(seen_na.span)}",
+                        "join the conditions with 'or' on one line",
+                    )
+                seen_na = seen_na or clause
+            elif isinstance(clause, n.CapIf):
+                if clause.cap.value < 0:
+                    self.error(clause.cap.span, f"a cap must be 0 or more, found {clause.cap.text}")
+                elif max_ is not None and clause.cap.value >= max_.value:
+                    self.error(
+                        clause.cap.span,
+                        f"at most {clause.cap.text}, but {where} is worth only {max_.text}",
+                        "a cap limits a score below its max: lower it",
+                    )
+            elif not 0 <= clause.factor.value < 1:
+                self.error(
+                    clause.factor.span,
+                    f"a multiplier of {clause.factor.text}",
+                    "a multiplier lowers a score: give a number from 0 up to, not including, 1, "
+                    "such as 0.8",
+                )
+        return tuple(checked)
 
     def check_rules(
         self, rules: tuple[n.Rule, ...], ind: n.Indicator, scope: _Scope
@@ -503,6 +677,13 @@ class _Checker:
         return tuple(checked), bests
 
     def rule_Start(self, rule: n.Start, ind: n.Indicator, scope: _Scope) -> _Checked:  # noqa: N802
+        if ind.role == "deductions" or ind.max is None:
+            self.error(
+                rule.span,
+                "'start from' in a deduction item",
+                "a deduction item starts from 0 and only deducts: delete this line",
+            )
+            return rule, Fraction(0)
         if rule.amount is None:
             return rule, ind.max.value
         if rule.amount.value > ind.max.value:
@@ -542,7 +723,7 @@ class _Checker:
                 rule.subject.span, f"'for each of' needs a set, found {type_.describe()}", hint
             )
         # A set of any names can hold any number of items.
-        unbounded = ind.max.value if per_item else Fraction(0)
+        unbounded = self.reach(ind) if per_item else Fraction(0)
         return attrs.evolve(rule, subject=subject), _capped(unbounded, rule.cap)
 
     def rule_Per(self, rule: n.Per, ind: n.Indicator, scope: _Scope) -> _Checked:  # noqa: N802
@@ -567,8 +748,29 @@ class _Checker:
                 "(2.5 count 2) or ', any part counts as a step' (2.5 count 3)",
             )
         # A per-step award grows with its quantity; without a cap it can always reach the max.
-        unbounded = ind.max.value if rule.points.value > 0 else Fraction(0)
+        unbounded = self.reach(ind) if rule.points.value > 0 else Fraction(0)
         return attrs.evolve(rule, quantity=quantity), _capped(unbounded, rule.cap)
+
+    def rule_Formula(self, rule: n.Formula, ind: n.Indicator, scope: _Scope) -> _Checked:  # noqa: N802
+        if rule.cap is not None:
+            self.positive(rule.cap, "a cap")
+        value, _ = self.numeric(rule.value, scope, "'points ='")
+        # What a formula can give depends on the facts: assume it can reach the max.
+        return attrs.evolve(rule, value=value), _capped(self.reach(ind), rule.cap)
+
+    def rule_Adjust(self, rule: n.Adjust, ind: n.Indicator, scope: _Scope) -> _Checked:  # noqa: N802
+        _, type_ = self.infer(rule.name, scope)
+        if type_ is not None and type_.kind != "adjustment":
+            self.error(
+                rule.name.span,
+                f"'adjust by' needs an adjustment fact, found {type_.describe()}",
+                f'declare it as: fact {rule.name.name}: adjustment >= -3 and <= 0 "酌情扣分"',
+            )
+        return rule, Fraction(0)
+
+    def reach(self, ind: n.Indicator) -> Fraction:
+        """What a rule whose points grow with the facts can give: the indicator's max."""
+        return ind.max.value if ind.max is not None and ind.role != "deductions" else Fraction(0)
 
     def rule_Table(self, rule: n.Table, ind: n.Indicator, scope: _Scope) -> _Checked:  # noqa: N802
         subject, type_ = self.infer(rule.subject, scope)
@@ -580,6 +782,14 @@ class _Checker:
             )
         for arm in rule.arms:
             self.points_fit(arm.points, ind)
+            if arm.end is not None:
+                self.points_fit(arm.end, ind)
+                if arm.band is None or not self.bounded(arm.band):
+                    self.error(
+                        arm.span,
+                        "points that run from one figure to another need a band with both ends",
+                        "write the band as: >= 60 and <= 90 -> 0 to 10",
+                    )
         for arm in rule.arms[:-1]:
             if arm.band is None and arm.word is None:
                 self.error(
@@ -599,8 +809,14 @@ class _Checker:
                 f"'points by' needs a number or a level, found {type_.describe()}",
                 "look up points by a count, a number or a level fact",
             )
-        best = max((a.points.value for a in rule.arms), default=Fraction(0))
+        ends = [a.end.value for a in rule.arms if a.end is not None]
+        best = max([*(a.points.value for a in rule.arms), *ends], default=Fraction(0))
         return attrs.evolve(rule, subject=subject), max(best, Fraction(0))
+
+    def bounded(self, band: n.Band) -> bool:
+        """Whether a band has a lower and an upper bound, as a linear arm needs."""
+        ops = {op for op, _ in band.bounds}
+        return bool(ops & {">", ">="}) and bool(ops & {"<", "<="})
 
     def level_arms(self, rule: n.Table, type_: Type) -> None:
         words = type_.words or ()
@@ -687,7 +903,7 @@ class _Checker:
         return interval
 
     def points_fit(self, points: n.Number, ind: n.Indicator) -> None:
-        if abs(points.value) > ind.max.value:
+        if ind.max is not None and abs(points.value) > ind.max.value:
             self.error(
                 points.span,
                 f"{points.text} points in an indicator worth {ind.max.text}",
@@ -776,6 +992,26 @@ class _Checker:
             )
             return checked, None
         return checked, type_
+
+    def infer_ScoreOf(self, expr: n.ScoreOf, scope: _Scope) -> tuple[n.Expr, Type | None]:  # noqa: N802
+        if not scope.scores:
+            self.error(
+                expr.span,
+                "'score of' is known only in grade lines and in lines on the total",
+                "a rule or a node's own condition cannot read scores: they are not known yet",
+            )
+            return expr, None
+        self.score_refs.append(expr)
+        return expr, NUMBER
+
+    def check_score_refs(self) -> None:
+        for ref in self.score_refs:
+            if ref.id not in self.node_ids:
+                self.error(
+                    ref.span,
+                    f"no group or indicator has the id '{ref.id}'",
+                    _did_you_mean(ref.id, sorted(self.node_ids), "the ids are"),
+                )
 
     def infer_SizeOf(self, expr: n.SizeOf, scope: _Scope) -> tuple[n.Expr, Type | None]:  # noqa: N802
         operand, type_ = self.infer(expr.operand, scope)

@@ -23,6 +23,7 @@ class Grade:
 
     name: str
     condition: ev.Expr | None
+    line: int
 
 
 @attrs.frozen
@@ -35,7 +36,7 @@ class Compiled:
     facts: tuple[FactSpec, ...]
     requirements: tuple[Requirement, ...]
     lets: Mapping[str, ev.Let] = attrs.field(converter=ev.read_only)
-    root: ev.Group
+    root: ev.Root
     grades: tuple[Grade, ...]
     policy: ev.Policy
     filename: str
@@ -54,6 +55,7 @@ class _Compiler:
     local: dict[str, ev.Let] = attrs.Factory(dict)
     # The facts and values each value in reach reads, directly or through other values.
     reads: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = attrs.Factory(dict)
+    titles: dict[str, str] = attrs.Factory(dict)
 
     def line(self, node: Any) -> int:
         return self.checked.source.line_of(node.span)
@@ -69,8 +71,13 @@ class _Compiler:
         for let in doc.lets:
             self.lets[let.name] = self.let(let)
         self.subjects["total"] = ev.TOTAL
+        self.titles = {
+            node.decl.id: node.decl.title for top in self.checked.tree for node in _walk_tree(top)
+        }
         tree = tuple(self.node(child) for child in self.checked.tree)
-        max_ = header.max.value if header.max else sum((c.max for c in tree), Fraction(0))
+        base = (c.max_points for c in tree if c.role == "base")
+        max_ = header.max.value if header.max else sum(base, Fraction(0))
+        clauses, _ = self.clauses(doc.clauses)
         rounding = self.checked.rounding
         return Compiled(
             id=header.id,
@@ -79,9 +86,16 @@ class _Compiler:
             facts=tuple(self.fact_spec(f) for f in doc.facts),
             requirements=tuple(self.requirement(r) for r in doc.requires),
             lets=dict(self.lets),
-            root=ev.Group(header.id, header.title, max_, tree),
+            root=ev.Root(
+                ev.Group(header.id, header.title, max_, tree, self.line(header), clauses=clauses),
+                doc.negative_total,
+            ),
             grades=tuple(
-                Grade(g.name, None if g.condition is None else self.expr(g.condition))
+                Grade(
+                    g.name,
+                    None if g.condition is None else self.expr(g.condition),
+                    self.line(g),
+                )
                 for g in doc.grades
             ),
             policy=ev.Policy(rounding.places, rounding.mode, rounding.scope),
@@ -100,6 +114,7 @@ class _Compiler:
             choices=None if words is None else tuple(word.name for word in words),
             labels=tuple((word.name, word.label) for word in words or () if word.label),
             bounds=tuple(self.bound(c) for c in fact.constraints),
+            step=fact.step.value if fact.step else None,
         )
 
     def bound(self, constraint: n.Constraint) -> Bound:
@@ -139,9 +154,25 @@ class _Compiler:
 
     def node(self, tree: TreeNode) -> ev.Group | ev.Indicator:
         decl = tree.decl
+        max_ = decl.max.value if decl.max else None
         if isinstance(decl, n.Group):
             children = tuple(self.node(child) for child in tree.children)
-            return ev.Group(decl.id, decl.title, decl.max.value, children)
+            weights = None
+            if decl.mode == "weighted":
+                weights = tuple(_weight(child.decl) for child in tree.children)
+            clauses, na = self.clauses(decl.clauses)
+            return ev.Group(
+                decl.id,
+                decl.title,
+                max_,
+                children,
+                self.line(decl),
+                decl.mode,
+                decl.role,
+                weights,
+                clauses,
+                na,
+            )
         self.local, global_reads = {}, dict(self.reads)
         for let in decl.lets:
             self.local[let.name] = self.let(let)
@@ -149,17 +180,45 @@ class _Compiler:
         for pool in decl.pools:
             rules = tuple(self.rule(rule, decl) for rule in pool.rules)
             parts.append(ev.Pool(pool.label or pool.name, pool.cap.value, rules, self.line(pool)))
+        clauses, na = self.clauses(decl.clauses)
         indicator = ev.Indicator(
-            decl.id, decl.title, decl.max.value, dict(self.local), tuple(parts), self.line(decl)
+            decl.id,
+            decl.title,
+            max_,
+            dict(self.local),
+            tuple(parts),
+            self.line(decl),
+            decl.role,
+            clauses,
+            na,
         )
         self.local, self.reads = {}, global_reads
         return indicator
+
+    def clauses(
+        self, clauses: tuple[n.Clause, ...]
+    ) -> tuple[tuple[ev.Clause, ...], ev.NotApplicable | None]:
+        """A node's caps and multipliers, in order, and its not-applicable line."""
+        compiled: list[ev.Clause] = []
+        na = None
+        for clause in clauses:
+            condition, uses = self.expr(clause.condition), self.uses_of(clause.condition)
+            line = self.line(clause)
+            if isinstance(clause, n.NotApplicable):
+                na = ev.NotApplicable(condition, clause.policy, uses, line)
+            elif isinstance(clause, n.CapIf):
+                compiled.append(ev.CapWhen(clause.cap.value, condition, uses, line))
+            else:
+                factor = clause.factor
+                compiled.append(ev.Multiplier(factor.value, factor.text, condition, uses, line))
+        return tuple(compiled), na
 
     def rule(self, rule: n.Rule, ind: n.Indicator) -> ev.Rule:
         method: Callable[[Any, n.Indicator], ev.Rule] = getattr(self, f"rule_{type(rule).__name__}")
         return method(rule, ind)
 
     def rule_Start(self, rule: n.Start, ind: n.Indicator) -> ev.Rule:  # noqa: N802
+        assert ind.max is not None, "the checker refuses 'start from' in deduction items"
         amount = ind.max.value if rule.amount is None else rule.amount.value
         return ev.Start(amount, rule.amount is None, self.line(rule))
 
@@ -194,6 +253,22 @@ class _Compiler:
             self.line(rule),
         )
 
+    def rule_Formula(self, rule: n.Formula, ind: n.Indicator) -> ev.Rule:  # noqa: N802
+        value = self.expr(rule.value)
+        refs: dict[str, ev.Expr] = {}
+        for name in (x for x in n.walk(rule.value) if isinstance(x, n.Name)):
+            refs.setdefault(name.name, self.expr(name))
+        return ev.Formula(
+            value,
+            rule.cap.value if rule.cap else None,
+            tuple(refs.values()),
+            self.uses_of(rule.value),
+            self.line(rule),
+        )
+
+    def rule_Adjust(self, rule: n.Adjust, ind: n.Indicator) -> ev.Rule:  # noqa: N802
+        return ev.AdjustBy(self.subjects[rule.name.name], self.line(rule))
+
     def rule_Table(self, rule: n.Table, ind: n.Indicator) -> ev.Rule:  # noqa: N802
         subject = self.expr(rule.subject)
         labels: Mapping[str, str] = {}
@@ -207,7 +282,19 @@ class _Compiler:
         if arm.band is not None:
             bounds = tuple((ev.COMPARISONS[op], number.value) for op, number in arm.band.bounds)
             text = "且".join(f"{w.OPS[op]} {number.text}{unit}" for op, number in arm.band.bounds)
-            return ev.Arm(_BandTest(bounds), text, arm.points.value, False)
+            linear = None
+            if arm.end is not None:
+                low = next(x for op, x in arm.band.bounds if op in (">", ">="))
+                high = next(x for op, x in arm.band.bounds if op in ("<", "<="))
+                linear = ev.Linear(
+                    low.value,
+                    high.value,
+                    arm.points.value,
+                    arm.end.value,
+                    f"{low.text}{unit}",
+                    f"{high.text}{unit}",
+                )
+            return ev.Arm(_BandTest(bounds), text, arm.points.value, False, linear)
         if arm.word is not None:
             word = arm.word.name
             return ev.Arm(_WordTest(word), labels.get(word, word), arm.points.value, False)
@@ -243,6 +330,9 @@ class _Compiler:
         return ev.Arithmetic(
             expr.op, self.expr(expr.left), self.expr(expr.right), facts, self.line(expr)
         )
+
+    def expr_ScoreOf(self, expr: n.ScoreOf) -> ev.Expr:  # noqa: N802
+        return ev.NodeScore(expr.id, self.titles[expr.id])
 
     def expr_SizeOf(self, expr: n.SizeOf) -> ev.Expr:  # noqa: N802
         return ev.Size(self.expr(expr.operand))
@@ -287,6 +377,20 @@ class _Compiler:
     def uses_of(self, expr: n.Expr) -> ev.Uses:
         facts, values = self.uses(expr)
         return ev.Uses(facts, values)
+
+
+def _walk_tree(tree: TreeNode) -> list[TreeNode]:
+    found, stack = [], [tree]
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        stack.extend(node.children)
+    return found
+
+
+def _weight(decl: n.Group | n.Indicator) -> Fraction:
+    assert decl.weight is not None, "the checker gives every child of a weighted group a weight"
+    return decl.weight.value
 
 
 _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "!=": "!="}

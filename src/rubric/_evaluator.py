@@ -13,12 +13,12 @@ import attrs
 
 from rubric import _wording as w
 from rubric._numbers import round_to
-from rubric._result import FactValue, Reason, ScoredNode
+from rubric._result import Adjustment, FactValue, Reason, ScoredNode
 from rubric.errors import FactProblem
 
 __all__ = ["COMPARISONS", "Env", "EvaluationError"]
 
-Value = bool | int | Fraction | str | frozenset[str]
+Value = bool | int | Fraction | str | frozenset[str] | Adjustment
 ZERO = Fraction(0)
 
 
@@ -42,7 +42,7 @@ def read_only(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
 
 @attrs.frozen
 class Policy:
-    """How scores are rounded and shown."""
+    """How scores are rounded and shown: scope is 'indicators' or 'total'."""
 
     places: int
     mode: str
@@ -57,6 +57,8 @@ class Env:
     definitions: Mapping[str, Let]
     parent: Env | None = None
     cache: dict[str, Value] = attrs.Factory(dict)
+    # Node scores as they are worked out, for `score of` in grades and the total's clauses.
+    scores: dict[str, Fraction] = attrs.Factory(dict)
 
     def value(self, name: str) -> Value:
         if name in self.definitions:
@@ -76,7 +78,7 @@ class Env:
         return None
 
     def child(self, definitions: Mapping[str, Let]) -> Env:
-        return Env(self.facts, definitions, self)
+        return Env(self.facts, definitions, self, scores=self.scores)
 
 
 @attrs.frozen
@@ -95,7 +97,7 @@ class Subject:
     )
 
 
-TOTAL = Subject("total", "总分", None)  # what grade conditions call the rubric's total
+TOTAL = Subject("total", "总分", "分")  # what grade conditions call the rubric's total
 
 # ---------------------------------------------------------------- expressions
 
@@ -193,6 +195,8 @@ def _show(value: Value, subject: Subject, places: int, *, integral: bool) -> str
         rank = subject.rank
         items = sorted(value, key=lambda v: (rank.get(v, len(rank)), v))
         return "、".join(subject.labels.get(v, v) for v in items) or "无"
+    if isinstance(value, Adjustment):
+        return w.gain(value.points, places, zero="未调整")
     return w.quantity(value, subject.unit, places, integral=integral)
 
 
@@ -292,6 +296,28 @@ class Size(_Expression):
 
     def show(self, env: Env, places: int) -> str:
         return f"{self.evaluate(env)}项"
+
+
+@attrs.frozen
+class NodeScore(_Expression):
+    """`score of ID`: a node's score, once the tree is scored."""
+
+    id: str
+    title: str
+
+    def evaluate(self, env: Env) -> Value:
+        return env.scores[self.id]
+
+    def label(self, env: Env) -> str:
+        return f"“{self.title}”得分"
+
+    def unit(self, env: Env) -> str | None:
+        return "分"
+
+    def show(self, env: Env, places: int) -> str:
+        value = self.evaluate(env)
+        assert isinstance(value, Fraction)
+        return f"{w.points(value, places)}分"
 
 
 COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
@@ -423,6 +449,7 @@ Expr = (
     | Membership
     | Junction
     | Inversion
+    | NodeScore
 )
 
 
@@ -639,6 +666,28 @@ class PerStep:
 
 
 @attrs.frozen
+class Linear:
+    """Points that run in a straight line from (low, start) to (high, end)."""
+
+    low: Fraction
+    high: Fraction
+    start: Fraction
+    end: Fraction
+    low_text: str
+    high_text: str
+
+    def at(self, value: Fraction) -> Fraction:
+        return self.start + (value - self.low) * (self.end - self.start) / (self.high - self.low)
+
+    def describe(self, value: Fraction, places: int) -> str:
+        got = self.at(value)
+        return (
+            f"在{self.low_text}（{w.points(self.start, places)}分）至{self.high_text}"
+            f"（{w.points(self.end, places)}分）之间按线性插值，{w.gain(got, places)}"
+        )
+
+
+@attrs.frozen
 class Arm:
     """One row of a table: a test on the subject, its wording, and its points."""
 
@@ -646,6 +695,7 @@ class Arm:
     text: str
     points: Fraction
     otherwise: bool
+    linear: Linear | None = None
 
 
 @attrs.frozen
@@ -674,6 +724,11 @@ class Table:
                     where = f"不属于{bands}"
                 else:
                     where = f"属于“{arm.text}”一档"
+                if arm.linear is not None:
+                    assert isinstance(value, int | Fraction)
+                    got = arm.linear.at(Fraction(value))
+                    text = f"{shown}，{where}，{arm.linear.describe(Fraction(value), places)}"
+                    return [self.uses.reason(env, text, got, "table", self.line)]
                 text = f"{shown}，{where}，{w.gain(arm.points, places)}"
                 return [self.uses.reason(env, text, arm.points, "table", self.line)]
         bands = ", ".join(a.text for a in self.arms)
@@ -685,7 +740,53 @@ class Table:
         )
 
 
-Rule = Start | When | EachItem | EachCondition | PerStep | Table
+@attrs.frozen
+class Formula:
+    """`points = EXPR[, at most N]`: points worked out from the facts."""
+
+    value: Expr
+    cap: Fraction | None
+    refs: tuple[Expr, ...]
+    uses: Uses
+    line: int
+
+    def apply(self, env: Env, places: int) -> list[Reason]:
+        raw = self.value.evaluate(env)
+        assert isinstance(raw, int | Fraction)
+        total = Fraction(raw)
+        sign = w.approx_sign(total, places=places)
+        shown = ("-" if total < 0 else "") + w.points(total, places).removeprefix("约")
+        text = f"{self.value.label(env)} {sign} {shown}"
+        given = [ref for ref in self.refs if ref is not self.value]
+        if given:
+            text += "（" + "，".join(f"{r.label(env)}为{r.show(env, places)}" for r in given) + "）"
+        gained = _cap(total, self.cap)
+        text += f"，{w.gain(total, places, zero=w.nothing(total))}"
+        if gained != total:
+            assert self.cap is not None
+            text += f"；{w.capped(total, self.cap, gained, places)}"
+        return [self.uses.reason(env, text, gained, "points", self.line)]
+
+
+@attrs.frozen
+class AdjustBy:
+    """`adjust by NAME`: a manual adjustment, with its reason."""
+
+    subject: Subject
+    line: int
+
+    def apply(self, env: Env, places: int) -> list[Reason]:
+        value = env.facts[self.subject.name]
+        assert isinstance(value, Adjustment)
+        facts: tuple[tuple[str, FactValue], ...] = ((self.subject.name, value),)
+        if not value.points:
+            text = f"{self.subject.label}：未调整"
+            return [Reason(text, ZERO, "adjust", facts, line=self.line)]
+        text = f"{self.subject.label}：{w.gain(value.points, places)}，理由：{value.reason}"
+        return [Reason(text, value.points, "adjust", facts, line=self.line)]
+
+
+Rule = Start | When | EachItem | EachCondition | PerStep | Table | Formula | AdjustBy
 
 
 def _cap_reason(
@@ -724,66 +825,463 @@ class Pool:
         return reasons
 
 
-@attrs.frozen
-class Indicator:
-    """An indicator: its values, rules and pools, scored into a node within [0, max]."""
-
-    id: str
-    title: str
-    max: Fraction
-    lets: Mapping[str, Let] = attrs.field(converter=read_only)
-    parts: tuple[Rule | Pool, ...]
-    line: int
-
-    def score(self, env: Env, policy: Policy) -> ScoredNode:
-        local = env.child(self.lets)
-        reasons = [r for part in self.parts for r in part.apply(local, policy.places)]
-        total = sum((r.points for r in reasons), Fraction(0))
-        places = policy.places
-        if total > self.max or total < 0:
-            bound = self.max if total > self.max else ZERO
-            where = f"超过本项满分{w.points(self.max, places)}分" if bound else "低于0分"
-            summed = f"{w.verb(total) if total < 0 else ''}{w.points(total, places)}"
-            text = f"各项合计{summed}分，{where}，按{w.points(bound, places)}分计"
-            reasons.append(Reason(text, bound - total, "clamp", line=self.line))
-            total = bound
-        if policy.scope == "indicators":
-            rounded = round_to(total, policy.places, policy.mode)
-            if rounded != total:
-                text = (
-                    f"得分{w.points(total, places + 2)}分，按{_MODE_WORDS[policy.mode]}保留"
-                    f"{places}位小数为{w.points(rounded, places)}分"
-                )
-                reasons.append(Reason(text, rounded - total, "rounding", line=self.line))
-                total = rounded
-        return ScoredNode(
-            self.id,
-            self.title,
-            "indicator",
-            total,
-            self.max,
-            policy.places,
-            policy.mode,
-            (),
-            tuple(reasons),
-        )
-
-
 _MODE_WORDS = {"half up": "四舍五入", "half even": "四舍六入五成双", "down": "舍去", "up": "进一"}
 
 
 @attrs.frozen
-class Group:
-    """A group: the sum of its children's scores."""
+class Multiplier:
+    """`× K if CONDITION` on a node's score."""
+
+    factor: Fraction
+    text: str
+    condition: Expr
+    uses: Uses
+    line: int
+
+    def apply(self, env: Env, score: Fraction, places: int) -> tuple[Fraction, Reason]:
+        found = self.condition.explain(env, places)
+        if not self.condition.evaluate(env):
+            return score, self.uses.reason(env, f"{found}，得分不折算", ZERO, "multiply", self.line)
+        after = score * self.factor
+        text = (
+            f"{found}，得分×{self.text}：{w.points(score, places)}分×{self.text}"
+            f"={w.points(after, places)}分"
+        )
+        return after, self.uses.reason(env, text, after - score, "multiply", self.line)
+
+
+@attrs.frozen
+class CapWhen:
+    """`at most N if CONDITION` on a node's score."""
+
+    cap: Fraction
+    condition: Expr
+    uses: Uses
+    line: int
+
+    def apply(self, env: Env, score: Fraction, places: int) -> tuple[Fraction, Reason]:
+        found = self.condition.explain(env, places)
+        if not self.condition.evaluate(env):
+            return score, self.uses.reason(env, f"{found}，得分不设此上限", ZERO, "cap", self.line)
+        cap = w.points(self.cap, places)
+        if score <= self.cap:
+            text = f"{found}，最多得{cap}分；得分{w.points(score, places)}分，未超过"
+            return score, self.uses.reason(env, text, ZERO, "cap", self.line)
+        text = f"{found}，最多得{cap}分，按{cap}分计"
+        return self.cap, self.uses.reason(env, text, self.cap - score, "cap", self.line)
+
+
+Clause = Multiplier | CapWhen
+
+_POLICY_WORDS = {
+    "full marks": "按满分计",
+    "rescale the total": "不计分，总分按其余指标满分折算",
+    "redistribute to siblings": "不计分，其分值按比例分配给同组其他指标",
+    None: "不计分，由同组其他项计分",
+}
+
+
+@attrs.frozen
+class NotApplicable:
+    """`not applicable if CONDITION[, policy]`."""
+
+    condition: Expr
+    policy: str | None
+    uses: Uses
+    line: int
+
+    def test(self, env: Env, places: int) -> Reason | None:
+        """The entry saying the node does not apply, or None when it does."""
+        if not self.condition.evaluate(env):
+            return None
+        text = f"{self.condition.explain(env, places)}，本项不适用，{_POLICY_WORDS[self.policy]}"
+        return self.uses.reason(env, text, ZERO, "na", self.line)
+
+
+@attrs.frozen
+class Scored:
+    """A node's result, and the max it counts for once nodes left out are taken away."""
+
+    node: ScoredNode
+    counted: Fraction
+
+    @property
+    def share(self) -> Fraction:
+        """The node's score as a share of what it counts for."""
+        return self.node.exact / self.counted
+
+
+def _node(
+    ident: Node,
+    exact: Fraction,
+    rounding: Policy,
+    children: tuple[ScoredNode, ...] = (),
+    reasons: tuple[Reason, ...] = (),
+    **extra: Any,
+) -> ScoredNode:
+    return ScoredNode(
+        ident.id,
+        ident.title,
+        ident.kind,
+        exact,
+        ident.max_points,
+        rounding.places,
+        rounding.mode,
+        children,
+        reasons,
+        role=ident.role,
+        min_points=ident.min_points,
+        **extra,
+    )
+
+
+def _finish(
+    node: Node,
+    env: Env,
+    policy: Policy,
+    total: Fraction,
+    reasons: list[Reason],
+    *,
+    rounded: bool,
+) -> Fraction:
+    """Apply a node's caps and multipliers, then round it; entries go to reasons."""
+    for clause in node.clauses:
+        total, reason = clause.apply(env, total, policy.places)
+        reasons.append(reason)
+    if rounded:
+        places = policy.places
+        after = round_to(total, places, policy.mode)
+        if after != total:
+            text = (
+                f"得分{w.points(total, places + 2)}分，按{_MODE_WORDS[policy.mode]}保留"
+                f"{places}位小数为{w.points(after, places)}分"
+            )
+            reasons.append(Reason(text, after - total, "rounding", line=node.line))
+            total = after
+    env.scores[node.id] = total
+    return total
+
+
+@attrs.frozen
+class Indicator:
+    """An indicator: its values, rules and pools, scored into a node within its bounds."""
 
     id: str
     title: str
-    max: Fraction
+    max: Fraction | None
+    lets: Mapping[str, Let] = attrs.field(converter=read_only)
+    parts: tuple[Rule | Pool, ...]
+    line: int
+    role: str = "base"
+    clauses: tuple[Clause, ...] = ()
+    not_applicable: NotApplicable | None = None
+    kind: str = attrs.field(default="indicator", init=False)
+
+    @property
+    def max_points(self) -> Fraction:
+        """The most it scores: its max, or 0 for a deduction item."""
+        return ZERO if self.role == "deductions" or self.max is None else self.max
+
+    @property
+    def min_points(self) -> Fraction | None:
+        """The least it scores: 0, or minus what a deduction item may deduct."""
+        if self.role != "deductions":
+            return ZERO
+        return None if self.max is None else -self.max
+
+    def score(self, env: Env, policy: Policy) -> Scored:
+        local = env.child(self.lets)
+        if self.not_applicable is not None:
+            reason = self.not_applicable.test(local, policy.places)
+            if reason is not None:
+                return _skipped(self, env, policy, self.not_applicable.policy, (reason,))
+        reasons = [r for part in self.parts for r in part.apply(local, policy.places)]
+        total = sum((r.points for r in reasons), ZERO)
+        total = self.clamp(total, reasons, policy.places)
+        total = _finish(self, local, policy, total, reasons, rounded=policy.scope == "indicators")
+        return Scored(_node(self, total, policy, (), tuple(reasons)), self.max_points)
+
+    def clamp(self, total: Fraction, reasons: list[Reason], places: int) -> Fraction:
+        """Bring the rules' sum within the indicator's bounds, saying so."""
+        high, low = self.max_points, self.min_points
+        if total > high:
+            if self.role == "deductions":
+                text = f"各项合计得{w.points(total, places)}分，扣分项最多得0分，按0分计"
+            else:
+                text = (
+                    f"各项合计{w.points(total, places)}分，超过本项满分"
+                    f"{w.points(high, places)}分，按{w.points(high, places)}分计"
+                )
+            bound = high
+        elif low is not None and total < low:
+            if self.role == "deductions":
+                text = (
+                    f"各项合计扣{w.points(total, places)}分，本项最多扣"
+                    f"{w.points(low, places)}分，按扣{w.points(low, places)}分计"
+                )
+            else:
+                text = f"各项合计扣{w.points(total, places)}分，低于0分，按0分计"
+            bound = low
+        else:
+            return total
+        reasons.append(Reason(text, bound - total, "clamp", line=self.line))
+        return bound
+
+
+def _skipped(
+    node: Indicator | Group,
+    env: Env,
+    policy: Policy,
+    na_policy: str | None,
+    reasons: tuple[Reason, ...],
+) -> Scored:
+    """A node that does not apply, and every node below it."""
+    full = na_policy == "full marks"
+    children: tuple[ScoredNode, ...] = ()
+    if isinstance(node, Group):
+        above = Reason(f"所属的“{node.title}”不适用", ZERO, "na", line=node.line)
+        children = tuple(
+            _skipped(child, env, policy, na_policy, (above,)).node for child in node.children
+        )
+    exact = node.max_points if full else ZERO
+    env.scores[node.id] = exact
+    scored = _node(node, exact, policy, children, reasons, applicable=False, policy=na_policy)
+    return Scored(scored, node.max_points if full else ZERO)
+
+
+@attrs.frozen
+class Group:
+    """A group: its children's scores combined by sum, scaling, weights, best of or one of."""
+
+    id: str
+    title: str
+    max: Fraction | None
     children: tuple[Group | Indicator, ...]
+    line: int = 0
+    mode: str | None = None
+    role: str = "base"
+    weights: tuple[Fraction, ...] | None = None
+    clauses: tuple[Clause, ...] = ()
+    not_applicable: NotApplicable | None = None
+    kind: str = attrs.field(default="group", init=False)
+
+    @property
+    def max_points(self) -> Fraction:
+        """The most it scores: its max; a bonus group without a cap, what its items give."""
+        if self.role == "deductions":
+            return ZERO
+        if self.max is not None:
+            return self.max
+        return sum((c.max_points for c in self.children), ZERO)
+
+    @property
+    def min_points(self) -> Fraction | None:
+        """The least it scores: 0, or minus the cap of a deductions group."""
+        if self.role != "deductions":
+            return ZERO
+        return None if self.max is None else -self.max
+
+    def score(self, env: Env, policy: Policy) -> Scored:
+        if self.not_applicable is not None:
+            reason = self.not_applicable.test(env, policy.places)
+            if reason is not None:
+                return _skipped(self, env, policy, self.not_applicable.policy, (reason,))
+        scored = [child.score(env, policy) for child in self.children]
+        reasons: list[Reason] = []
+        combine: Callable[[list[Scored], list[Reason], int], tuple[Fraction, Fraction]] = getattr(
+            self, f"combine_{(self.mode or self.role).replace(' ', '_')}"
+        )
+        total, counted = combine(scored, reasons, policy.places)
+        rounded = policy.scope == "indicators" and bool(reasons or self.clauses)
+        total = _finish(self, env, policy, total, reasons, rounded=rounded)
+        children = tuple(s.node for s in scored)
+        return Scored(_node(self, total, policy, children, tuple(reasons)), counted)
+
+    # Each way of combining returns the group's score and the max it counts for, and adds
+    # entries explaining any step beyond a plain sum.
+
+    def combine_base(
+        self, scored: list[Scored], reasons: list[Reason], places: int
+    ) -> tuple[Fraction, Fraction]:
+        total = sum((s.node.exact for s in scored), ZERO)
+        counted = sum((s.counted for s in scored), ZERO)
+        shared = [s.node for s in scored if s.node.policy == "redistribute to siblings"]
+        shared = [node for node in shared if not node.applicable]
+        if not shared:
+            return total, counted
+        # The max the group keeps: all but what nodes left out for the total take away.
+        target = counted + sum((n.max_points for n in shared), ZERO)
+        if counted == 0:
+            raise EvaluationError(
+                f"every part of '{self.id}' ({self.title}) is not applicable, so there is "
+                "nothing to share their points with",
+                (),
+            )
+        after = total * target / counted
+        names = "、".join(f"“{n.title}”" for n in shared)
+        text = (
+            f"{names}不适用，其{w.points(target - counted, places)}分按比例分配给同组其他项："
+            f"其余各项得分合计{w.points(total, places)}分、满分合计{w.points(counted, places)}分，"
+            f"折算为{w.points(total, places)}×{w.points(target, places)}/"
+            f"{w.points(counted, places)}={w.points(after, places)}分"
+        )
+        reasons.append(Reason(text, after - total, "rescale", line=self.line))
+        return after, target
+
+    def combine_scaled(
+        self, scored: list[Scored], reasons: list[Reason], places: int
+    ) -> tuple[Fraction, Fraction]:
+        counted = [s for s in scored if s.counted]
+        top = self.max_points
+        got = sum((s.node.exact for s in counted), ZERO)
+        out_of = sum((s.counted for s in counted), ZERO)
+        if not counted:
+            return self.nothing_left(reasons)
+        total = got * top / out_of
+        text = (
+            f"各项得分合计{w.points(got, places)}分，满分合计{w.points(out_of, places)}分，"
+            f"按本组满分{w.points(top, places)}分折算：{w.points(got, places)}/"
+            f"{w.points(out_of, places)}×{w.points(top, places)}={w.points(total, places)}分"
+        )
+        reasons.append(Reason(text, total, "aggregate", line=self.line))
+        return total, top
+
+    def combine_weighted(
+        self, scored: list[Scored], reasons: list[Reason], places: int
+    ) -> tuple[Fraction, Fraction]:
+        assert self.weights is not None
+        pairs = [(s, weight) for s, weight in zip(scored, self.weights, strict=True) if s.counted]
+        if not pairs:
+            return self.nothing_left(reasons)
+        top = self.max_points
+        weight_sum = sum((weight for _, weight in pairs), ZERO)
+        rate = sum((s.share * weight for s, weight in pairs), ZERO) / weight_sum
+        total = rate * top
+        parts = "、".join(
+            f"“{s.node.title}”{w.points(s.node.exact, places)}/{w.points(s.counted, places)}分"
+            f"×权重{w.points(weight, places)}"
+            for s, weight in pairs
+        )
+        text = (
+            f"按权重汇总：{parts}，权重合计{w.points(weight_sum, places)}，"
+            f"加权得分率{w.quantity(rate * 100, '%', places, integral=False)}，"
+            f"乘以本组满分{w.points(top, places)}分，得{w.points(total, places)}分"
+        )
+        reasons.append(Reason(text, total, "aggregate", line=self.line))
+        return total, top
+
+    def combine_best_of(
+        self, scored: list[Scored], reasons: list[Reason], places: int
+    ) -> tuple[Fraction, Fraction]:
+        counted = [s for s in scored if s.counted]
+        if not counted:
+            return self.nothing_left(reasons)
+        best = max(counted, key=lambda s: s.share)  # the first of equals, in rubric order
+        top = self.max_points
+        total = best.share * top
+        shares = "、".join(
+            f"“{s.node.title}”{w.points(s.node.exact, places)}/{w.points(s.counted, places)}分"
+            for s in counted
+        )
+        text = (
+            f"取较高者：{shares}，“{best.node.title}”得分率最高，按本组满分"
+            f"{w.points(top, places)}分计{w.points(total, places)}分"
+        )
+        reasons.append(Reason(text, total, "aggregate", line=self.line))
+        return total, top
+
+    def combine_one_of(
+        self, scored: list[Scored], reasons: list[Reason], places: int
+    ) -> tuple[Fraction, Fraction]:
+        chosen = [s for s in scored if s.node.applicable]
+        if len(chosen) != 1:
+            titles = "、".join(s.node.title for s in chosen) or "none"
+            raise EvaluationError(
+                f"'{self.id}' ({self.title}) scores one of its parts, but "
+                f"{len(chosen)} apply: {titles}; the facts must make exactly one apply",
+                (),
+            )
+        one = chosen[0]
+        top = self.max_points
+        total = one.share * top
+        text = (
+            f"二者（多者）择其一：适用“{one.node.title}”，得{w.points(one.node.exact, places)}分"
+            f"（满分{w.points(one.counted, places)}分），按本组满分{w.points(top, places)}分计"
+            f"{w.points(total, places)}分"
+        )
+        reasons.append(Reason(text, total, "aggregate", line=self.line))
+        return total, top
+
+    def combine_bonus(
+        self, scored: list[Scored], reasons: list[Reason], places: int
+    ) -> tuple[Fraction, Fraction]:
+        total = sum((s.node.exact for s in scored), ZERO)
+        if self.max is not None and total > self.max:
+            reasons.append(
+                _cap_reason(f"“{self.title}”", total, self.max, self.max, places, self.line)
+            )
+            total = self.max
+        return total, ZERO
+
+    def combine_deductions(
+        self, scored: list[Scored], reasons: list[Reason], places: int
+    ) -> tuple[Fraction, Fraction]:
+        total = sum((s.node.exact for s in scored), ZERO)
+        if self.max is not None and total < -self.max:
+            reasons.append(
+                _cap_reason(f"“{self.title}”", total, self.max, -self.max, places, self.line)
+            )
+            total = -self.max
+        return total, ZERO
+
+    def nothing_left(self, reasons: list[Reason]) -> tuple[Fraction, Fraction]:
+        text = "各项均不适用，本组不计分"
+        reasons.append(Reason(text, ZERO, "aggregate", line=self.line))
+        return ZERO, ZERO
+
+
+Node = Indicator | Group
+
+
+@attrs.frozen
+class Root:
+    """The rubric's total: its base groups, bonus and deductions, and the clauses on it."""
+
+    group: Group
+    negative: bool
 
     def score(self, env: Env, policy: Policy) -> ScoredNode:
-        children = tuple(child.score(env, policy) for child in self.children)
-        total = sum((c.exact for c in children), Fraction(0))
-        return ScoredNode(
-            self.id, self.title, "group", total, self.max, policy.places, policy.mode, children
-        )
+        group = self.group
+        scored = [child.score(env, policy) for child in group.children]
+        places = policy.places
+        base = [s for s in scored if s.node.role == "base"]
+        reasons: list[Reason] = []
+        total, counted = group.combine_base(base, reasons, places)
+        full = group.max_points
+        if counted != full:
+            if counted == 0:
+                raise EvaluationError("no part of the rubric applies to these facts", ())
+            after = total * full / counted
+            left_out = "、".join(
+                f"“{node.title}”"
+                for s in scored
+                for node in s.node.walk()
+                if node.policy == "rescale the total" and not node.applicable
+            )
+            text = (
+                f"{left_out}不适用，满分合计{w.points(full - counted, places)}分不计；其余满分合计"
+                f"{w.points(counted, places)}分，总分按{w.points(full, places)}分折算："
+                f"{w.points(total, places)}×{w.points(full, places)}/{w.points(counted, places)}"
+                f"={w.points(after, places)}分"
+            )
+            reasons.append(Reason(text, after - total, "rescale", line=group.line))
+            total = after
+        total += sum((s.node.exact for s in scored if s.node.role != "base"), ZERO)
+        if total < 0 and not self.negative:
+            text = f"总分合计扣{w.points(total, places)}分，低于0分，按0分计"
+            reasons.append(Reason(text, -total, "clamp", line=group.line))
+            total = ZERO
+        rounded = policy.scope == "total" or bool(reasons or group.clauses)
+        total = _finish(group, env, policy, total, reasons, rounded=rounded)
+        children = tuple(s.node for s in scored)
+        return _node(group, total, policy, children, tuple(reasons))

@@ -18,6 +18,7 @@ import attrs
 
 from rubric._evaluator import COMPARISONS, EvaluationError
 from rubric._numbers import plain
+from rubric._result import Adjustment
 from rubric._wording import OPS
 from rubric.errors import FactProblem, FactsError
 
@@ -33,6 +34,7 @@ _KINDS = {
     "number": "a number",
     "level": "one of the words",
     "set": "a list of distinct, non-empty texts",
+    "adjustment": 'an adjustment such as {"points": -1.5, "reason": "…"}, or 0',
 }
 
 
@@ -60,6 +62,7 @@ class FactSpec:
     choices: tuple[str, ...] | None = None
     labels: tuple[tuple[str, str], ...] = ()
     bounds: tuple[Bound, ...] = ()
+    step: Fraction | None = None
 
     def describe(self) -> str:
         """The type in words, as error messages show it."""
@@ -138,10 +141,14 @@ def _convert(spec: FactSpec, raw: object) -> tuple[Any, str]:
     if spec.kind == "number" and _too_long(raw):
         # 1e100000000 is a valid decimal, but turning it exact would take minutes.
         return None, f"has more than {MAX_DIGITS} digits, more than any fact may hold"
+    if spec.kind == "adjustment":
+        return _to_adjustment(raw, spec)
     convert = _CONVERTERS[spec.kind]
     value = convert(raw)
     if value is None:
         return None, f"expected {spec.describe()}, found {_kind_of(raw)}"
+    if spec.step is not None and isinstance(value, Fraction) and value % spec.step:
+        return None, f"must be in steps of {_show(spec.step)}, found {_show(value)}"
     if spec.kind == "level" and spec.choices is not None and value not in spec.choices:
         return None, f"expected one of: {', '.join(spec.choices)}, found {_kind_of(raw)}"
     if spec.kind == "set":
@@ -198,6 +205,36 @@ def _to_level(raw: object) -> str | None:
     return raw if isinstance(raw, str) else None
 
 
+def _to_adjustment(raw: object, spec: FactSpec) -> tuple[Adjustment | None, str]:
+    """An adjustment: its points, and the reason any points other than 0 must give."""
+    if _too_long(raw.get("points") if isinstance(raw, Mapping) else raw):
+        return None, f"has more than {MAX_DIGITS} digits, more than any fact may hold"
+    if not isinstance(raw, Mapping):
+        points = _to_number(raw)
+        if points == 0:
+            return Adjustment(Fraction(0), ""), ""
+        if points is not None:
+            return None, (
+                f"gives {_show(points)} points without a reason; write it as "
+                f'{{"points": {_show(points)}, "reason": "…"}}'
+            )
+        return None, f"expected {spec.describe()}, found {_kind_of(raw)}"
+    extra = sorted(str(key) for key in raw if key not in ("points", "reason"))
+    if extra:
+        return None, f"has {', '.join(extra)}; an adjustment has only points and reason"
+    points = _to_number(raw.get("points"))
+    if points is None:
+        return None, f"needs points as a number, found {_kind_of(raw.get('points'))}"
+    reason = raw.get("reason", "")
+    if not isinstance(reason, str):
+        return None, f"needs its reason as a text, found {_kind_of(reason)}"
+    if points and not reason.strip():
+        return None, f'gives {_show(points)} points without a reason; add a "reason"'
+    if spec.step is not None and points % spec.step:
+        return None, f"must be in steps of {_show(spec.step)}, found {_show(points)}"
+    return Adjustment(points, reason.strip()), ""
+
+
 def _to_set(raw: object) -> frozenset[str] | None:
     if not isinstance(raw, list | tuple | set | frozenset):
         return None
@@ -218,6 +255,8 @@ _CONVERTERS: dict[str, Callable[[object], Any]] = {
 def _check_bounds(spec: FactSpec, values: Mapping[str, Value]) -> list[FactProblem]:
     problems = []
     value = values[spec.name]
+    if isinstance(value, Adjustment):
+        value = value.points
     for bound in spec.bounds:
         target: Value | None
         if bound.fact is not None:
@@ -366,6 +405,8 @@ def _non_finite(value: object) -> Decimal | None:
             return item
         if isinstance(item, list):
             stack.extend(reversed(item))
+        elif isinstance(item, dict):  # an adjustment's points
+            stack.extend(item.values())
     return None
 
 

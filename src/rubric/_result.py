@@ -13,14 +13,25 @@ import attrs
 from rubric._numbers import fixed
 from rubric._wording import exact_text
 
-__all__ = ["FactValue", "Reason", "Result", "ScoredNode"]
+__all__ = ["Adjustment", "FactValue", "Reason", "Result", "ScoredNode"]
 
-FactValue: TypeAlias = bool | int | Fraction | str | frozenset[str]
+
+@attrs.frozen
+class Adjustment:
+    """A manual adjustment given as a fact: its points and the reason for them."""
+
+    points: Fraction
+    reason: str
+
+
+FactValue: TypeAlias = bool | int | Fraction | str | frozenset[str] | Adjustment
 
 
 def _json_fact(value: FactValue) -> object:
     if isinstance(value, frozenset):
         return sorted(value)
+    if isinstance(value, Adjustment):
+        return {"points": exact_text(value.points), "reason": value.reason}
     if isinstance(value, Fraction):
         return exact_text(value)
     return value
@@ -63,6 +74,10 @@ class ScoredNode:
     mode: str
     children: tuple[ScoredNode, ...] = ()
     explanation: tuple[Reason, ...] = ()
+    applicable: bool = True
+    policy: str | None = None
+    role: str = "base"
+    min_points: Fraction | None = Fraction(0)
 
     @property
     def score(self) -> Decimal:
@@ -74,6 +89,11 @@ class ScoredNode:
         """The most this node can score, with the rubric's decimal places."""
         return Decimal(fixed(self.max_points, self.places))
 
+    @property
+    def min(self) -> Decimal | None:
+        """The least this node can score: 0, or below for deductions; None if unbounded."""
+        return None if self.min_points is None else Decimal(fixed(self.min_points, self.places))
+
     def walk(self) -> Iterator[ScoredNode]:
         """This node and every node below it, parents before children."""
         yield self
@@ -82,14 +102,23 @@ class ScoredNode:
 
     def to_dict(self) -> dict[str, Any]:
         """The node and its subtree as JSON-ready data."""
-        return {
+        data: dict[str, Any] = {
             "id": self.id,
             "title": self.title,
             "score": fixed(self.exact, self.places, self.mode),
             "max": fixed(self.max_points, self.places),
-            "children": [child.to_dict() for child in self.children],
-            "explanation": [reason.to_dict(self.places) for reason in self.explanation],
         }
+        # Shown only where they differ from an ordinary node, so that plain trees stay plain.
+        if self.role != "base":
+            data["role"] = self.role
+        if self.min_points != 0:
+            data["min"] = None if self.min_points is None else fixed(self.min_points, self.places)
+        if not self.applicable:
+            data["applicable"] = False
+            data["policy"] = self.policy
+        data["children"] = [child.to_dict() for child in self.children]
+        data["explanation"] = [reason.to_dict(self.places) for reason in self.explanation]
+        return data
 
 
 @attrs.frozen
@@ -99,6 +128,7 @@ class Result:
     root: ScoredNode
     grade: str | None
     version: str | None = None
+    grade_explanation: tuple[Reason, ...] = ()
     _index: Mapping[str, ScoredNode] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
@@ -138,6 +168,10 @@ class Result:
         """The tree as JSON-ready data; the root also carries the grade."""
         data = self.root.to_dict()
         data["grade"] = self.grade
+        if self.grade_explanation:
+            data["grade_explanation"] = [
+                reason.to_dict(self.root.places) for reason in self.grade_explanation
+            ]
         return data
 
     def to_json(self, *, indent: int | None = 2) -> str:

@@ -15,7 +15,7 @@ from rubric._checker import check
 from rubric._compiler import Compiled, compile_checked
 from rubric._facts import FactSpec, check_requirements, validate
 from rubric._numbers import fixed, round_to
-from rubric._result import Result
+from rubric._result import Reason, Result
 from rubric.dsl.parser import parse
 from rubric.dsl.source import Source, Span
 from rubric.errors import Diagnostic, FactsError, RubricSyntaxError
@@ -73,7 +73,7 @@ class Rubric:
     @property
     def max(self) -> Decimal:
         """The most the rubric gives."""
-        return Decimal(fixed(self._compiled.root.max, self._compiled.policy.places))
+        return Decimal(fixed(self._compiled.root.group.max_points, self._compiled.policy.places))
 
     @property
     def places(self) -> int:
@@ -107,10 +107,10 @@ class Rubric:
         compiled = self._compiled
         try:
             root = compiled.root.score(env, compiled.policy)
-            grade = self._grade(env, root.exact)
+            grade, reasons = self._grade(env, root.exact)
         except ev.EvaluationError as problem:
             raise FactsError([problem.problem()]) from None
-        return Result(root, grade, compiled.version)
+        return Result(root, grade, compiled.version, reasons)
 
     def _environment(self, facts: Mapping[str, object]) -> ev.Env:
         values = validate(self._compiled.facts, facts)
@@ -118,12 +118,25 @@ class Rubric:
         check_requirements(self._compiled.requirements, env)
         return env
 
-    def _grade(self, env: ev.Env, exact: Fraction) -> str | None:
+    def _grade(self, env: ev.Env, exact: Fraction) -> tuple[str | None, tuple[Reason, ...]]:
+        """The grade, and why: each grade tried in order, up to the one given."""
         policy = self._compiled.policy
         # Grades read the total as reported, rounded by the rubric's policy.
         total = round_to(exact, policy.places, policy.mode)
         grade_env = env.child({"total": ev.Let(ev.TOTAL, ev.Const(total, str(total)))})
+        reasons = []
         for grade in self._compiled.grades:
-            if grade.condition is None or grade.condition.evaluate(grade_env):
-                return grade.name
-        return None
+            if grade.condition is None:
+                text = f"评为{grade.name}（以上等级的条件均不满足）"
+                reasons.append(Reason(text, Fraction(0), "grade", line=grade.line))
+                return grade.name, tuple(reasons)
+            found = grade.condition.explain(grade_env, policy.places)
+            if grade.condition.evaluate(grade_env):
+                reasons.append(
+                    Reason(f"评为{grade.name}：{found}", Fraction(0), "grade", line=grade.line)
+                )
+                return grade.name, tuple(reasons)
+            reasons.append(
+                Reason(f"未评为{grade.name}：{found}", Fraction(0), "grade", line=grade.line)
+            )
+        return None, tuple(reasons)

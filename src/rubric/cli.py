@@ -72,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     rubric = load(args.rubric)
-    nodes = _walk(rubric._compiled.root)[1:]
+    nodes = _walk(rubric._compiled.root.group)[1:]
     groups = sum(isinstance(node, Group) for node in nodes)
     indicators = len(nodes) - groups
     counts = ", ".join(

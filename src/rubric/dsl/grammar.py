@@ -29,13 +29,29 @@ KEYWORDS = (
     "pool",
     "start",
     "points",
+    "at",
+    "not",
+    "adjust",
+    "allow",
 )
 
 # Words that can never be a name, because an expression could read them as an operator.
 RESERVED = ("and", "or", "not", "in", "if", "of", "per", "for", "at", "short", "over", "otherwise")
 
 # Unicode operators as they appear in printed tables, with their ASCII spelling.
-OPERATORS = {"≤": "<=", "≥": ">=", "≠": "!=", "×": "*", "÷": "/", "→": "->", "＝": "="}
+OPERATORS = {
+    "≤": "<=",
+    "≥": ">=",
+    "≦": "<=",
+    "≧": ">=",
+    "＜": "<",
+    "＞": ">",
+    "≠": "!=",
+    "×": "*",
+    "÷": "/",
+    "→": "->",
+    "＝": "=",
+}
 
 _IDENT = r"[^\W\d]\w*"
 
@@ -96,7 +112,7 @@ STRING.add_parse_action(lambda t: _unquote(t[0]))
 TEXT_NODE = _terminal(r'"(?:[^"\\\n]|\\.)*"', "a quoted text", lambda s, t: n.Text(s, _unquote(t)))
 INTEGER = pp.Regex(r"\d+").set_name("a whole number").add_parse_action(lambda t: int(t[0]))
 
-CMP_OP = pp.Regex(r"<=|>=|!=|≤|≥|≠|<|>|=|＝").set_name("a comparison such as <= or >=")
+CMP_OP = pp.Regex(r"<=|>=|!=|≤|≥|≦|≧|≠|<|>|＜|＞|=|＝").set_name("a comparison such as <= or >=")
 CMP_OP.add_parse_action(lambda t: _op(t[0]))
 ARROW = pp.Regex(r"->|→").set_name("'->'").suppress()
 COLON = pp.Literal(":").set_name("':'").suppress()
@@ -141,9 +157,14 @@ condition.set_name("a condition")
 
 _atom = pp.Forward()
 _size_of = _located(kw("number of") - _atom, lambda s, x: n.SizeOf(s, x))
-_atom <<= (NUMBER | TEXT_NODE | _size_of | NAME_NODE | (LPAR - condition - RPAR)).set_name(
-    "a number, a name or '('"
+_score_of = _located(
+    kw("score of")
+    - pp.Regex(_IDENT + r"(?:\." + _IDENT + r")*").set_name("an id such as input.setup"),
+    lambda s, id_: n.ScoreOf(s, id_),
 )
+_atom <<= (
+    NUMBER | TEXT_NODE | _size_of | _score_of | NAME_NODE | (LPAR - condition - RPAR)
+).set_name("a number, a name or '('")
 _unary = pp.Forward()
 _unary <<= (
     _located(pp.Literal("-").suppress() + _unary, lambda s, x: n.Negate(s, x)) | _atom
@@ -222,19 +243,22 @@ _set_type = _located(
     lambda s, words: n.TypeSpec(s, "set", None if words is None else tuple(words)),
 )
 _simple_type = _located(
-    pp.Regex(r"(?:bool|count|number)(?!\w)").set_name("bool, count or number"),
+    pp.Regex(r"(?:bool|count|number|adjustment)(?!\w)").set_name(
+        "bool, count, number or adjustment"
+    ),
     lambda s, kind: n.TypeSpec(s, kind, None),
 )
 _type = (_simple_type | _level_type | _set_type).set_name(
-    "a type: bool, count, number, level or set"
+    "a type: bool, count, number, level, set or adjustment"
 )
 _bound = _located(CMP_OP - expr, lambda s, op, operand: n.Constraint(s, op, operand))
 _constraints = pp.Group(pp.Opt(_bound + pp.ZeroOrMore(kw("and") - _bound)))
 _fact_name = _located(NAME, lambda s, name: (name, s))
+_steps = pp.Opt(kw("in steps of") - NUMBER, default=None)
 fact = _located(
-    kw("fact") - _fact_name - COLON - _type - _constraints - _description - _unit,
-    lambda s, name, type_, constraints, desc, unit: n.FactDecl(
-        s, name[0], name[1], type_, tuple(constraints), desc, unit
+    kw("fact") - _fact_name - COLON - _type - _constraints - _steps - _description - _unit,
+    lambda s, name, type_, constraints, step, desc, unit: n.FactDecl(
+        s, name[0], name[1], type_, tuple(constraints), desc, unit, step
     ),
 )
 require = _located(kw("require") - condition - STRING, lambda s, c, m: n.Require(s, c, m))
@@ -251,10 +275,38 @@ let = _located(
 # ---------------------------------------------------------------- sections
 
 _node_id = _located(DOTTED_ID, lambda s, id_: (id_, s))
-group = _located(
-    pp.Regex(r"(?:group|indicator)(?!\w)") - _node_id - STRING - _max,
-    lambda s, kind, id_, title, max_: n.NodeDecl(s, kind, id_[0], id_[1], title, max_),
+_at_most = pp.Opt(kw("at most") - NUMBER, default=None)
+_measure = pp.Opt(
+    _located(kw("max") - NUMBER, lambda s, max_: ("base", max_))
+    | _located(kw("bonus") - _at_most, lambda s, cap: ("bonus", cap))
+    | _located(kw("deductions") - _at_most, lambda s, cap: ("deductions", cap)),
+    default=("base", None),
+).set_name("'max N', 'bonus' or 'deductions'")
+_weight = pp.Opt(kw("weight") - NUMBER, default=None)
+_MODES = pp.Regex(r"scaled|weighted|best\s+of|one\s+of").set_name(
+    "scaled, weighted, best of or one of"
 )
+_MODES.add_parse_action(lambda t: " ".join(t[0].split()))
+_mode = pp.Opt(
+    COMMA - _located(_MODES + pp.Regex(r"(?!\w)").suppress(), lambda s, mode: (mode, s)),
+    default=None,
+)
+group = _located(
+    pp.Regex(r"(?:group|indicator)(?!\w)") - _node_id - STRING - _measure - _weight - _mode,
+    lambda s, kind, id_, title, measure, weight, mode: n.NodeDecl(
+        s,
+        kind,
+        id_[0],
+        id_[1],
+        title,
+        measure[1],
+        measure[0],
+        weight,
+        None if mode is None else mode[0],
+        None if mode is None else mode[1],
+    ),
+)
+allow_negative = _located(kw("allow negative total"), lambda s: n.AllowNegative(s))
 pool = _located(
     kw("pool") - NAME - _description - kw("at most") - NUMBER,
     lambda s, name, label, cap: n.PoolDecl(s, name, label, cap),
@@ -289,14 +341,39 @@ _per = _located(
     lambda s, p, step, quantity, partial, cap: n.Per(s, p, step, quantity, partial, cap),
 )
 _points_rule = (_when | _each | _per).set_name("'if', 'for each of' or 'per' after the points")
+formula = _located(
+    kw("points") + pp.Regex("=|＝").suppress() - expr - _cap,
+    lambda s, value, cap: n.Formula(s, value, cap),
+)
+multiply = _located(
+    pp.Regex(r"[*×]").suppress() - NUMBER - kw("if") - condition,
+    lambda s, factor, cond: n.Multiply(s, factor, cond),
+)
+cap_if = _located(
+    kw("at most") - NUMBER - kw("if") - condition, lambda s, cap, cond: n.CapIf(s, cap, cond)
+)
+_POLICY = (
+    kw("full marks").add_parse_action(lambda: "full marks")
+    | kw("rescale the total").add_parse_action(lambda: "rescale the total")
+    | kw("redistribute to siblings").add_parse_action(lambda: "redistribute to siblings")
+).set_name("'full marks', 'rescale the total' or 'redistribute to siblings'")
+not_applicable = _located(
+    kw("not applicable if") - condition - pp.Opt(COMMA - _POLICY, default=None),
+    lambda s, cond, policy: n.NotApplicable(s, cond, policy),
+)
+adjust = _located(kw("adjust by") - NAME_NODE, lambda s, name: n.Adjust(s, name))
 
 SIGNED = _terminal(r"[+-]?[ \t]*\d+(?:\.\d+)?", "a number", _points)
 _band = _located(
     pp.Group(CMP_OP - SIGNED) + pp.ZeroOrMore(kw("and") - pp.Group(CMP_OP - SIGNED)),
     lambda s, *bounds: n.Band(s, tuple((op, num) for op, num in bounds)),
 )
+_linear = pp.Opt(kw("to") - SIGNED, default=None)
 _arm = (
-    _located(_band - ARROW - (POINTS | NUMBER), lambda s, b, p: n.Arm(s, b, None, p))
+    _located(
+        _band - ARROW - (POINTS | NUMBER) - _linear,
+        lambda s, b, p, end: n.Arm(s, b, None, p, end),
+    )
     | _located(kw("otherwise") - ARROW - (POINTS | NUMBER), lambda s, p: n.Arm(s, None, None, p))
     | _located(
         (NAME_NODE | TEXT_NODE) + ARROW - (POINTS | NUMBER),
@@ -325,8 +402,14 @@ statement = (
     | group
     | pool
     | start
+    | formula
     | table
     | _points_rule
+    | multiply
+    | cap_if
+    | not_applicable
+    | adjust
+    | allow_negative
 ).set_name("a statement")
 statement.ignore(COMMENT)
 # Offsets must count a tab as one character, as the source's line and column do.

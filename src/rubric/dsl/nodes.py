@@ -91,7 +91,15 @@ class SizeOf:
     operand: Expr
 
 
-Expr: TypeAlias = Name | Number | Text | Negate | Binary | Compare | Logic | Not | SizeOf
+@attrs.frozen
+class ScoreOf:
+    """`score of ID`: a group's or an indicator's score, read where the tree is scored."""
+
+    span: Span
+    id: str
+
+
+Expr: TypeAlias = Name | Number | Text | Negate | Binary | Compare | Logic | Not | SizeOf | ScoreOf
 
 # ---------------------------------------------------------------- header and declarations
 
@@ -162,7 +170,7 @@ class Constraint:
 
 @attrs.frozen
 class FactDecl:
-    """`fact NAME: TYPE [constraints] ["description"] [unit "u"]`."""
+    """`fact NAME: TYPE [constraints] [in steps of K] ["description"] [unit "u"]`."""
 
     span: Span
     name: str
@@ -171,6 +179,7 @@ class FactDecl:
     constraints: tuple[Constraint, ...]
     description: str | None
     unit: str | None
+    step: Number | None = None
 
 
 @attrs.frozen
@@ -247,12 +256,17 @@ class Band:
 
 @attrs.frozen
 class Arm:
-    """One row of a `points by` table: a band, a level word, or `otherwise`, and its points."""
+    """One row of a `points by` table: a band, a level word, or `otherwise`, and its points.
+
+    With `end`, the points run linearly from `points` at the band's lower bound to `end` at
+    its upper bound.
+    """
 
     span: Span
     band: Band | None
     word: Name | None
     points: Number
+    end: Number | None = None
 
 
 @attrs.frozen
@@ -264,21 +278,80 @@ class Table:
     arms: tuple[Arm, ...]
 
 
-Rule: TypeAlias = Start | When | Each | Per | Table
+@attrs.frozen
+class Formula:
+    """`points = EXPR[, at most N]`: points computed from the facts, such as a ratio × 10."""
+
+    span: Span
+    value: Expr
+    cap: Number | None
+
+
+@attrs.frozen
+class Adjust:
+    """`adjust by NAME`: a manual adjustment fact's points, shown with its reason."""
+
+    span: Span
+    name: Name
+
+
+Rule: TypeAlias = Start | When | Each | Per | Table | Formula | Adjust
+
+
+@attrs.frozen
+class Multiply:
+    """`× K if CONDITION`: the node's score times K when the condition holds."""
+
+    span: Span
+    factor: Number
+    condition: Expr
+
+
+@attrs.frozen
+class CapIf:
+    """`at most N if CONDITION`: the node's score is at most N when the condition holds."""
+
+    span: Span
+    cap: Number
+    condition: Expr
+
+
+@attrs.frozen
+class NotApplicable:
+    """`not applicable if CONDITION[, policy]`: the node does not apply to some units."""
+
+    span: Span
+    condition: Expr
+    policy: str | None
+
+
+Clause: TypeAlias = Multiply | CapIf | NotApplicable
+
+
+@attrs.frozen
+class AllowNegative:
+    """`allow negative total`: deductions may take the total below 0."""
+
+    span: Span
+
 
 # ---------------------------------------------------------------- sections
 
 
 @attrs.frozen
 class NodeDecl:
-    """The line opening a group or an indicator: `group ID "title" max N`."""
+    """The line opening a group or an indicator: `group ID "title" max N[, mode]`."""
 
     span: Span
     kind: str
     id: str
     id_span: Span
     title: str
-    max: Number
+    max: Number | None
+    role: str
+    weight: Number | None
+    mode: str | None
+    mode_span: Span | None
 
 
 @attrs.frozen
@@ -315,6 +388,12 @@ Statement: TypeAlias = (
     | Each
     | Per
     | Table
+    | Formula
+    | Adjust
+    | Multiply
+    | CapIf
+    | NotApplicable
+    | AllowNegative
 )
 
 
@@ -331,13 +410,18 @@ class Pool:
 
 @attrs.frozen
 class Group:
-    """A group of indicators or of other groups."""
+    """A group of indicators or of other groups, and the clauses on its score."""
 
     span: Span
     id: str
     id_span: Span
     title: str
-    max: Number
+    max: Number | None
+    role: str = "base"
+    weight: Number | None = None
+    mode: str | None = None
+    mode_span: Span | None = None
+    clauses: tuple[Clause, ...] = ()
 
 
 @attrs.frozen
@@ -348,10 +432,13 @@ class Indicator:
     id: str
     id_span: Span
     title: str
-    max: Number
+    max: Number | None
     lets: tuple[Let, ...]
     rules: tuple[Rule, ...]
     pools: tuple[Pool, ...]
+    role: str = "base"
+    weight: Number | None = None
+    clauses: tuple[Clause, ...] = ()
 
 
 @attrs.frozen
@@ -367,6 +454,8 @@ class Document:
     requires: tuple[Require, ...]
     lets: tuple[Let, ...]
     nodes: tuple[Group | Indicator, ...]
+    clauses: tuple[Clause, ...] = ()
+    negative_total: bool = False
 
 
 def walk(node: Any) -> Iterator[Any]:

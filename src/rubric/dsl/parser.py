@@ -36,11 +36,17 @@ USAGE = {
     'indicator input.setup.goal "绩效目标合理性" max 4',
     "pool": 'write: pool NAME ["label"] at most N, then its rules on the lines below, indented',
     "start": "write: start from full marks   or: start from 5",
-    "points": "write: points by EXPRESSION: <= 20 -> 4, <= 30 -> 2, otherwise -> 0",
+    "at": "write: at most N if CONDITION, for example at most 6 if serious_problem",
+    "not": "write: not applicable if CONDITION, POLICY, where POLICY is full marks, rescale the "
+    "total or redistribute to siblings",
+    "adjust": "write: adjust by NAME, where NAME is an adjustment fact",
+    "allow": "write: allow negative total",
+    "points": "write: points by EXPRESSION: <= 20 -> 4, <= 30 -> 2, otherwise -> 0   or: "
+    "points = EXPRESSION[, at most N]",
     "rule": "write a rule as: +2 if CONDITION   or: +1 for each of SET, at most 3   or: "
-    "-0.5 per 1 of QUANTITY, proportionally",
+    "-0.5 per 1 of QUANTITY, proportionally   or: × 0.8 if CONDITION",
     "arm": "write an arm of the table above as: <= 20 -> 4   or: national -> 2   or: "
-    "otherwise -> 0",
+    "otherwise -> 0   or: >= 60 and <= 90 -> 0 to 10",
 }
 
 # Deeper trees than any table needs would exhaust Python's recursion in later passes.
@@ -51,7 +57,7 @@ _STRINGS = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 _TAB = 8  # columns a tab indents by, as in most editors' default
 _POINTS_ONLY = re.compile(r"\s*[+-]\s*\d+(?:\.\d+)?\s*$")
 _WORD = re.compile(r"[^\W\d]\w*")
-_ARM_START = re.compile(r"(?:<=|>=|!=|≤|≥|≠|<|>|=|otherwise(?!\w)|[^\W\d]\w*\s*(?:->|→))")
+_ARM_START = re.compile(r"(?:<=|>=|!=|≤|≥|≦|≧|≠|<|>|＜|＞|=|otherwise(?!\w)|[^\W\d]\w*\s*(?:->|→))")
 _HALF_WIDTH = {"“": '"', "”": '"', "‘": "'", "’": "'", "\u3000": " ", "、": ",", "。": "."}
 _FULL_WIDTH = re.compile(r"[\uff01-\uff5e\u3000-\u303f“”‘’…—]")
 
@@ -190,7 +196,7 @@ def _kind(line: str) -> str | None:
     word = _WORD.match(body)
     if word and word.group() in KEYWORDS:
         return word.group()
-    if body[:1] in "+-":
+    if body[:1] in "+-*×":
         return "rule"
     if _ARM_START.match(body):
         return "arm"
@@ -233,6 +239,10 @@ class _Assembler:
     pools: list[n.Pool] = attrs.Factory(list)
     pool: tuple[n.PoolDecl, int, list[n.Rule]] | None = None
     in_group: bool = False
+    clauses: list[n.Clause] = attrs.Factory(list)
+    # Clauses before the first group are the total's; after a group line, that group's.
+    root_clauses: list[n.Clause] = attrs.Factory(list)
+    negative_total: n.AllowNegative | None = None
 
     def assemble(self, statements: list[tuple[n.Statement, int]]) -> n.Document:
         if statements and not isinstance(statements[0][0], n.Header):
@@ -259,6 +269,8 @@ class _Assembler:
             requires=tuple(self.requires),
             lets=tuple(self.lets),
             nodes=tuple(self.nodes),
+            clauses=tuple(self.root_clauses),
+            negative_total=self.negative_total is not None,
         )
 
     def error(self, span: Span, message: str, hint: str = "") -> None:
@@ -315,13 +327,62 @@ class _Assembler:
 
     # ---- sections
 
+    def on_AllowNegative(self, stmt: n.AllowNegative, indent: int) -> None:  # noqa: N802
+        self.once(self.negative_total, stmt, "'allow negative total'")
+        self.negative_total = self.negative_total or stmt
+
     def on_NodeDecl(self, stmt: n.NodeDecl, indent: int) -> None:  # noqa: N802
         self.close_indicator()
         if stmt.kind == "group":
-            self.nodes.append(n.Group(stmt.span, stmt.id, stmt.id_span, stmt.title, stmt.max))
+            self.nodes.append(
+                n.Group(
+                    stmt.span,
+                    stmt.id,
+                    stmt.id_span,
+                    stmt.title,
+                    stmt.max,
+                    stmt.role,
+                    stmt.weight,
+                    stmt.mode,
+                    stmt.mode_span,
+                )
+            )
             self.in_group = True
+            return
+        if stmt.mode is not None:
+            assert stmt.mode_span is not None
+            self.error(
+                stmt.mode_span,
+                f"'{stmt.mode}' on an indicator",
+                "only a group combines its children's scores: put it on a group line",
+            )
+        if stmt.role != "base":
+            self.error(
+                stmt.span,
+                f"an indicator line cannot say '{stmt.role}'",
+                f'make a group of them: group extra "加分项" {stmt.role} at most 3, then the '
+                "indicators under it, each with its max",
+            )
+        self.indicator = stmt
+
+    def on_clause(self, stmt: n.Clause, indent: int) -> None:
+        if self.indicator is not None:
+            if self.pool is not None and indent > self.pool[1]:
+                self.error(
+                    stmt.span,
+                    "this line is indented under a pool, but it applies to the whole indicator",
+                    "move it above the pool line, or out of the pool's indentation",
+                )
+                return
+            self.clauses.append(stmt)
+        elif self.nodes:
+            group = self.nodes[-1]
+            assert isinstance(group, n.Group), "an indicator closes before the next line"
+            self.nodes[-1] = attrs.evolve(group, clauses=(*group.clauses, stmt))
         else:
-            self.indicator = stmt
+            self.root_clauses.append(stmt)
+
+    on_Multiply = on_CapIf = on_NotApplicable = on_clause  # noqa: N815
 
     def on_PoolDecl(self, stmt: n.PoolDecl, indent: int) -> None:  # noqa: N802
         if self.indicator is None:
@@ -363,7 +424,7 @@ class _Assembler:
         else:
             rules.append(stmt)
 
-    on_Start = on_When = on_Each = on_Per = on_Table = on_rule  # noqa: N815
+    on_Start = on_When = on_Each = on_Per = on_Table = on_Formula = on_Adjust = on_rule  # noqa: N815
 
     def on_ArmLine(self, stmt: n.ArmLine, indent: int) -> None:  # noqa: N802
         rules = self.pool[2] if self.pool is not None else self.rules
@@ -401,7 +462,10 @@ class _Assembler:
                     tuple(self.local_lets),
                     tuple(self.rules),
                     tuple(self.pools),
+                    decl.role,
+                    decl.weight,
+                    tuple(self.clauses),
                 )
             )
         self.indicator = None
-        self.local_lets, self.rules, self.pools = [], [], []
+        self.local_lets, self.rules, self.pools, self.clauses = [], [], [], []
