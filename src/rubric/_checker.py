@@ -436,6 +436,14 @@ class _Checker:
         """What a group's way of combining its children asks of them."""
         if group.role != "base":
             for kid in kids:
+                for clause in kid.clauses:
+                    if isinstance(clause, n.NotApplicable):
+                        self.error(
+                            clause.span,
+                            f"a {group.role} item cannot be not applicable",
+                            "a bonus or deduction that does not apply gives nothing: put the "
+                            "condition in its rules instead",
+                        )
                 if isinstance(kid, n.Group):
                     self.error(
                         kid.id_span,

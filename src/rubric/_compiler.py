@@ -255,9 +255,11 @@ class _Compiler:
 
     def rule_Formula(self, rule: n.Formula, ind: n.Indicator) -> ev.Rule:  # noqa: N802
         value = self.expr(rule.value)
+        # The facts and values a formula reads are shown beside it, unless it is one of them.
         refs: dict[str, ev.Expr] = {}
         for name in (x for x in n.walk(rule.value) if isinstance(x, n.Name)):
-            refs.setdefault(name.name, self.expr(name))
+            if name is not rule.value:
+                refs.setdefault(name.name, self.expr(name))
         return ev.Formula(
             value,
             rule.cap.value if rule.cap else None,

@@ -757,9 +757,9 @@ class Formula:
         sign = w.approx_sign(total, places=places)
         shown = ("-" if total < 0 else "") + w.points(total, places).removeprefix("约")
         text = f"{self.value.label(env)} {sign} {shown}"
-        given = [ref for ref in self.refs if ref is not self.value]
-        if given:
-            text += "（" + "，".join(f"{r.label(env)}为{r.show(env, places)}" for r in given) + "）"
+        if self.refs:
+            found = "，".join(f"{r.label(env)}为{r.show(env, places)}" for r in self.refs)
+            text += f"（{found}）"
         gained = _cap(total, self.cap)
         text += f"，{w.gain(total, places, zero=w.nothing(total))}"
         if gained != total:

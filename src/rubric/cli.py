@@ -127,7 +127,15 @@ def render_text(rubric: Rubric, result: Result) -> str:
         pad = " " * (width - display_width(head))
         figures = f"{node.score!s:>{score_width}} / {node.max!s:>{max_width}}"
         lines.append(f"{head}{pad}{figures}  {node.id}")
+        if not node.applicable:
+            lines[-1] += "  （不适用）"
         lines.extend(_reason_line(reason, depth, rubric.places) for reason in node.explanation)
+    if root.explanation:
+        lines += ["", "总分"]
+        lines.extend(_reason_line(reason, 1, rubric.places) for reason in root.explanation)
+    if result.grade_explanation:
+        lines += ["", "等级"]
+        lines.extend(f"  {reason.text}" for reason in result.grade_explanation)
     return "\n".join(lines)
 
 
