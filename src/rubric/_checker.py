@@ -113,6 +113,7 @@ class _Checker:
     unused_locals: list[n.Let] = attrs.Factory(list)
     # `score of ID` names a node: checked once the tree is known.
     score_refs: list[n.ScoreOf] = attrs.Factory(list)
+    upper_bounds: dict[str, Fraction] = attrs.Factory(dict)
     node_ids: set[str] = attrs.Factory(set)
 
     def error(self, span: Span, message: str, hint: str = "") -> None:
@@ -256,6 +257,8 @@ class _Checker:
             return c
         else:
             type_ = NUMBER
+            if c.op in ("<", "<=") and isinstance(c.operand, n.Number):
+                self.upper_bounds[fact.name] = c.operand.value
         if not type_.numeric:
             self.error(
                 c.operand.span,
@@ -448,7 +451,7 @@ class _Checker:
                     self.error(
                         kid.id_span,
                         f"a group inside the {group.role} group '{group.id}'",
-                        f"put {group.role} items directly under '{group.id}', as indicators",
+                        f"put its items directly under '{group.id}', as indicators",
                     )
             return
         assert group.max is not None or self.diagnostics
@@ -774,7 +777,10 @@ class _Checker:
                 f"'adjust by' needs an adjustment fact, found {type_.describe()}",
                 f'declare it as: fact {rule.name.name}: adjustment >= -3 and <= 0 "酌情扣分"',
             )
-        return rule, Fraction(0)
+        # An adjustment gives at most its upper bound: an item may be scored by hand alone.
+        highest = self.upper_bounds.get(rule.name.name)
+        reach = self.reach(ind)
+        return rule, reach if highest is None else max(min(highest, reach), Fraction(0))
 
     def reach(self, ind: n.Indicator) -> Fraction:
         """What a rule whose points grow with the facts can give: the indicator's max."""

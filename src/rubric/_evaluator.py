@@ -1205,7 +1205,7 @@ class Group:
         top = self.max_points
         total = one.share * top
         text = (
-            f"二者（多者）择其一：适用“{one.node.title}”，得{w.points(one.node.exact, places)}分"
+            f"择其一计分：适用“{one.node.title}”，得{w.points(one.node.exact, places)}分"
             f"（满分{w.points(one.counted, places)}分），按本组满分{w.points(top, places)}分计"
             f"{w.points(total, places)}分"
         )
