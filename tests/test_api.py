@@ -19,6 +19,7 @@ from conftest import ANHUI
 def test_public_names() -> None:
     assert sorted(rubric.__all__) == sorted(
         [
+            "Adjustment",
             "Bound",
             "Diagnostic",
             "FactProblem",

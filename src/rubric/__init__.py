@@ -7,7 +7,7 @@
 """
 
 from rubric._facts import Bound, FactSpec, load_facts
-from rubric._result import FactValue, Reason, Result, ScoredNode
+from rubric._result import Adjustment, FactValue, Reason, Result, ScoredNode
 from rubric._rubric import Rubric, load, loads
 from rubric.errors import (
     Diagnostic,
@@ -21,6 +21,7 @@ from rubric.errors import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "Adjustment",
     "Bound",
     "Diagnostic",
     "FactProblem",

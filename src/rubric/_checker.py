@@ -313,16 +313,9 @@ class _Checker:
         grade_scope = scope.child()
         grade_scope.total = True
         grade_scope.scores = True
-        seen: set[str] = set()
         checked = []
         for index, grade in enumerate(grades):
-            if grade.name in seen:
-                self.error(
-                    grade.span,
-                    f"the grade '{grade.name}' is defined twice",
-                    "give each grade one line",
-                )
-            seen.add(grade.name)
+            # A grade may have several lines: a veto first, and its band of totals below.
             last = index == len(grades) - 1
             if grade.condition is None:
                 if not last:

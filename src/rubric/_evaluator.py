@@ -842,6 +842,10 @@ class Multiplier:
         found = self.condition.explain(env, places)
         if not self.condition.evaluate(env):
             return score, self.uses.reason(env, f"{found}，得分不折算", ZERO, "multiply", self.line)
+        if score <= 0:
+            # A penalty that multiplies must not lift a score below 0 towards 0.
+            text = f"{found}，得分×{self.text}；得分为{w.signed(score, places)}分，不折算"
+            return score, self.uses.reason(env, text, ZERO, "multiply", self.line)
         after = score * self.factor
         text = (
             f"{found}，得分×{self.text}：{w.points(score, places)}分×{self.text}"
@@ -865,7 +869,7 @@ class CapWhen:
             return score, self.uses.reason(env, f"{found}，得分不设此上限", ZERO, "cap", self.line)
         cap = w.points(self.cap, places)
         if score <= self.cap:
-            text = f"{found}，最多得{cap}分；得分{w.points(score, places)}分，未超过"
+            text = f"{found}，最多得{cap}分；得分{w.signed(score, places)}分，未超过"
             return score, self.uses.reason(env, text, ZERO, "cap", self.line)
         text = f"{found}，最多得{cap}分，按{cap}分计"
         return self.cap, self.uses.reason(env, text, self.cap - score, "cap", self.line)
@@ -953,8 +957,8 @@ def _finish(
         after = round_to(total, places, policy.mode)
         if after != total:
             text = (
-                f"得分{w.points(total, places + 2)}分，按{_MODE_WORDS[policy.mode]}保留"
-                f"{places}位小数为{w.points(after, places)}分"
+                f"得分{w.signed(total, places + 2)}分，按{_MODE_WORDS[policy.mode]}保留"
+                f"{places}位小数为{w.signed(after, places)}分"
             )
             reasons.append(Reason(text, after - total, "rounding", line=node.line))
             total = after

@@ -14,6 +14,7 @@ __all__ = [
     "nothing",
     "points",
     "quantity",
+    "signed",
     "step_unit",
     "verb",
 ]
@@ -44,6 +45,14 @@ def points(value: Fraction, places: int) -> str:
         if terminates(magnitude, shown):
             return plain(magnitude, shown)
     return "约" + plain(magnitude, places)
+
+
+def signed(value: Fraction, places: int) -> str:
+    """A score that may be negative, as a figure: '7.2', '-6.83', '约-1.67'."""
+    shown = points(value, places)
+    if value >= 0:
+        return shown
+    return "约-" + shown.removeprefix("约") if shown.startswith("约") else "-" + shown
 
 
 def gain(value: Fraction, places: int, *, zero: str = "不得分") -> str:
