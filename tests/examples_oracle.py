@@ -295,11 +295,12 @@ def score_city_management(f: Mapping[str, Any]) -> dict[str, Any]:
     s["deductions.media"] = r2(clamp(-2 * num(f, "media_exposures"), None, 0))
     s["deductions"] = max(F(-30), s["deductions.accidents"] + s["deductions.media"])
 
-    # 总分: 可为负；市容环境低于24分的最高80分；未按时报送的×95%（按书写顺序）。
+    # 总分: 可为负；市容环境低于24分的最高80分；未按时报送的×95%（按书写顺序；
+    # 折算只减少正的得分，不会把负分抬向0）。
     total = s["routine"] + s["bonus"] + s["deductions"]
     if s["routine.env"] < 24:
         total = min(F(80), total)
-    if flag(f, "late_report"):
+    if flag(f, "late_report") and total > 0:
         total *= F(95, 100)
     total = r2(total)
     s["city_management"] = total

@@ -317,6 +317,13 @@ VARIANTS: list[tuple[str, str, dict[str, Any], dict[str, str]]] = [
         {"late_report": True},
         {"city_management": "88.54"},
     ),
+    # 未按时报送但总分为负（−6.83）：×95%只折减正分，负分不被抬向0
+    (
+        "city_management",
+        "beiyuan_district.json",
+        {"late_report": True},
+        {"city_management": "-6.83"},
+    ),
     # 无滨水设施、道路满分：25 × 40/25 = 40
     (
         "city_management",
