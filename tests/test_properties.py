@@ -116,3 +116,137 @@ def test_scores_stay_in_bounds_and_add_up(r: rubric.Rubric, f: dict[str, object]
     assert Fraction(result.total) == policy_total
     assert result.grade == ("甲" if result.total >= result.max * 3 // 4 else "乙")
     assert r.score(f) == result
+
+
+# ---------------------------------------------------------------- every form of issue 3
+
+POLICIES = ["full marks", "rescale the total", "redistribute to siblings"]
+EXTRA_FACTS = 'fact adj: adjustment >= -2 and <= 1 in steps of 0.5 "酌情调整"\n'
+
+
+@st.composite
+def rich_rules(draw: st.DrawFn, max_: int) -> str:
+    k = num(draw(tenths.filter(lambda v: v <= max_)))
+    t = draw(st.integers(0, 120))
+    forms = [
+        draw(rules(max_)),
+        f"points = x / {draw(st.integers(1, 40))}",
+        f"points = {k} * n - {t % 5}, at most {k}",
+        f"points by x:\n    <= {t} -> 0\n    > {t} and < {t + 20} -> 0 to {k}\n"
+        f"    otherwise -> {k}",
+        f"points by x:\n    < {t} -> {k}\n    >= {t} and <= {t + 5} -> {k} to 0\n"
+        "    otherwise -> 0",
+        "adjust by adj",
+    ]
+    return draw(st.sampled_from(forms))
+
+
+@st.composite
+def clauses(draw: st.DrawFn, max_: int, *, may_not_apply: bool, policy: bool) -> list[str]:
+    lines = []
+    if draw(st.booleans()):
+        lines.append(f"at most {draw(st.integers(0, max_ - 1))} if a")
+    if draw(st.booleans()):
+        lines.append(f"× {draw(st.sampled_from(['0', '0.5', '0.8']))} if b")
+    if may_not_apply and draw(st.booleans()):
+        tail = f", {draw(st.sampled_from(POLICIES))}" if policy else ""
+        lines.append(f"not applicable if a and n > {draw(st.integers(0, 5))}{tail}")
+    return lines
+
+
+@st.composite
+def rich_indicator(
+    draw: st.DrawFn, node_id: str, *, may_not_apply: bool, policy: bool, weight: bool
+) -> tuple[str, int]:
+    max_ = draw(st.integers(1, 10))
+    body = [f"  {draw(rich_rules(max_))}" for _ in range(draw(st.integers(1, 3)))]
+    starts = [line for line in body if "start from" in line]
+    body = [line for line in body if "start from" not in line or line is starts[0]]
+    body.insert(0, f"  +{max_} if a or b or not a")
+    if node_id == "g0.i0":  # every fact must be used: the adjustment is, here
+        body.append("  adjust by adj")
+    body += [f"  {c}" for c in draw(clauses(max_, may_not_apply=may_not_apply, policy=policy))]
+    head = f'indicator {node_id} "指标" max {max_}' + (
+        f" weight {draw(st.integers(1, 9))}" if weight else ""
+    )
+    return head + "\n" + "\n".join(body) + "\n", max_
+
+
+@st.composite
+def rich_rubrics(draw: st.DrawFn) -> rubric.Rubric:
+    places = draw(st.integers(0, 3))
+    mode = draw(st.sampled_from(MODES))
+    scope = draw(st.sampled_from(["indicators", "total"]))
+    groups, total = [], 0
+    for g in range(draw(st.integers(1, 3))):
+        way = draw(st.sampled_from([None, "scaled", "weighted", "best of"]))
+        policy = way != "best of"
+        parts = [
+            draw(
+                rich_indicator(
+                    f"g{g}.i{i}", may_not_apply=i > 0, policy=policy, weight=way == "weighted"
+                )
+            )
+            for i in range(draw(st.integers(2, 3)))
+        ]
+        group_max = sum(m for _, m in parts) if way is None else draw(st.integers(1, 20))
+        total += group_max
+        header = f'group g{g} "组" max {group_max}' + (f", {way}" if way else "")
+        extra = [f"  {c}" for c in draw(clauses(group_max, may_not_apply=False, policy=True))]
+        groups.append("\n".join([header, *extra]) + "\n" + "".join(p for p, _ in parts))
+    if draw(st.booleans()):
+        groups.append(
+            f'group plus "加分" bonus at most {draw(st.integers(1, 3))}\n'
+            'indicator plus.a "加分" max 2\n  +1 per 1 of n, at most 2\n'
+        )
+    if draw(st.booleans()):
+        groups.append('group minus "扣分" deductions\nindicator minus.a "扣分"\n  -1 per 1 of n\n')
+    negative = draw(st.booleans())
+    text = (
+        f'rubric r "随机" max {total}\nround {scope} to {places} places {mode}\n'
+        + ("allow negative total\n" if negative else "")
+        + f"{FACTS}{EXTRA_FACTS}"
+        + "\n".join(draw(clauses(total, may_not_apply=False, policy=True)))
+        + "\n"
+        + "".join(groups)
+    )
+    return rubric.loads(text, filename="random.rub")
+
+
+adjustments = st.sampled_from([0, -2, -1.5, 0.5, 1]).map(
+    lambda p: {"points": p, "reason": "酌情"} if p else 0
+)
+
+
+def _without_aggregate(node: rubric.ScoredNode) -> Fraction:
+    """What a node's entries start from: its aggregate entry's points, else its children's sum."""
+    aggregate = [r for r in node.explanation if r.kind == "aggregate"]
+    if aggregate:
+        return Fraction(0)
+    return sum((child.exact for child in node.children), Fraction(0))
+
+
+@given(rich_rubrics(), facts, adjustments)
+def test_every_form_keeps_scores_in_bounds_and_explained(
+    r: rubric.Rubric, f: dict[str, object], adj: object
+) -> None:
+    result = r.score({**f, "adj": adj})
+    for node in result:
+        low = node.min_points
+        if node is not result.root:
+            assert low is None or low <= node.exact
+            assert node.exact <= node.max_points
+        if not node.applicable:
+            assert node.exact in (0, node.max_points)
+            continue
+        entries = sum((reason.points for reason in node.explanation), Fraction(0))
+        if node.children:
+            assert node.exact == _without_aggregate(node) + entries
+        else:
+            assert node.exact == entries
+        assert all(reason.text for reason in node.explanation)
+    bonus = sum((c.max_points for c in result.root.children if c.role == "bonus"), Fraction(0))
+    assert result.root.exact <= result.root.max_points + bonus
+    if not r._compiled.root.negative:
+        assert result.root.exact >= 0
+    assert r.score({**f, "adj": adj}) == result
