@@ -13,7 +13,7 @@ import pyparsing as pp
 from rubric.dsl import nodes as n
 from rubric.dsl.source import Span
 
-__all__ = ["KEYWORDS", "statement"]
+__all__ = ["BY_KEYWORD", "KEYWORDS", "statement"]
 
 # Words that open a statement; the parser's messages list them.
 KEYWORDS = (
@@ -411,6 +411,27 @@ statement = (
     | adjust
     | allow_negative
 ).set_name("a statement")
-statement.ignore(COMMENT)
-# Offsets must count a tab as one character, as the source's line and column do.
-statement.parse_with_tabs()
+# The statement each keyword opens: a line that fails is read again by its own statement alone,
+# so that its error is the one that statement gives, not another's that got further.
+BY_KEYWORD: dict[str, pp.ParserElement] = {
+    "rubric": header,
+    "version": version,
+    "round": rounding,
+    "grade": grade,
+    "fact": fact,
+    "require": require,
+    "let": let,
+    "group": group,
+    "indicator": group,
+    "pool": pool,
+    "start": start,
+    "points": formula | table,
+    "at": cap_if,
+    "not": not_applicable,
+    "adjust": adjust,
+    "allow": allow_negative,
+}
+for _element in (statement, *BY_KEYWORD.values()):
+    _element.ignore(COMMENT)
+    # Offsets must count a tab as one character, as the source's line and column do.
+    _element.parse_with_tabs()

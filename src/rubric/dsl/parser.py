@@ -12,7 +12,7 @@ import attrs
 import pyparsing as pp
 
 from rubric.dsl import nodes as n
-from rubric.dsl.grammar import KEYWORDS, RESERVED, statement
+from rubric.dsl.grammar import BY_KEYWORD, KEYWORDS, RESERVED, statement
 from rubric.dsl.source import Source, Span
 from rubric.errors import Diagnostic, RubricSyntaxError
 
@@ -31,8 +31,12 @@ USAGE = {
     "require": 'write: require CONDITION "message", for example require a + b >= 1 "至少调查1人"',
     "let": 'write: let NAME ["description"] = EXPRESSION or CONDITION [unit "unit"], for '
     'example let rate "完成率" = done / target * 100 unit "%"',
-    "group": 'write: group ID "title" max N, for example group input "投入" max 20',
-    "indicator": 'write: indicator ID "title" max N, for example '
+    "group": 'write: group ID "title" max N, for example group input "投入" max 20\n'
+    "after the max may come how the group combines its children: , scaled   , weighted   "
+    ", best of   or , one of\n"
+    'a group of extra items is written: group ID "title" bonus [at most N]   or: '
+    'group ID "title" deductions [at most N]',
+    "indicator": 'write: indicator ID "title" max N [weight W], for example '
     'indicator input.setup.goal "绩效目标合理性" max 4',
     "pool": 'write: pool NAME ["label"] at most N, then its rules on the lines below, indented',
     "start": "write: start from full marks   or: start from 5",
@@ -90,7 +94,7 @@ def _parse_line(line: str, offset: int) -> n.Statement | Diagnostic:
     if deepest > MAX_PARENS:
         return _too_deep(line, offset, f"nests parentheses {deepest} deep, more than {MAX_PARENS}")
     try:
-        result = statement.parse_string(line, parse_all=True)
+        result = _parse_statement(line)
     except pp.ParseBaseException as exc:
         return _diagnose(line, offset, exc.loc, exc.msg)
     except RecursionError:  # the caller's own stack was deep already
@@ -99,6 +103,17 @@ def _parse_line(line: str, offset: int) -> n.Statement | Diagnostic:
         return _too_deep(line, offset, f"is more than {MAX_DEPTH} operations long or deep")
     parsed: n.Statement = _relocate(result[0], offset)
     return parsed
+
+
+def _parse_statement(line: str) -> pp.ParseResults:
+    """Parse one line; when it fails, report the failure of the statement its keyword opens."""
+    try:
+        return statement.parse_string(line, parse_all=True)
+    except pp.ParseBaseException:
+        kind = _kind(line)
+        if kind not in BY_KEYWORD:
+            raise
+    return BY_KEYWORD[kind].parse_string(line, parse_all=True)
 
 
 def _too_deep(line: str, offset: int, what: str) -> Diagnostic:
@@ -145,7 +160,7 @@ def _diagnose(line: str, offset: int, loc: int, msg: str) -> Diagnostic:
     if kind == "rule" and expected == "'if'" and _POINTS_ONLY.match(line[:loc]):
         message = f"expected 'if', 'for each of' or 'per' after the points, found {_quote(found)}"
     hint = USAGE[kind]
-    if found in RESERVED:
+    if found in RESERVED and "name" in expected:
         hint = (
             f"'{found}' is a word of the rubric language and cannot name a fact or value; as a "
             f'level word or set item, write it in quotes: "{found}"\n{hint}'
