@@ -908,6 +908,7 @@ class Scored:
 
     node: ScoredNode
     counted: Fraction
+    whole: bool = True  # counts for its whole max: nothing under it was left out
 
     @property
     def share(self) -> Fraction:
@@ -1050,7 +1051,7 @@ def _skipped(
     exact = node.max_points if full else ZERO
     env.scores[node.id] = exact
     scored = _node(node, exact, policy, children, reasons, applicable=False, policy=na_policy)
-    return Scored(scored, node.max_points if full else ZERO)
+    return Scored(scored, node.max_points if full else ZERO, full)
 
 
 @attrs.frozen
@@ -1068,6 +1069,13 @@ class Group:
     clauses: tuple[Clause, ...] = ()
     not_applicable: NotApplicable | None = None
     kind: str = attrs.field(default="group", init=False)
+    # What the base children are worth together, worked out once.
+    base_max: Fraction = attrs.field(
+        init=False,
+        default=attrs.Factory(
+            lambda g: sum((c.max_points for c in g.children if c.role == "base"), ZERO), True
+        ),
+    )
 
     @property
     def max_points(self) -> Fraction:
@@ -1099,7 +1107,8 @@ class Group:
         rounded = policy.scope == "indicators" and bool(reasons or self.clauses)
         total = _finish(self, env, policy, total, reasons, rounded=rounded)
         children = tuple(s.node for s in scored)
-        return Scored(_node(self, total, policy, children, tuple(reasons)), counted)
+        node = _node(self, total, policy, children, tuple(reasons))
+        return Scored(node, counted, counted == self.max_points)
 
     # Each way of combining returns the group's score and the max it counts for, and adds
     # entries explaining any step beyond a plain sum.
@@ -1108,6 +1117,8 @@ class Group:
         self, scored: list[Scored], reasons: list[Reason], places: int
     ) -> tuple[Fraction, Fraction]:
         total = sum((s.node.exact for s in scored), ZERO)
+        if all(s.whole for s in scored):
+            return total, self.base_max
         counted = sum((s.counted for s in scored), ZERO)
         shared = [s.node for s in scored if s.node.policy == "redistribute to siblings"]
         shared = [node for node in shared if not node.applicable]
