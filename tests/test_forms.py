@@ -593,3 +593,17 @@ def test_negative_figures_keep_their_sign_in_sentences() -> None:
     r = build(EXTRAS, head='allow negative total\nfact e: bool "严重"\nat most 5 if e\n')
     result = r.score({"x": Decimal("0.333"), "honours": 0, "incidents": 1, "e": True})
     assert texts(result.root) == ["严重：是，最多得5分；得分-4.67分，未超过"]
+
+
+def test_a_weight_may_be_written_as_a_percentage() -> None:
+    def weighted(a: str, b: str) -> rubric.Rubric:
+        return build(
+            'fact a: number "成就分"\nfact b: number "进步分"\n'
+            'group g "综合" max 10, weighted\n'
+            f'indicator g.a "成就" max 100 weight {a}\n  points = a\n'
+            f'indicator g.b "进步" max 100 weight {b}\n  points = b\n',
+        )
+
+    facts = {"a": 90, "b": 40}
+    assert weighted("60%", "40%").score(facts)["g"].exact == 7
+    assert weighted("60", "40").score(facts) == weighted("60%", "40%").score(facts)

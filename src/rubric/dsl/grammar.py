@@ -282,7 +282,8 @@ _measure = pp.Opt(
     | _located(kw("deductions") - _at_most, lambda s, cap: ("deductions", cap)),
     default=("base", None),
 ).set_name("'max N', 'bonus' or 'deductions'")
-_weight = pp.Opt(kw("weight") - NUMBER, default=None)
+# Weights are relative, so "weight 30%" and "weight 30" mean the same.
+_weight = pp.Opt(kw("weight") - NUMBER + pp.Opt(pp.Literal("%").suppress()), default=None)
 _MODES = pp.Regex(r"scaled|weighted|best\s+of|one\s+of").set_name(
     "scaled, weighted, best of or one of"
 )
