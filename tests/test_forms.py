@@ -607,3 +607,74 @@ def test_a_weight_may_be_written_as_a_percentage() -> None:
     facts = {"a": 90, "b": 40}
     assert weighted("60%", "40%").score(facts)["g"].exact == 7
     assert weighted("60", "40").score(facts) == weighted("60%", "40%").score(facts)
+
+
+# ---------------------------------------------------------------- facts a part that does not apply needs not
+
+OPTIONAL = build(
+    'fact way: level {a "甲", b "乙"} "方式"\n'
+    'fact xa: number "甲的得分" optional\nfact xb: number >= xa "乙的得分" optional\n'
+    'group g "组" max 10, one of\n'
+    'indicator g.a "甲" max 10\n  not applicable if way != a\n  points = xa\n'
+    'indicator g.b "乙" max 10\n  not applicable if way != b\n  points = xb\n',
+)
+
+
+def test_an_optional_fact_may_be_left_out_where_nothing_reads_it() -> None:
+    assert OPTIONAL.score({"way": "a", "xa": 7}).total == 7
+    assert OPTIONAL.score({"way": "b", "xb": 6}).total == 6
+    assert OPTIONAL.score({"way": "b", "xa": 5, "xb": 6}).total == 6
+
+
+def test_an_optional_fact_that_is_needed_is_named() -> None:
+    assert facts_error(OPTIONAL, {"way": "b", "xa": 7}).splitlines()[1] == (
+        "  xb: missing; it is optional, but a part of the rubric that applies to these facts "
+        "reads it (乙的得分)"
+    )
+    # A given optional fact is checked as any other.
+    assert "xb: must be ≥ xa" in facts_error(OPTIONAL, {"way": "b", "xa": 7, "xb": 6})
+
+
+# ---------------------------------------------------------------- review fixes
+
+
+def test_full_marks_for_a_node_that_does_not_apply_show_in_its_entry() -> None:
+    result = build(NA.format(policy="full marks"), max_=100).score({"na": True, "x": 1})
+    (entry,) = result["g.a"].explanation
+    assert (entry.kind, entry.points) == ("na", 5)
+    assert entry.text == "本年度无工程建设：是，本项不适用，按满分计"
+
+
+def test_inside_a_scaled_group_a_node_left_out_leaves_the_group_to_the_rest() -> None:
+    r = build(
+        'fact na: bool "不涉及"\nfact x: count "得分"\n'
+        'group g "组" max 10, scaled\n'
+        'indicator g.a "A" max 5\n  not applicable if na, rescale the total\n  +1 per 1 of x\n'
+        'indicator g.b "B" max 5\n  +1 per 1 of x\n',
+    )
+    result = r.score({"na": True, "x": 2})
+    assert result["g"].exact == 4 and result.total == 4
+    assert texts(result["g.a"]) == ["不涉及：是，本项不适用，不计分，本组按其余各项计分"]
+
+
+def test_a_formula_that_ends_within_ten_places_reads_as_equal() -> None:
+    r = build('fact n: count "完成数"\nindicator q "完成" max 10\n  points = 10 * n / 48\n')
+    assert texts(r.score({"n": 45})["q"])[0].startswith("10×完成数/48 = 9.375（")
+
+
+def test_a_total_allowed_below_zero_has_no_least_score() -> None:
+    result = build(EXTRAS, head="allow negative total\n").score(
+        {"x": 6, "honours": 0, "incidents": 3}
+    )
+    assert result.root.min is None
+    assert build(EXTRAS).score({"x": 6, "honours": 0, "incidents": 3}).root.min == 0
+
+
+def test_grade_entries_name_the_facts_they_read() -> None:
+    result = GRADED({"accident": True, "serious": False, "x": 100})
+    assert result.grade_explanation[0].facts == (("accident", True),)
+
+
+def test_an_adjustment_may_be_given_as_an_adjustment() -> None:
+    given = rubric.Adjustment(Fraction(-1), "逾期")
+    assert ADJUSTED.score({"extra": given})["q"].exact == 9

@@ -402,6 +402,7 @@ class _Checker:
         if header.max is not None and base:
             self.check_sum(header.max, header.id, base)
         self.check_weights(None, held(""))
+        self.check_policies(None, [k for k in held("") if k.role == "base"])
         return tuple(build(c) for c in children[""]), tuple(checked.values())
 
     def check_measure(self, decl: n.Group | n.Indicator, role: str, parent: str) -> None:
@@ -467,11 +468,15 @@ class _Checker:
                         "add a line such as: not applicable if method != a",
                     )
         self.check_weights(group, kids)
+        self.check_policies(group, kids)
+
+    def check_policies(self, group: n.Group | None, kids: list[n.Group | n.Indicator]) -> None:
+        """Outside best-of and one-of groups, a node that may not apply says what then."""
+        if group is not None and group.mode in ("best of", "one of"):
+            return
         for kid in kids:
             for clause in kid.clauses:
-                if not isinstance(clause, n.NotApplicable):
-                    continue
-                if clause.policy is None and group.mode not in ("best of", "one of"):
+                if isinstance(clause, n.NotApplicable) and clause.policy is None:
                     self.error(
                         clause.span,
                         "this line does not say what happens to the points of a node that "

@@ -24,6 +24,7 @@ class Grade:
     name: str
     condition: ev.Expr | None
     line: int
+    uses: ev.Uses
 
 
 @attrs.frozen
@@ -56,6 +57,7 @@ class _Compiler:
     # The facts and values each value in reach reads, directly or through other values.
     reads: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = attrs.Factory(dict)
     titles: dict[str, str] = attrs.Factory(dict)
+    parent_mode: str | None = None  # how the group holding the node being compiled combines
 
     def line(self, node: Any) -> int:
         return self.checked.source.line_of(node.span)
@@ -95,6 +97,7 @@ class _Compiler:
                     g.name,
                     None if g.condition is None else self.expr(g.condition),
                     self.line(g),
+                    ev.Uses((), ()) if g.condition is None else self.uses_of(g.condition),
                 )
                 for g in doc.grades
             ),
@@ -115,6 +118,7 @@ class _Compiler:
             labels=tuple((word.name, word.label) for word in words or () if word.label),
             bounds=tuple(self.bound(c) for c in fact.constraints),
             step=fact.step.value if fact.step else None,
+            optional=fact.optional,
         )
 
     def bound(self, constraint: n.Constraint) -> Bound:
@@ -152,15 +156,16 @@ class _Compiler:
 
     # ------------------------------------------------------------ the tree
 
-    def node(self, tree: TreeNode) -> ev.Group | ev.Indicator:
+    def node(self, tree: TreeNode, parent_mode: str | None = None) -> ev.Group | ev.Indicator:
         decl = tree.decl
+        self.parent_mode = parent_mode
         max_ = decl.max.value if decl.max else None
         if isinstance(decl, n.Group):
-            children = tuple(self.node(child) for child in tree.children)
+            clauses, na = self.clauses(decl.clauses)
+            children = tuple(self.node(child, decl.mode) for child in tree.children)
             weights = None
             if decl.mode == "weighted":
                 weights = tuple(_weight(child.decl) for child in tree.children)
-            clauses, na = self.clauses(decl.clauses)
             return ev.Group(
                 decl.id,
                 decl.title,
@@ -205,7 +210,8 @@ class _Compiler:
             condition, uses = self.expr(clause.condition), self.uses_of(clause.condition)
             line = self.line(clause)
             if isinstance(clause, n.NotApplicable):
-                na = ev.NotApplicable(condition, clause.policy, uses, line)
+                normalised = self.parent_mode is not None
+                na = ev.NotApplicable(condition, clause.policy, uses, line, normalised)
             elif isinstance(clause, n.CapIf):
                 compiled.append(ev.CapWhen(clause.cap.value, condition, uses, line))
             else:

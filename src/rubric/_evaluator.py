@@ -155,7 +155,15 @@ class FactRef(_Expression):
     integral: bool
 
     def evaluate(self, env: Env) -> Value:
-        return env.facts[self.subject.name]
+        try:
+            return env.facts[self.subject.name]
+        except KeyError:  # an optional fact, left out, that these facts still need
+            name = self.subject.name
+            raise EvaluationError(
+                f"missing; it is optional, but a part of the rubric that applies to these facts "
+                f"reads it ({self.subject.label})",
+                (name,),
+            ) from None
 
     def label(self, env: Env) -> str:
         return self.subject.label
@@ -472,7 +480,9 @@ class Uses:
     values: tuple[str, ...]
 
     def reason(self, env: Env, text: str, points: Fraction, kind: str, line: int) -> Reason:
-        facts: tuple[tuple[str, FactValue], ...] = tuple((f, env.facts[f]) for f in self.facts)
+        facts: tuple[tuple[str, FactValue], ...] = tuple(
+            (f, env.facts[f]) for f in self.facts if f in env.facts
+        )
         # Only values the rule computed: one behind an unmet guard may not be computable.
         values: tuple[tuple[str, FactValue], ...] = tuple(
             (v, value) for v in self.values if (value := env.known(v)) is not None
@@ -754,8 +764,9 @@ class Formula:
         raw = self.value.evaluate(env)
         assert isinstance(raw, int | Fraction)
         total = Fraction(raw)
-        sign = w.approx_sign(total, places=places)
-        shown = ("-" if total < 0 else "") + w.points(total, places).removeprefix("约")
+        magnitude = w.points(total, places)
+        sign = "≈" if magnitude.startswith("约") else "="
+        shown = ("-" if total < 0 else "") + magnitude.removeprefix("约")
         text = f"{self.value.label(env)} {sign} {shown}"
         if self.refs:
             found = "，".join(f"{r.label(env)}为{r.show(env, places)}" for r in self.refs)
@@ -881,7 +892,7 @@ _POLICY_WORDS = {
     "full marks": "按满分计",
     "rescale the total": "不计分，总分按其余指标满分折算",
     "redistribute to siblings": "不计分，其分值按比例分配给同组其他指标",
-    None: "不计分，由同组其他项计分",
+    None: "不计分，本组按其余各项计分",
 }
 
 
@@ -893,12 +904,18 @@ class NotApplicable:
     policy: str | None
     uses: Uses
     line: int
+    # In a scaled, weighted, best-of or one-of group, a node left out leaves the group to
+    # the rest whatever its policy says: the group keeps its max on its own.
+    within_group: bool = False
 
     def test(self, env: Env, places: int) -> Reason | None:
         """The entry saying the node does not apply, or None when it does."""
         if not self.condition.evaluate(env):
             return None
-        text = f"{self.condition.explain(env, places)}，本项不适用，{_POLICY_WORDS[self.policy]}"
+        words = _POLICY_WORDS[self.policy]
+        if self.within_group and self.policy != "full marks":
+            words = _POLICY_WORDS[None]
+        text = f"{self.condition.explain(env, places)}，本项不适用，{words}"
         return self.uses.reason(env, text, ZERO, "na", self.line)
 
 
@@ -1040,7 +1057,10 @@ def _skipped(
     na_policy: str | None,
     reasons: tuple[Reason, ...],
 ) -> Scored:
-    """A node that does not apply, and every node below it."""
+    """A node that does not apply, and every node below it.
+
+    Its entries give the points it scores, as every node's do: its max under full marks.
+    """
     full = na_policy == "full marks"
     children: tuple[ScoredNode, ...] = ()
     if isinstance(node, Group):
@@ -1049,6 +1069,9 @@ def _skipped(
             _skipped(child, env, policy, na_policy, (above,)).node for child in node.children
         )
     exact = node.max_points if full else ZERO
+    below = sum((child.exact for child in children), ZERO)
+    first, *rest = reasons
+    reasons = (attrs.evolve(first, points=exact - below), *rest)
     env.scores[node.id] = exact
     scored = _node(node, exact, policy, children, reasons, applicable=False, policy=na_policy)
     return Scored(scored, node.max_points if full else ZERO, full)
@@ -1299,4 +1322,5 @@ class Root:
         rounded = policy.scope == "total" or bool(reasons or group.clauses)
         total = _finish(group, env, policy, total, reasons, rounded=rounded)
         children = tuple(s.node for s in scored)
-        return _node(group, total, policy, children, tuple(reasons))
+        node = _node(group, total, policy, children, tuple(reasons))
+        return attrs.evolve(node, min_points=None) if self.negative else node

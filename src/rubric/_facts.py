@@ -63,6 +63,7 @@ class FactSpec:
     labels: tuple[tuple[str, str], ...] = ()
     bounds: tuple[Bound, ...] = ()
     step: Fraction | None = None
+    optional: bool = False
 
     def describe(self) -> str:
         """The type in words, as error messages show it."""
@@ -98,6 +99,8 @@ def validate(specs: tuple[FactSpec, ...], given: Mapping[str, object]) -> dict[s
     values: dict[str, Value] = {}
     for spec in specs:
         if spec.name not in given:
+            if spec.optional:
+                continue
             what = f" ({spec.description})" if spec.description else ""
             problems.append(FactProblem(spec.name, f"missing; expected {spec.describe()}{what}"))
             continue
@@ -207,6 +210,8 @@ def _to_level(raw: object) -> str | None:
 
 def _to_adjustment(raw: object, spec: FactSpec) -> tuple[Adjustment | None, str]:
     """An adjustment: its points, and the reason any points other than 0 must give."""
+    if isinstance(raw, Adjustment):
+        raw = {"points": raw.points, "reason": raw.reason}
     if _too_long(raw.get("points") if isinstance(raw, Mapping) else raw):
         return None, f"has more than {MAX_DIGITS} digits, more than any fact may hold"
     if not isinstance(raw, Mapping):
@@ -253,7 +258,7 @@ _CONVERTERS: dict[str, Callable[[object], Any]] = {
 
 
 def _check_bounds(spec: FactSpec, values: Mapping[str, Value]) -> list[FactProblem]:
-    problems = []
+    problems: list[FactProblem] = []
     value = values[spec.name]
     if isinstance(value, Adjustment):
         value = value.points
@@ -300,7 +305,8 @@ def _kind_of(raw: object) -> str:
         return "the list " + json.dumps([_jsonable(i) for i in items], ensure_ascii=False)
     if isinstance(raw, Mapping):
         return "an object"
-    return f"a {type(raw).__name__}"
+    name = type(raw).__name__
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
 def _jsonable(item: object, depth: int = 0) -> object:

@@ -131,12 +131,9 @@ class Rubric:
                 reasons.append(Reason(text, Fraction(0), "grade", line=grade.line))
                 return grade.name, tuple(reasons)
             found = grade.condition.explain(grade_env, policy.places)
-            if grade.condition.evaluate(grade_env):
-                reasons.append(
-                    Reason(f"评为{grade.name}：{found}", Fraction(0), "grade", line=grade.line)
-                )
+            given = bool(grade.condition.evaluate(grade_env))
+            text = f"{'' if given else '未'}评为{grade.name}：{found}"
+            reasons.append(grade.uses.reason(grade_env, text, Fraction(0), "grade", grade.line))
+            if given:
                 return grade.name, tuple(reasons)
-            reasons.append(
-                Reason(f"未评为{grade.name}：{found}", Fraction(0), "grade", line=grade.line)
-            )
         return None, tuple(reasons)

@@ -255,10 +255,19 @@ _bound = _located(CMP_OP - expr, lambda s, op, operand: n.Constraint(s, op, oper
 _constraints = pp.Group(pp.Opt(_bound + pp.ZeroOrMore(kw("and") - _bound)))
 _fact_name = _located(NAME, lambda s, name: (name, s))
 _steps = pp.Opt(kw("in steps of") - NUMBER, default=None)
+_optional = pp.Opt(kw("optional").add_parse_action(lambda: True), default=False)
 fact = _located(
-    kw("fact") - _fact_name - COLON - _type - _constraints - _steps - _description - _unit,
-    lambda s, name, type_, constraints, step, desc, unit: n.FactDecl(
-        s, name[0], name[1], type_, tuple(constraints), desc, unit, step
+    kw("fact")
+    - _fact_name
+    - COLON
+    - _type
+    - _constraints
+    - _steps
+    - _description
+    - _unit
+    - _optional,
+    lambda s, name, type_, constraints, step, desc, unit, optional: n.FactDecl(
+        s, name[0], name[1], type_, tuple(constraints), desc, unit, step, optional
     ),
 )
 require = _located(kw("require") - condition - STRING, lambda s, c, m: n.Require(s, c, m))

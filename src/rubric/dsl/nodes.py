@@ -170,7 +170,7 @@ class Constraint:
 
 @attrs.frozen
 class FactDecl:
-    """`fact NAME: TYPE [constraints] [in steps of K] ["description"] [unit "u"]`."""
+    """`fact NAME: TYPE [constraints] [in steps of K] ["description"] [unit "u"] [optional]`."""
 
     span: Span
     name: str
@@ -180,6 +180,7 @@ class FactDecl:
     description: str | None
     unit: str | None
     step: Number | None = None
+    optional: bool = False
 
 
 @attrs.frozen

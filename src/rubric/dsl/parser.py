@@ -25,9 +25,11 @@ USAGE = {
     "round": "write: round indicators to 2 places half up  (or: round total to …; modes: half up, "
     "half even, down, up)",
     "grade": "write: grade 优秀 if total >= 85   or, for the last grade: grade 差 otherwise",
-    "fact": 'write: fact NAME: TYPE [bounds] ["description"] [unit "unit"]\n'
+    "fact": 'write: fact NAME: TYPE [bounds] [in steps of K] ["description"] [unit "unit"] '
+    "[optional]\n"
     'for example: fact households_targeted: count >= 1 "帮扶目标任务数"\n'
-    "TYPE is one of: bool, count, number, level {a, b, …}, set, set of {a, b, …}",
+    "TYPE is one of: bool, count, number, level {a, b, …}, set, set of {a, b, …}, adjustment\n"
+    'a scale of marks: fact mark: number >= 0 and <= 5 in steps of 0.5 "专家评分"',
     "require": 'write: require CONDITION "message", for example require a + b >= 1 "至少调查1人"',
     "let": 'write: let NAME ["description"] = EXPRESSION or CONDITION [unit "unit"], for '
     'example let rate "完成率" = done / target * 100 unit "%"',
