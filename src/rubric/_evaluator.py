@@ -566,11 +566,8 @@ class EachItem:
         text = (
             f"{label}：{shown}，共{count}项，每项{verb}{k}分，共{verb}{w.points(total, places)}分"
         )
-        gained = _cap(total, self.cap)
-        if gained != total:
-            assert self.cap is not None
-            text += f"；{w.capped(total, self.cap, gained, places)}"
-        return [self.uses.reason(env, text, gained, "each", self.line)]
+        gained, capped = _capped(total, self.cap, places)
+        return [self.uses.reason(env, text + capped, gained, "each", self.line)]
 
 
 @attrs.frozen
@@ -625,13 +622,10 @@ class PerStep:
         amount = Fraction(self.quantity.evaluate(env))  # type: ignore[arg-type]
         steps = _PARTIAL_STEPS[self.partial](amount / self.step)
         total = self.points * steps
-        gained = _cap(total, self.cap)
         text = self.describe(env, places, amount, steps, total)
         text += f"，{w.gain(total, places, zero=w.nothing(self.points))}"
-        if gained != total:
-            assert self.cap is not None
-            text += f"；{w.capped(total, self.cap, gained, places)}"
-        return [self.uses.reason(env, text, gained, "per", self.line)]
+        gained, capped = _capped(total, self.cap, places)
+        return [self.uses.reason(env, text + capped, gained, "per", self.line)]
 
     def describe(
         self, env: Env, places: int, amount: Fraction, steps: Fraction, total: Fraction
@@ -771,12 +765,9 @@ class Formula:
         if self.refs:
             found = "，".join(f"{r.label(env)}为{r.show(env, places)}" for r in self.refs)
             text += f"（{found}）"
-        gained = _cap(total, self.cap)
         text += f"，{w.gain(total, places, zero=w.nothing(total))}"
-        if gained != total:
-            assert self.cap is not None
-            text += f"；{w.capped(total, self.cap, gained, places)}"
-        return [self.uses.reason(env, text, gained, "points", self.line)]
+        gained, capped = _capped(total, self.cap, places)
+        return [self.uses.reason(env, text + capped, gained, "points", self.line)]
 
 
 @attrs.frozen
@@ -813,6 +804,15 @@ def _cap(total: Fraction, cap: Fraction | None) -> Fraction:
     if cap is None:
         return total
     return max(-cap, min(cap, total))
+
+
+def _capped(total: Fraction, cap: Fraction | None, places: int) -> tuple[Fraction, str]:
+    """A rule's points within its `at most N`, and the words to add when the cap bit."""
+    gained = _cap(total, cap)
+    if gained == total:
+        return total, ""
+    assert cap is not None
+    return gained, f"；{w.capped(total, cap, gained, places)}"
 
 
 # ---------------------------------------------------------------- nodes
