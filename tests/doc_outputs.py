@@ -82,10 +82,8 @@ class Run:
         return f"{self.name}:{self.line}"
 
 
-def runs(path: Path) -> list[Run]:
-    """Every console block with commands, and every transcript, of a Markdown file, in order."""
-    lines = path.read_text(encoding="utf-8").split("\n")
-    found: list[Run] = []
+def fences(lines: list[str]) -> Iterator[tuple[int, str, tuple[str, ...]]]:
+    """Every fenced block of a Markdown file's lines: its opening line's index, info and body."""
     index = 0
     while index < len(lines):
         opening = _OPENING.match(lines[index])
@@ -99,8 +97,15 @@ def runs(path: Path) -> list[Run]:
             if closing.startswith(fence) and not closing.strip(fence[0]):
                 break
             end += 1
-        body = tuple(lines[index + 1 : end])
-        info = opening["info"].strip()
+        yield index, opening["info"].strip(), tuple(lines[index + 1 : end])
+        index = end + 1
+
+
+def runs(path: Path) -> list[Run]:
+    """Every console block with commands, and every transcript, of a Markdown file, in order."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    found: list[Run] = []
+    for index, info, body in fences(lines):
         kind = None
         if info == "console" and any(line.startswith("$ ") for line in body):
             kind = "console"
@@ -113,7 +118,6 @@ def runs(path: Path) -> list[Run]:
             skipped = marker[1] if marker and marker[0] == "not checked" else None
             directory = marker[1] if marker and marker[0] == "run in" else ""
             found.append(Run(path, index + 1, kind, body, skipped, directory))
-        index = end + 1
     return found
 
 

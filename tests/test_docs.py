@@ -9,18 +9,13 @@ transcripts must at least compile.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 import rubric
-
-ROOT = Path(__file__).resolve().parent.parent
-DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
-
-_OPENING = re.compile(r"^(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+from doc_outputs import DOCS, ROOT, fences
 
 
 @dataclass(frozen=True)
@@ -61,26 +56,10 @@ def blocks(path: Path) -> list[Block]:
     """Every fenced block in a Markdown file, in order."""
     name = path.relative_to(ROOT).as_posix()
     lines = path.read_text(encoding="utf-8").splitlines()
-    found: list[Block] = []
-    index = 0
-    while index < len(lines):
-        opening = _OPENING.match(lines[index])
-        if opening is None:
-            index += 1
-            continue
-        fence = opening["fence"]
-        body: list[str] = []
-        end = index + 1
-        while end < len(lines):
-            closing = lines[end].rstrip()
-            if closing.startswith(fence) and not closing.strip(fence[0]):
-                break
-            body.append(lines[end])
-            end += 1
-        text = "\n".join(body) + "\n"
-        found.append(Block(name, index + 1, opening["info"].strip(), text))
-        index = end + 1
-    return found
+    return [
+        Block(name, index + 1, info, "\n".join(body) + "\n")
+        for index, info, body in fences(lines)
+    ]
 
 
 ALL_BLOCKS = [block for path in DOCS for block in blocks(path)]
