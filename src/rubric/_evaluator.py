@@ -933,6 +933,13 @@ class Scored:
         return self.node.exact / self.counted
 
 
+def _least(role: str, max_: Fraction | None) -> Fraction | None:
+    """The least a node scores: 0, or minus what a deduction may take (None: no limit)."""
+    if role != "deductions":
+        return ZERO
+    return None if max_ is None else -max_
+
+
 def _node(
     ident: Node,
     exact: Fraction,
@@ -998,18 +1005,17 @@ class Indicator:
     clauses: tuple[Clause, ...] = ()
     not_applicable: NotApplicable | None = None
     kind: str = attrs.field(default="indicator", init=False)
-
-    @property
-    def max_points(self) -> Fraction:
-        """The most it scores: its max, or 0 for a deduction item."""
-        return ZERO if self.role == "deductions" or self.max is None else self.max
-
-    @property
-    def min_points(self) -> Fraction | None:
-        """The least it scores: 0, or minus what a deduction item may deduct."""
-        if self.role != "deductions":
-            return ZERO
-        return None if self.max is None else -self.max
+    # The most it scores: its max, or 0 for a deduction item.
+    max_points: Fraction = attrs.field(
+        init=False,
+        default=attrs.Factory(
+            lambda i: ZERO if i.role == "deductions" or i.max is None else i.max, True
+        ),
+    )
+    # The least it scores: 0, or minus what a deduction item may deduct (None: no limit).
+    min_points: Fraction | None = attrs.field(
+        init=False, default=attrs.Factory(lambda i: _least(i.role, i.max), True)
+    )
 
     def score(self, env: Env, policy: Policy) -> Scored:
         local = env.child(self.lets)
@@ -1092,6 +1098,20 @@ class Group:
     clauses: tuple[Clause, ...] = ()
     not_applicable: NotApplicable | None = None
     kind: str = attrs.field(default="group", init=False)
+    # The most it scores: its max; a bonus group without a cap, what its items give.
+    max_points: Fraction = attrs.field(init=False, default=attrs.Factory(lambda g: g.most(), True))
+    min_points: Fraction | None = attrs.field(
+        init=False, default=attrs.Factory(lambda g: _least(g.role, g.max), True)
+    )
+    # How it combines its children's scores: one of the combine_ methods below.
+    combine: Callable[[list[Scored], list[Reason], int], tuple[Fraction, Fraction]] = attrs.field(
+        init=False,
+        default=attrs.Factory(
+            lambda g: getattr(g, f"combine_{(g.mode or g.role).replace(' ', '_')}"), True
+        ),
+        eq=False,
+        repr=False,
+    )
     # What the base children are worth together, worked out once.
     base_max: Fraction = attrs.field(
         init=False,
@@ -1100,21 +1120,12 @@ class Group:
         ),
     )
 
-    @property
-    def max_points(self) -> Fraction:
-        """The most it scores: its max; a bonus group without a cap, what its items give."""
+    def most(self) -> Fraction:
         if self.role == "deductions":
             return ZERO
         if self.max is not None:
             return self.max
         return sum((c.max_points for c in self.children), ZERO)
-
-    @property
-    def min_points(self) -> Fraction | None:
-        """The least it scores: 0, or minus the cap of a deductions group."""
-        if self.role != "deductions":
-            return ZERO
-        return None if self.max is None else -self.max
 
     def score(self, env: Env, policy: Policy) -> Scored:
         if self.not_applicable is not None:
@@ -1123,10 +1134,7 @@ class Group:
                 return _skipped(self, env, policy, self.not_applicable.policy, (reason,))
         scored = [child.score(env, policy) for child in self.children]
         reasons: list[Reason] = []
-        combine: Callable[[list[Scored], list[Reason], int], tuple[Fraction, Fraction]] = getattr(
-            self, f"combine_{(self.mode or self.role).replace(' ', '_')}"
-        )
-        total, counted = combine(scored, reasons, policy.places)
+        total, counted = self.combine(scored, reasons, policy.places)
         rounded = policy.scope == "indicators" and bool(reasons or self.clauses)
         total = _finish(self, env, policy, total, reasons, rounded=rounded)
         children = tuple(s.node for s in scored)
