@@ -57,8 +57,7 @@ def blocks(path: Path) -> list[Block]:
     name = path.relative_to(ROOT).as_posix()
     lines = path.read_text(encoding="utf-8").splitlines()
     return [
-        Block(name, index + 1, info, "\n".join(body) + "\n")
-        for index, info, body in fences(lines)
+        Block(name, index + 1, info, "\n".join(body) + "\n") for index, info, body in fences(lines)
     ]
 
 
