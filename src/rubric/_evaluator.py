@@ -933,6 +933,13 @@ class Scored:
         return self.node.exact / self.counted
 
 
+def _way(mode: str | None, role: str) -> str:
+    """The name of a group's combine_ method: its mode, or how its role adds up."""
+    if mode is not None:
+        return mode.replace(" ", "_")
+    return "base" if role == "base" else "extra"
+
+
 def _least(role: str, max_: Fraction | None) -> Fraction | None:
     """The least a node scores: 0, or minus what a deduction may take (None: no limit)."""
     if role != "deductions":
@@ -1106,9 +1113,7 @@ class Group:
     # How it combines its children's scores: one of the combine_ methods below.
     combine: Callable[[list[Scored], list[Reason], int], tuple[Fraction, Fraction]] = attrs.field(
         init=False,
-        default=attrs.Factory(
-            lambda g: getattr(g, f"combine_{(g.mode or g.role).replace(' ', '_')}"), True
-        ),
+        default=attrs.Factory(lambda g: getattr(g, f"combine_{_way(g.mode, g.role)}"), True),
         eq=False,
         repr=False,
     )
@@ -1258,27 +1263,18 @@ class Group:
         reasons.append(Reason(text, total, "aggregate", line=self.line))
         return total, top
 
-    def combine_bonus(
+    def combine_extra(
         self, scored: list[Scored], reasons: list[Reason], places: int
     ) -> tuple[Fraction, Fraction]:
+        """Bonus items add up to at most the cap; deduction items take away at most the cap."""
         total = sum((s.node.exact for s in scored), ZERO)
-        if self.max is not None and total > self.max:
+        capped = _cap(total, self.max)
+        if capped != total:
+            assert self.max is not None
             reasons.append(
-                _cap_reason(f"“{self.title}”", total, self.max, self.max, places, self.line)
+                _cap_reason(f"“{self.title}”", total, self.max, capped, places, self.line)
             )
-            total = self.max
-        return total, ZERO
-
-    def combine_deductions(
-        self, scored: list[Scored], reasons: list[Reason], places: int
-    ) -> tuple[Fraction, Fraction]:
-        total = sum((s.node.exact for s in scored), ZERO)
-        if self.max is not None and total < -self.max:
-            reasons.append(
-                _cap_reason(f"“{self.title}”", total, self.max, -self.max, places, self.line)
-            )
-            total = -self.max
-        return total, ZERO
+        return capped, ZERO
 
     def nothing_left(self, reasons: list[Reason]) -> tuple[Fraction, Fraction]:
         text = "各项均不适用，本组不计分"
