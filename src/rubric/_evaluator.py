@@ -932,6 +932,13 @@ class Scored:
         """The node's score as a share of what it counts for."""
         return self.node.exact / self.counted
 
+    def shown(self, places: int) -> str:
+        """'“成就分”80/100分': the node's score out of what it counts for."""
+        return (
+            f"“{self.node.title}”{w.points(self.node.exact, places)}/"
+            f"{w.points(self.counted, places)}分"
+        )
+
 
 def _way(mode: str | None, role: str) -> str:
     """The name of a group's combine_ method: its mode, or how its role adds up."""
@@ -1209,9 +1216,7 @@ class Group:
         rate = sum((s.share * weight for s, weight in pairs), ZERO) / weight_sum
         total = rate * top
         parts = "、".join(
-            f"“{s.node.title}”{w.points(s.node.exact, places)}/{w.points(s.counted, places)}分"
-            f"×权重{w.points(weight, places)}"
-            for s, weight in pairs
+            f"{s.shown(places)}×权重{w.points(weight, places)}" for s, weight in pairs
         )
         text = (
             f"按权重汇总：{parts}，权重合计{w.points(weight_sum, places)}，"
@@ -1230,10 +1235,7 @@ class Group:
         best = max(counted, key=lambda s: s.share)  # the first of equals, in rubric order
         top = self.max_points
         total = best.share * top
-        shares = "、".join(
-            f"“{s.node.title}”{w.points(s.node.exact, places)}/{w.points(s.counted, places)}分"
-            for s in counted
-        )
+        shares = "、".join(s.shown(places) for s in counted)
         text = (
             f"取较高者：{shares}，“{best.node.title}”得分率最高，按本组满分"
             f"{w.points(top, places)}分计{w.points(total, places)}分"
