@@ -62,6 +62,17 @@ def kw(words: str) -> pp.ParserElement:
     return pp.Regex(pattern + r"(?!\w)").set_name(f"'{words}'").suppress()
 
 
+def phrases(words: dict[str, str], name: str) -> pp.ParserElement:
+    """One of several keyword phrases, each read as the value it stands for."""
+    choices = [kw(phrase).add_parse_action(_constant(value)) for phrase, value in words.items()]
+    return pp.MatchFirst(choices).set_name(name)
+
+
+def _constant(value: str) -> Callable[[], str]:
+    # No parameters: pyparsing would pass the tokens to any the action takes.
+    return lambda: value
+
+
 def _located(expr: pp.ParserElement, build: Callable[..., Any]) -> pp.ParserElement:
     """Wrap expr so that build receives the span it matched followed by its tokens."""
 
@@ -341,11 +352,14 @@ _each = _located(
         cap,
     ),
 )
-_PARTIAL = (
-    kw("proportionally").add_parse_action(lambda: "proportional")
-    | kw("whole steps only").add_parse_action(lambda: "whole")
-    | kw("any part counts as a step").add_parse_action(lambda: "any")
-).set_name("'proportionally', 'whole steps only' or 'any part counts as a step'")
+_PARTIAL = phrases(
+    {
+        "proportionally": "proportional",
+        "whole steps only": "whole",
+        "any part counts as a step": "any",
+    },
+    "'proportionally', 'whole steps only' or 'any part counts as a step'",
+)
 _per = _located(
     POINTS + kw("per") - NUMBER - kw("of") - expr - pp.Opt(COMMA + _PARTIAL, default=None) - _cap,
     lambda s, p, step, quantity, partial, cap: n.Per(s, p, step, quantity, partial, cap),
@@ -362,11 +376,11 @@ multiply = _located(
 cap_if = _located(
     kw("at most") - NUMBER - kw("if") - condition, lambda s, cap, cond: n.CapIf(s, cap, cond)
 )
-_POLICY = (
-    kw("full marks").add_parse_action(lambda: "full marks")
-    | kw("rescale the total").add_parse_action(lambda: "rescale the total")
-    | kw("redistribute to siblings").add_parse_action(lambda: "redistribute to siblings")
-).set_name("'full marks', 'rescale the total' or 'redistribute to siblings'")
+_POLICIES = ("full marks", "rescale the total", "redistribute to siblings")
+_POLICY = phrases(
+    {policy: policy for policy in _POLICIES},
+    "'full marks', 'rescale the total' or 'redistribute to siblings'",
+)
 not_applicable = _located(
     kw("not applicable if") - condition - pp.Opt(COMMA - _POLICY, default=None),
     lambda s, cond, policy: n.NotApplicable(s, cond, policy),
