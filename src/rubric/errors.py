@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import attrs
 
@@ -27,6 +27,10 @@ class Diagnostic:
     message: str
     span: Span
     hint: str = ""
+    # A stable code (E1xx syntax, E2xx names and types, E3xx the tree and points, E4xx rules and
+    # bands, E5xx limits; W… warnings), for docs, editors and silencing; "" until assigned.
+    code: str = ""
+    severity: Literal["error", "warning"] = "error"
 
     def render(self, source: Source) -> str:
         """Render as `file:line:col: message`, the source line, a caret and the hint."""
