@@ -7,8 +7,9 @@
 """
 
 from rubric._facts import Bound, FactSpec, load_facts
-from rubric._result import Adjustment, FactValue, Reason, Result, ScoredNode
+from rubric._result import Reason, Result, ScoredNode
 from rubric._rubric import Rubric, load, loads
+from rubric._values import Adjustment, FactValue
 from rubric.errors import (
     Diagnostic,
     FactProblem,

@@ -6,26 +6,30 @@ import difflib
 import json
 import math
 import numbers
+import operator
 import os
 import tomllib
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
-from rubric._evaluator import COMPARISONS, EvaluationError
 from rubric._numbers import plain
-from rubric._result import Adjustment
+from rubric._values import Adjustment, Value
 from rubric._wording import OPS
 from rubric.errors import FactProblem, FactsError
 
-if TYPE_CHECKING:
-    from rubric._evaluator import Env, Expr, Value
+__all__ = ["Bound", "FactSpec", "load_facts", "validate"]
 
-__all__ = ["Bound", "FactSpec", "Requirement", "load_facts", "validate"]
+_BOUND_TESTS: dict[str, Callable[[Any, Any], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
 
 
 _KINDS = {
@@ -74,16 +78,6 @@ class FactSpec:
         return text
 
 
-@attrs.frozen
-class Requirement:
-    """A `require` line: a condition over the facts, and the message when it fails."""
-
-    condition: Expr
-    message: str
-    facts: tuple[str, ...]
-    line: int
-
-
 def validate(specs: tuple[FactSpec, ...], given: Mapping[str, object]) -> dict[str, Value]:
     """Check and normalise facts; raise FactsError naming every offending fact."""
     if not isinstance(given, Mapping):
@@ -123,20 +117,6 @@ def validate(specs: tuple[FactSpec, ...], given: Mapping[str, object]) -> dict[s
     if problems:
         raise FactsError(problems)
     return values
-
-
-def check_requirements(requirements: tuple[Requirement, ...], env: Env) -> None:
-    """Raise FactsError listing every `require` the facts break, or cannot be tested on."""
-    problems = []
-    for req in requirements:
-        try:
-            if not req.condition.evaluate(env):
-                message = f"{req.message} (rubric line {req.line} requires it)"
-                problems.append(FactProblem(req.facts, message))
-        except EvaluationError as error:
-            problems.append(error.problem())
-    if problems:
-        raise FactsError(problems)
 
 
 def _convert(spec: FactSpec, raw: object) -> tuple[Any, str]:
@@ -271,7 +251,7 @@ def _check_bounds(spec: FactSpec, values: Mapping[str, Value]) -> list[FactProbl
             shown = f" (which is {_show(target)})"
         else:
             target, shown = bound.value, ""
-        if not COMPARISONS[bound.op](value, target):
+        if not _BOUND_TESTS[bound.op](value, target):
             problems.append(
                 FactProblem(spec.name, f"must be {bound.describe()}{shown}, found {_show(value)}")
             )

@@ -1,30 +1,30 @@
-"""Scored results: an immutable tree of nodes, each with its score, max and explanation."""
+"""Scored results: every node's exact score at once, its explanation when first read.
+
+A Result holds only numbers: the facts as validated and each node's exact score (an integer of
+the rubric's smallest unit, or a Fraction where no such unit holds it). The tree of ScoredNodes
+is built when first walked, and the explanations when first read: the interpreter scores the
+facts again, recording figures, and `_explain` words them. Both are cached on the Result; two
+threads reading at once may each build them, and either copy is the same.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from rubric._numbers import fixed
+from rubric._values import Adjustment, FactValue
 from rubric._wording import exact_text
 
+if TYPE_CHECKING:
+    from rubric._rubric import Rubric
+
 __all__ = ["Adjustment", "FactValue", "Reason", "Result", "ScoredNode"]
-
-
-@attrs.frozen
-class Adjustment:
-    """A manual adjustment given as a fact: its points and the reason for them."""
-
-    points: Fraction
-    reason: str
-
-
-FactValue: TypeAlias = bool | int | Fraction | str | frozenset[str] | Adjustment
 
 
 def _json_fact(value: FactValue) -> object:
@@ -61,6 +61,24 @@ class Reason:
         }
 
 
+class _Book:
+    """The explanations of one result, written on first read and kept."""
+
+    __slots__ = ("_reasons", "_result")
+
+    def __init__(self, result: Result) -> None:
+        self._result = result
+        self._reasons: tuple[dict[str, tuple[Reason, ...]], tuple[Reason, ...]] | None = None
+
+    def read(self) -> tuple[dict[str, tuple[Reason, ...]], tuple[Reason, ...]]:
+        reasons = self._reasons
+        if reasons is None:
+            result = self._result
+            reasons = result._rubric._explanations(result._facts)
+            self._reasons = reasons
+        return reasons
+
+
 @attrs.frozen
 class ScoredNode:
     """A scored group or indicator: its score and max, its children, and why it scored so."""
@@ -73,11 +91,18 @@ class ScoredNode:
     places: int
     mode: str
     children: tuple[ScoredNode, ...] = ()
-    explanation: tuple[Reason, ...] = ()
     applicable: bool = True
     policy: str | None = None
     role: str = "base"
     min_points: Fraction | None = Fraction(0)
+    _book: _Book | None = attrs.field(default=None, eq=False, repr=False, alias="book")
+
+    @property
+    def explanation(self) -> tuple[Reason, ...]:
+        """Why the node scored so: one entry per rule, cap, clamp and rounding, in order."""
+        if self._book is None:
+            return ()
+        return self._book.read()[0][self.id]
 
     @property
     def score(self) -> Decimal:
@@ -121,59 +146,137 @@ class ScoredNode:
         return data
 
 
-@attrs.frozen
+@attrs.frozen(slots=True, weakref_slot=False)
 class Result:
     """The scored tree of one unit's facts, with its total and grade."""
 
-    root: ScoredNode
+    _rubric: Rubric = attrs.field(alias="rubric", eq=False, repr=False)
+    # The facts as validated, in the rubric's order; None for an optional fact left out.
+    _facts: tuple[FactValue | None, ...] = attrs.field(alias="facts", repr=False)
+    # Each node's exact score, in the rubric's node order: an int counts the rubric's smallest
+    # unit (10^-places), a Fraction is the score itself.
+    _scores: tuple[int | Fraction, ...] = attrs.field(alias="scores", repr=False)
+    # The nodes that do not apply, by position, and the not-applicable policy they follow.
+    _skipped: tuple[tuple[int, str | None], ...] = attrs.field(alias="skipped", repr=False)
     grade: str | None
-    version: str | None = None
-    grade_explanation: tuple[Reason, ...] = ()
-    _index: Mapping[str, ScoredNode] = attrs.field(init=False, repr=False, eq=False)
+    # What the result is of: results of rubrics with the same tree compare equal.
+    _shape: tuple[object, ...] = attrs.field(alias="shape", repr=False)
+    _tree: list[ScoredNode] | None = attrs.field(
+        default=None, init=False, eq=False, repr=False, hash=False
+    )
+    _book: _Book | None = attrs.field(default=None, init=False, eq=False, repr=False, hash=False)
 
-    def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_index", {node.id: node for node in self.root.walk()})
+    def __repr__(self) -> str:
+        return f"<Result {self._rubric.id}: total {self.total}, grade {self.grade}>"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _result, (self._rubric, self._facts, self._scores, self._skipped, self.grade)
+
+    @property
+    def version(self) -> str | None:
+        """The rubric's version text, if it declares one."""
+        return self._rubric.version
+
+    @property
+    def exact_total(self) -> Fraction:
+        """The total score, exactly."""
+        return self._exact(0)
 
     @property
     def total(self) -> Decimal:
         """The total score, as reported."""
-        return self.root.score
+        rubric = self._rubric
+        return Decimal(fixed(self._exact(0), rubric.places, rubric.mode))
 
     @property
     def max(self) -> Decimal:
         """The most the rubric gives."""
-        return self.root.max
+        return self._rubric.max
+
+    def _exact(self, index: int) -> Fraction:
+        value = self._scores[index]
+        if value.__class__ is int:
+            return Fraction(value, self._rubric.unit)
+        assert isinstance(value, Fraction)
+        return value
+
+    def scores(self) -> dict[str, Fraction]:
+        """Every node's exact score by id, the root first, without building the tree."""
+        ids = self._rubric.ids
+        return {ids[i]: self._exact(i) for i in range(len(ids))}
+
+    @property
+    def facts(self) -> dict[str, FactValue]:
+        """The facts scored, as validated: counts as ints, numbers as Fractions, sets frozen."""
+        names = (spec.name for spec in self._rubric.facts)
+        return {
+            name: value for name, value in zip(names, self._facts, strict=True) if value is not None
+        }
+
+    def _nodes(self) -> list[ScoredNode]:
+        tree = self._tree
+        if tree is None:
+            book = self._book
+            if book is None:
+                book = _Book(self)
+                object.__setattr__(self, "_book", book)
+            tree = self._rubric._tree(self._scores, self._skipped, book)
+            object.__setattr__(self, "_tree", tree)
+        return tree
+
+    @property
+    def root(self) -> ScoredNode:
+        """The root of the scored tree: the total."""
+        return self._nodes()[0]
+
+    @property
+    def grade_explanation(self) -> tuple[Reason, ...]:
+        """Why the grade was given: each grade line tried, up to the one given."""
+        self._nodes()
+        assert self._book is not None
+        return self._book.read()[1]
 
     def node(self, node_id: str) -> ScoredNode:
         """The node with this id; KeyError naming the known ids if there is none."""
-        try:
-            return self._index[node_id]
-        except KeyError:
-            raise KeyError(f"no node {node_id!r}; ids are {', '.join(self._index)}") from None
+        index = self._rubric.index.get(node_id)
+        if index is None:
+            ids = ", ".join(self._rubric.ids)
+            raise KeyError(f"no node {node_id!r}; ids are {ids}")
+        return self._nodes()[index]
 
     def __getitem__(self, node_id: str) -> ScoredNode:
         return self.node(node_id)
 
     def __contains__(self, node_id: object) -> bool:
-        return node_id in self._index
+        return node_id in self._rubric.index
 
     def __iter__(self) -> Iterator[ScoredNode]:
         """Every node, the root first, parents before children, in rubric order."""
-        return self.root.walk()
+        return iter(self._nodes())
 
     def __len__(self) -> int:
-        return len(self._index)
+        return len(self._scores)
 
     def to_dict(self) -> dict[str, Any]:
         """The tree as JSON-ready data; the root also carries the grade."""
         data = self.root.to_dict()
         data["grade"] = self.grade
         if self.grade_explanation:
-            data["grade_explanation"] = [
-                reason.to_dict(self.root.places) for reason in self.grade_explanation
-            ]
+            places = self._rubric.places
+            data["grade_explanation"] = [r.to_dict(places) for r in self.grade_explanation]
         return data
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """The tree as JSON text, Chinese kept readable."""
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+
+def _result(
+    rubric: Rubric,
+    facts: tuple[FactValue | None, ...],
+    scores: tuple[int | Fraction, ...],
+    skipped: tuple[tuple[int, str | None], ...],
+    grade: str | None,
+) -> Result:
+    """A result again, from its pickled numbers."""
+    return Result(rubric, facts, scores, skipped, grade, rubric.shape)

@@ -2,33 +2,39 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import attrs
 
-from rubric import _evaluator as ev
-from rubric._checker import check
-from rubric._compiler import Compiled, compile_checked
-from rubric._facts import FactSpec, check_requirements, validate
-from rubric._numbers import fixed, round_to
-from rubric._result import Reason, Result
-from rubric.dsl.parser import parse
-from rubric.dsl.source import Source, Span
-from rubric.errors import Diagnostic, FactsError, RubricSyntaxError
+from rubric import _plan as p
+from rubric._facts import FactSpec, validate
+from rubric._numbers import fixed
+from rubric._result import Reason, Result, ScoredNode, _Book
+from rubric._values import FactValue
+from rubric.errors import FactProblem, FactsError
 
-__all__ = ["Rubric", "load", "loads"]
+__all__ = ["OutlineNode", "Rubric", "load", "loads"]
 
 
 def loads(text: str, filename: str = "<string>") -> Rubric:
     """Compile a rubric from its text; filename is what errors report it as."""
-    source = Source(text.removeprefix("\ufeff"), filename)
-    document = parse(source)
-    checked = check(document, source)
-    return Rubric(compile_checked(checked))
+    # The front end is imported here, not with the package: a rubric unpickled or already
+    # compiled scores without pyparsing.
+    from rubric._checker import check
+    from rubric._compiler import compile_checked
+    from rubric.dsl.parser import parse
+    from rubric.dsl.source import Source
+
+    text = text.removeprefix("\ufeff")
+    source = Source(text, filename)
+    plan = compile_checked(check(parse(source), source))
+    return Rubric(plan, _digest(text, filename))
 
 
 def load(path: str | os.PathLike[str]) -> Rubric:
@@ -38,6 +44,9 @@ def load(path: str | os.PathLike[str]) -> Rubric:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
+        from rubric.dsl.source import Source, Span
+        from rubric.errors import Diagnostic, RubricSyntaxError
+
         source = Source(data.decode("utf-8", errors="replace"), str(path))
         offset = len(data[: exc.start].decode("utf-8", errors="replace"))
         problem = Diagnostic(
@@ -49,49 +58,144 @@ def load(path: str | os.PathLike[str]) -> Rubric:
     return loads(text, str(path))
 
 
+def _digest(text: str, filename: str) -> str:
+    from rubric import __version__
+
+    key = "\0".join((__version__, filename, text))
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@attrs.frozen
+class OutlineNode:
+    """A node of a rubric's tree as declared: its id, title, points and the facts it reads."""
+
+    id: str
+    title: str
+    kind: str
+    depth: int
+    parent: str | None
+    max: Decimal
+    min: Decimal | None
+    role: str
+    way: str | None
+    weight: Fraction | None
+    facts: tuple[str, ...]
+
+
+def _children(plan: p.Plan) -> tuple[tuple[int, ...], ...]:
+    """For each node, in plan order, the positions of its children."""
+    position = {id(node): i for i, node in enumerate(plan.nodes)}
+    return tuple(
+        tuple(position[id(c)] for c in node.children) if isinstance(node, p.Group) else ()
+        for node in plan.nodes
+    )
+
+
 @attrs.frozen
 class Rubric:
     """A compiled rubric: immutable, safe to share between threads, scores many facts."""
 
-    _compiled: Compiled = attrs.field(alias="compiled", repr=False)
+    _plan: p.Plan = attrs.field(alias="plan", repr=False)
+    digest: str = attrs.field(repr=False)
+    # Derived once from the plan, for results to read without walking it.
+    ids: tuple[str, ...] = attrs.field(init=False, repr=False, eq=False)
+    index: dict[str, int] = attrs.field(init=False, repr=False, eq=False)
+    unit: int = attrs.field(init=False, repr=False, eq=False)
+    # The tree as results show it, without rules: results compare equal by it and their numbers.
+    shape: tuple[object, ...] = attrs.field(init=False, repr=False, eq=False)
+    _kids: tuple[tuple[int, ...], ...] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        plan = self._plan
+        ids = tuple(node.id for node in plan.nodes)
+        object.__setattr__(self, "ids", ids)
+        object.__setattr__(self, "index", {node_id: i for i, node_id in enumerate(ids)})
+        object.__setattr__(self, "unit", 10**plan.policy.places)
+        object.__setattr__(self, "_kids", _children(plan))
+        nodes = tuple(
+            (n.id, n.title, n.kind, n.max_points, n.min_points, n.role) for n in plan.nodes
+        )
+        rules = plan.policy
+        shape = (plan.id, plan.title, plan.version, rules.places, rules.mode, nodes)
+        object.__setattr__(self, "shape", shape)
 
     @property
     def id(self) -> str:
         """The rubric's id, from its header."""
-        return self._compiled.id
+        return self._plan.id
 
     @property
     def title(self) -> str:
         """The rubric's title."""
-        return self._compiled.title
+        return self._plan.title
 
     @property
     def version(self) -> str | None:
         """The rubric's version text, if it declares one."""
-        return self._compiled.version
+        return self._plan.version
 
     @property
     def max(self) -> Decimal:
         """The most the rubric gives."""
-        return Decimal(fixed(self._compiled.root.group.max_points, self._compiled.policy.places))
+        return Decimal(fixed(self._plan.root.group.max_points, self._plan.policy.places))
 
     @property
     def places(self) -> int:
         """How many decimals scores are rounded and shown with."""
-        return self._compiled.policy.places
+        return self._plan.policy.places
+
+    @property
+    def mode(self) -> str:
+        """How scores are rounded: 'half up', 'half even', 'down' or 'up'."""
+        return self._plan.policy.mode
 
     @property
     def facts(self) -> tuple[FactSpec, ...]:
         """The facts the rubric reads, as declared, in order."""
-        return self._compiled.facts
+        return self._plan.facts
 
     @property
     def filename(self) -> str:
         """The file the rubric was read from."""
-        return self._compiled.filename
+        return self._plan.filename
 
     def __repr__(self) -> str:
         return f"<Rubric {self.id} {self.title!r} from {self.filename}, max {self.max}>"
+
+    def outline(self) -> tuple[OutlineNode, ...]:
+        """Every node of the tree as declared, the root first, parents before children."""
+        plan = self._plan
+        places = plan.policy.places
+        parents: dict[int, int] = {j: i for i, kids in enumerate(self._kids) for j in kids}
+        depth = [0] * len(plan.nodes)
+        found: list[OutlineNode] = []
+        for i, node in enumerate(plan.nodes):
+            parent = parents.get(i)
+            weight = None
+            if parent is not None:
+                depth[i] = depth[parent] + 1
+                above = plan.nodes[parent]
+                if isinstance(above, p.Group) and above.weights is not None:
+                    weight = above.weights[self._kids[parent].index(i)]
+            low = None if i == 0 and plan.root.negative else node.min_points
+            found.append(
+                OutlineNode(
+                    id=node.id,
+                    title=node.title,
+                    kind=node.kind,
+                    depth=depth[i],
+                    parent=None if parent is None else plan.nodes[parent].id,
+                    max=Decimal(fixed(node.max_points, places)),
+                    min=None if low is None else Decimal(fixed(low, places)),
+                    role=node.role,
+                    way=node.way if isinstance(node, p.Group) else None,
+                    weight=weight,
+                    facts=p.reads(node),
+                )
+            )
+        return tuple(found)
+
+    # ------------------------------------------------------------ scoring
 
     def validate(self, facts: Mapping[str, object]) -> None:
         """Raise FactsError naming every fact its declaration or a `require` line refuses.
@@ -99,41 +203,108 @@ class Rubric:
         Facts that pass may still fail to score, as when a value falls in no band of a table;
         `score` reports that with a FactsError too, and scores nothing.
         """
-        self._environment(facts)
+        from rubric._explain import problem
+        from rubric._score import interpret
+
+        values = validate(self._plan.facts, facts)
+        env = interpret.Env(values, self._plan.lets)
+        problems = interpret.requirements(self._plan, env)
+        if problems:
+            rules = self._plan.policy
+            raise FactsError([FactProblem(x.facts, problem(x, rules)) for x in problems])
 
     def score(self, facts: Mapping[str, object]) -> Result:
         """Score one unit's facts; raise FactsError, naming every bad fact, if they are invalid."""
-        env = self._environment(facts)
-        compiled = self._compiled
+        from rubric._explain import problem
+        from rubric._score import interpret
+
+        plan = self._plan
+        values = validate(plan.facts, facts)
         try:
-            root = compiled.root.score(env, compiled.policy)
-            grade, reasons = self._grade(env, root.exact)
-        except ev.EvaluationError as problem:
-            raise FactsError([problem.problem()]) from None
-        return Result(root, grade, compiled.version, reasons)
+            outcome = interpret.run(plan, values)
+        except interpret.RequirementsUnmetError as unmet:
+            rules = plan.policy
+            raise FactsError(
+                [FactProblem(x.facts, problem(x, rules)) for x in unmet.problems]
+            ) from None
+        except interpret.EvaluationError as error:
+            found = error.problem
+            raise FactsError([FactProblem(found.facts, problem(found, plan.policy))]) from None
+        unit = self.unit
+        scores: list[int | Fraction] = []
+        skipped: list[tuple[int, str | None]] = []
+        for i, scored in enumerate(outcome.root.walk()):
+            exact = scored.exact
+            scaled = exact * unit
+            scores.append(scaled.numerator if scaled.denominator == 1 else exact)
+            if not scored.applicable:
+                skipped.append((i, scored.policy))
+        grade = outcome.grade.name if outcome.grade is not None else None
+        ordered = tuple(values.get(spec.name) for spec in plan.facts)
+        return Result(self, ordered, tuple(scores), tuple(skipped), grade, self.shape)
 
-    def _environment(self, facts: Mapping[str, object]) -> ev.Env:
-        values = validate(self._compiled.facts, facts)
-        env = ev.Env(values, self._compiled.lets)
-        check_requirements(self._compiled.requirements, env)
-        return env
+    # ------------------------------------------------------------ what results read
 
-    def _grade(self, env: ev.Env, exact: Fraction) -> tuple[str | None, tuple[Reason, ...]]:
-        """The grade, and why: each grade tried in order, up to the one given."""
-        policy = self._compiled.policy
-        # Grades read the total as reported, rounded by the rubric's policy.
-        total = round_to(exact, policy.places, policy.mode)
-        grade_env = env.child({"total": ev.Let(ev.TOTAL, ev.Const(total, str(total)))})
-        reasons = []
-        for grade in self._compiled.grades:
-            if grade.condition is None:
-                text = f"评为{grade.name}（以上等级的条件均不满足）"
-                reasons.append(Reason(text, Fraction(0), "grade", line=grade.line))
-                return grade.name, tuple(reasons)
-            found = grade.condition.explain(grade_env, policy.places)
-            given = bool(grade.condition.evaluate(grade_env))
-            text = f"{'' if given else '未'}评为{grade.name}：{found}"
-            reasons.append(grade.uses.reason(grade_env, text, Fraction(0), "grade", grade.line))
-            if given:
-                return grade.name, tuple(reasons)
-        return None, tuple(reasons)
+    def _tree(
+        self,
+        scores: tuple[int | Fraction, ...],
+        skipped: tuple[tuple[int, str | None], ...],
+        book: _Book,
+    ) -> list[ScoredNode]:
+        """The scored tree of a result, in plan order, its explanations read from book."""
+        plan = self._plan
+        rules = plan.policy
+        places, mode, unit = rules.places, rules.mode, self.unit
+        left_out = dict(skipped)
+        built: list[ScoredNode | None] = [None] * len(scores)
+        for i in range(len(scores) - 1, -1, -1):
+            node = plan.nodes[i]
+            value = scores[i]
+            exact = Fraction(value, unit) if value.__class__ is int else value
+            assert isinstance(exact, Fraction)
+            children = tuple(built[j] for j in self._kids[i])
+            applicable = i not in left_out
+            min_points = node.min_points
+            if i == 0 and plan.root.negative:
+                min_points = None
+            built[i] = ScoredNode(
+                node.id,
+                node.title,
+                node.kind,
+                exact,
+                node.max_points,
+                places,
+                mode,
+                children,  # type: ignore[arg-type]
+                applicable,
+                left_out.get(i),
+                node.role,
+                min_points,
+                book,
+            )
+        return built  # type: ignore[return-value]
+
+    def _explanations(
+        self, facts: tuple[FactValue | None, ...]
+    ) -> tuple[dict[str, tuple[Reason, ...]], tuple[Reason, ...]]:
+        """Every node's explanation and the grade's, for validated facts: scored again."""
+        from rubric._explain import entry
+        from rubric._score import interpret
+
+        plan = self._plan
+        rules = plan.policy
+        values = {
+            spec.name: value
+            for spec, value in zip(plan.facts, facts, strict=True)
+            if value is not None
+        }
+        outcome = interpret.run(plan, values)
+
+        def reasons(entries: tuple[Any, ...]) -> tuple[Reason, ...]:
+            return tuple(
+                Reason(entry(e, rules), e.points, e.kind, e.facts, e.values, e.line)
+                for e in entries
+            )
+
+        by_node = {s.node.id: reasons(s.entries) for s in outcome.root.walk()}
+        return by_node, reasons(outcome.grade_entries)

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TextIO
 
 from rubric import __version__
-from rubric._evaluator import Group
 from rubric._facts import load_facts
 from rubric._numbers import fixed
 from rubric._result import Reason, Result, ScoredNode
@@ -72,8 +71,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     rubric = load(args.rubric)
-    nodes = _walk(rubric._compiled.root.group)[1:]
-    groups = sum(isinstance(node, Group) for node in nodes)
+    nodes = rubric.outline()[1:]
+    groups = sum(node.kind == "group" for node in nodes)
     indicators = len(nodes) - groups
     counts = ", ".join(
         _count(number, word)
@@ -89,11 +88,6 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
 
 def _count(number: int, word: str) -> str:
     return f"{number} {word}{'' if number == 1 else 's'}"
-
-
-def _walk(node: object) -> list[object]:
-    children = node.children if isinstance(node, Group) else ()
-    return [node, *(n for child in children for n in _walk(child))]
 
 
 def _score(args: argparse.Namespace, out: TextIO) -> int:

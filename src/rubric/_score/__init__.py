@@ -1,0 +1,1 @@
+"""Scoring: the plan to numbers, by two paths that must agree (interpret and codegen)."""
