@@ -104,6 +104,9 @@ class Rubric:
     # The tree as results show it, without rules: results compare equal by it and their numbers.
     shape: tuple[object, ...] = attrs.field(init=False, repr=False, eq=False)
     _kids: tuple[tuple[int, ...], ...] = attrs.field(init=False, repr=False, eq=False)
+    # The grade's name by the generated scorer's answer: -1 is none.
+    _grades: dict[int, str | None] = attrs.field(init=False, repr=False, eq=False)
+    _scorer: Any = attrs.field(init=False, default=None, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         plan = self._plan
@@ -112,6 +115,9 @@ class Rubric:
         object.__setattr__(self, "index", {node_id: i for i, node_id in enumerate(ids)})
         object.__setattr__(self, "unit", 10**plan.policy.places)
         object.__setattr__(self, "_kids", _children(plan))
+        grades: dict[int, str | None] = {i: g.name for i, g in enumerate(plan.grades)}
+        grades[-1] = None
+        object.__setattr__(self, "_grades", grades)
         nodes = tuple(
             (n.id, n.title, n.kind, n.max_points, n.min_points, n.role) for n in plan.nodes
         )
@@ -215,11 +221,42 @@ class Rubric:
 
     def score(self, facts: Mapping[str, object]) -> Result:
         """Score one unit's facts; raise FactsError, naming every bad fact, if they are invalid."""
+        scorer = self._scorer
+        if scorer is None:
+            scorer = self._generate()
+        try:
+            values, scores, skipped, grade = scorer(facts)
+        except Exception:
+            # Facts not in the form validation gives them, or facts with a problem: validate
+            # and normalise them, then score again; what still fails is reported by name.
+            return self._score_slowly(facts)
+        return Result(self, values, scores, skipped, self._grades[grade], self.shape)
+
+    def _generate(self) -> Any:
+        """The generated scorer, made on first use: compiling a rubric need not pay for it."""
+        from rubric._score.codegen import generate
+
+        scorer = generate(self._plan)
+        object.__setattr__(self, "_scorer", scorer)
+        return scorer
+
+    def _score_slowly(self, facts: Mapping[str, object]) -> Result:
+        plan = self._plan
+        values = validate(plan.facts, facts)
+        scorer = self._scorer
+        assert scorer is not None
+        try:
+            ordered, scores, skipped, grade = scorer(values)
+        except Exception:
+            return self._interpret(values)
+        return Result(self, ordered, scores, skipped, self._grades[grade], self.shape)
+
+    def _interpret(self, values: Mapping[str, FactValue]) -> Result:
+        """Score validated facts with the interpreter: the reference, and what reports problems."""
         from rubric._explain import problem
         from rubric._score import interpret
 
         plan = self._plan
-        values = validate(plan.facts, facts)
         try:
             outcome = interpret.run(plan, values)
         except interpret.RequirementsUnmetError as unmet:
