@@ -7,8 +7,8 @@
 """
 
 from rubric._facts import Bound, FactSpec, load_facts
-from rubric._result import Reason, Result, ScoredNode
-from rubric._rubric import Rubric, load, loads
+from rubric._result import Reason, Result, Row, ScoredNode
+from rubric._rubric import OutlineNode, Rubric, Unit, load, loads
 from rubric._values import Adjustment, FactValue
 from rubric.errors import (
     Diagnostic,
@@ -29,13 +29,16 @@ __all__ = [
     "FactSpec",
     "FactValue",
     "FactsError",
+    "OutlineNode",
     "Reason",
     "Result",
+    "Row",
     "Rubric",
     "RubricCheckError",
     "RubricError",
     "RubricSyntaxError",
     "ScoredNode",
+    "Unit",
     "__version__",
     "load",
     "load_facts",

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 import numbers
 import operator
 import os
-import tomllib
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -108,6 +106,8 @@ def validate(specs: tuple[FactSpec, ...], given: Mapping[str, object]) -> dict[s
             if not isinstance(name, str):
                 problems.append(FactProblem(repr(name), "a fact name must be a text"))
                 continue
+            import difflib  # only when a fact is misspelt
+
             close = difflib.get_close_matches(name, list(known), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             problems.append(FactProblem(name, f"unknown fact{hint}"))
@@ -359,6 +359,8 @@ def _parse_json(data: bytes, name: str) -> dict[str, object]:
 def _parse_toml(data: bytes, name: str) -> dict[str, object]:
     text = _decode(data, name)
     try:
+        import tomllib
+
         value = tomllib.loads(text, parse_float=Decimal)
     except (ValueError, RecursionError) as exc:  # TOMLDecodeError is a ValueError
         raise FactsError([FactProblem("", f"invalid TOML: {_unreadable(exc)}")], name) from None

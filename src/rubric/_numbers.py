@@ -6,7 +6,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 
-__all__ = ["MODES", "fixed", "plain", "round_to", "terminates"]
+__all__ = ["MODES", "fixed", "plain", "round_to", "scaled_text", "terminates"]
 
 
 # Each mode rounds a non-negative quotient q with remainder r of division by d.
@@ -60,12 +60,7 @@ def _digits(number: int) -> str:
 
 def fixed(value: Fraction, places: int, mode: str = "half up") -> str:
     """Format with exactly `places` decimals, rounding with mode: 85.5 → '85.50'."""
-    scaled = _scaled(value, places, mode)
-    digits = _digits(abs(scaled)).rjust(places + 1, "0")
-    sign = "-" if scaled < 0 else ""
-    if not places:
-        return sign + digits
-    return f"{sign}{digits[:-places]}.{digits[-places:]}"
+    return scaled_text(_scaled(value, places, mode), places)
 
 
 def plain(value: Fraction, places: int = 2) -> str:
@@ -74,3 +69,12 @@ def plain(value: Fraction, places: int = 2) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
+
+
+def scaled_text(scaled: int, places: int) -> str:
+    """A count of 10^-places as decimal text with exactly `places` decimals: 8550 → '85.50'."""
+    digits = _digits(abs(scaled)).rjust(places + 1, "0")
+    sign = "-" if scaled < 0 else ""
+    if not places:
+        return sign + digits
+    return f"{sign}{digits[:-places]}.{digits[-places:]}"

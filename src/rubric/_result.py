@@ -17,14 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from rubric._numbers import fixed
+from rubric._numbers import fixed, scaled_text
 from rubric._values import Adjustment, FactValue
 from rubric._wording import exact_text
 
 if TYPE_CHECKING:
     from rubric._rubric import Rubric
 
-__all__ = ["Adjustment", "FactValue", "Reason", "Result", "ScoredNode"]
+__all__ = ["Adjustment", "FactValue", "Reason", "Result", "Row", "ScoredNode"]
 
 
 def _json_fact(value: FactValue) -> object:
@@ -280,3 +280,58 @@ def _result(
 ) -> Result:
     """A result again, from its pickled numbers."""
     return Result(rubric, facts, scores, skipped, grade, rubric.shape)
+
+
+@attrs.frozen
+class Row:
+    """One unit of a batch, compact: its id, grade and every node's score, or its error."""
+
+    unit: str
+    grade: str | None
+    error: str | None  # the facts error that kept the unit from being scored, or None
+    # Each node's exact score in the rubric's node order (`Rubric.ids`), held as results hold
+    # them; () for a unit with an error.
+    _scores: tuple[int | Fraction, ...] = attrs.field(alias="scores", repr=False)
+    ids: tuple[str, ...] = attrs.field(repr=False)
+    places: int = attrs.field(repr=False)
+    mode: str = attrs.field(repr=False)
+
+    def __repr__(self) -> str:
+        if self.error is not None:
+            return f"<Row {self.unit}: error>"
+        return f"<Row {self.unit}: total {self.texts()[0]}, grade {self.grade}>"
+
+    @property
+    def ok(self) -> bool:
+        """Whether the unit was scored."""
+        return self.error is None
+
+    @property
+    def total(self) -> Decimal | None:
+        """The total as reported, or None for a unit with an error."""
+        return Decimal(self.texts()[0]) if self._scores else None
+
+    @property
+    def scores(self) -> dict[str, Decimal]:
+        """Every node's score as reported, by id, the root first; {} for a unit with an error."""
+        return {node: Decimal(text) for node, text in zip(self.ids, self.texts(), strict=False)}
+
+    def texts(self) -> tuple[str, ...]:
+        """Every node's score as decimal text with the rubric's places: '85.50'."""
+        places, mode = self.places, self.mode
+        return tuple(
+            scaled_text(v, places) if v.__class__ is int else fixed(v, places, mode)  # type: ignore[arg-type]
+            for v in self._scores
+        )
+
+    def as_dict(self) -> dict[str, str | None]:
+        """The row as texts, for tables and data frames: unit, total, grade, error, each node."""
+        texts = self.texts()
+        data: dict[str, str | None] = {
+            "unit": self.unit,
+            "total": texts[0] if texts else None,
+            "grade": self.grade,
+            "error": self.error,
+        }
+        data.update(zip(self.ids, texts or (None,) * len(self.ids), strict=True))
+        return data

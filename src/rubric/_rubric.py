@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
-from collections.abc import Mapping
+import pickle
+import threading
+import weakref
+import zlib
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
-from rubric import _plan as p
 from rubric._facts import FactSpec, validate
 from rubric._numbers import fixed
-from rubric._result import Reason, Result, ScoredNode, _Book
+from rubric._result import Reason, Result, Row, ScoredNode, _Book
 from rubric._values import FactValue
 from rubric.errors import FactProblem, FactsError
 
-__all__ = ["OutlineNode", "Rubric", "load", "loads"]
+if TYPE_CHECKING:
+    from rubric import _plan as p
+
+__all__ = ["OutlineNode", "Rubric", "Unit", "load", "loads"]
+
+Unit: TypeAlias = Mapping[str, object] | tuple[str, Mapping[str, object]]
 
 
 def loads(text: str, filename: str = "<string>") -> Rubric:
@@ -34,7 +41,7 @@ def loads(text: str, filename: str = "<string>") -> Rubric:
     text = text.removeprefix("\ufeff")
     source = Source(text, filename)
     plan = compile_checked(check(parse(source), source))
-    return Rubric(plan, _digest(text, filename))
+    return _known(Rubric(plan, _digest(text, filename)))
 
 
 def load(path: str | os.PathLike[str]) -> Rubric:
@@ -62,6 +69,8 @@ def _digest(text: str, filename: str) -> str:
     from rubric import __version__
 
     key = "\0".join((__version__, filename, text))
+    import hashlib
+
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
@@ -86,9 +95,36 @@ def _children(plan: p.Plan) -> tuple[tuple[int, ...], ...]:
     """For each node, in plan order, the positions of its children."""
     position = {id(node): i for i, node in enumerate(plan.nodes)}
     return tuple(
-        tuple(position[id(c)] for c in node.children) if isinstance(node, p.Group) else ()
-        for node in plan.nodes
+        tuple(position[id(c)] for c in getattr(node, "children", ())) for node in plan.nodes
     )
+
+
+# Rubrics by digest: unpickling one this process has already gives the same object, so that
+# many results or batches shipped to a worker compile their rubric's scorer once.
+_KNOWN: weakref.WeakValueDictionary[str, Rubric] = weakref.WeakValueDictionary()
+_RECENT: dict[str, Rubric] = {}  # the last few unpickled, kept alive between batches
+_RECENT_SIZE = 16
+_LOCK = threading.Lock()
+
+
+def _known(rubric: Rubric) -> Rubric:
+    with _LOCK:
+        return _KNOWN.setdefault(rubric.digest, rubric)
+
+
+def _unpickle(digest: str, payload: bytes) -> Rubric:
+    """A pickled rubric again: the one this process knows by its digest, or its plan loaded."""
+    found = _KNOWN.get(digest)
+    if found is None:
+        # Plain pickle of the plan this class wrote: trusted as the pickle around it is.
+        plan = pickle.loads(zlib.decompress(payload))
+        found = _known(Rubric(plan, digest))
+    with _LOCK:
+        _RECENT.pop(digest, None)
+        _RECENT[digest] = found
+        while len(_RECENT) > _RECENT_SIZE:
+            del _RECENT[next(iter(_RECENT))]
+    return found
 
 
 @attrs.frozen
@@ -107,6 +143,7 @@ class Rubric:
     # The grade's name by the generated scorer's answer: -1 is none.
     _grades: dict[int, str | None] = attrs.field(init=False, repr=False, eq=False)
     _scorer: Any = attrs.field(init=False, default=None, repr=False, eq=False)
+    _payload: bytes | None = attrs.field(init=False, default=None, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         plan = self._plan
@@ -168,8 +205,19 @@ class Rubric:
     def __repr__(self) -> str:
         return f"<Rubric {self.id} {self.title!r} from {self.filename}, max {self.max}>"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The plan, pickled and compressed once: a few KB, and a result or a batch that
+        # carries the rubric costs a copy of those bytes, not a walk of the plan.
+        payload = self._payload
+        if payload is None:
+            payload = zlib.compress(pickle.dumps(self._plan, pickle.HIGHEST_PROTOCOL), 6)
+            object.__setattr__(self, "_payload", payload)
+        return _unpickle, (self.digest, payload)
+
     def outline(self) -> tuple[OutlineNode, ...]:
         """Every node of the tree as declared, the root first, parents before children."""
+        from rubric._plan import reads
+
         plan = self._plan
         places = plan.policy.places
         parents: dict[int, int] = {j: i for i, kids in enumerate(self._kids) for j in kids}
@@ -180,9 +228,9 @@ class Rubric:
             weight = None
             if parent is not None:
                 depth[i] = depth[parent] + 1
-                above = plan.nodes[parent]
-                if isinstance(above, p.Group) and above.weights is not None:
-                    weight = above.weights[self._kids[parent].index(i)]
+                weights = getattr(plan.nodes[parent], "weights", None)
+                if weights is not None:
+                    weight = weights[self._kids[parent].index(i)]
             low = None if i == 0 and plan.root.negative else node.min_points
             found.append(
                 OutlineNode(
@@ -194,9 +242,9 @@ class Rubric:
                     max=Decimal(fixed(node.max_points, places)),
                     min=None if low is None else Decimal(fixed(low, places)),
                     role=node.role,
-                    way=node.way if isinstance(node, p.Group) else None,
+                    way=getattr(node, "way", None),
                     weight=weight,
-                    facts=p.reads(node),
+                    facts=reads(node),
                 )
             )
         return tuple(found)
@@ -231,6 +279,38 @@ class Rubric:
             # and normalise them, then score again; what still fails is reported by name.
             return self._score_slowly(facts)
         return Result(self, values, scores, skipped, self._grades[grade], self.shape)
+
+    def score_many(self, units: Iterable[Unit]) -> Iterator[Row]:
+        """Score units one by one, as they come: a compact row each, in constant memory.
+
+        A unit is a mapping of facts (its id is then its position, from 0) or a pair of its id
+        and its facts. A unit whose facts are invalid gives a row with its error, and the
+        units after it are scored all the same.
+        """
+        scorer = self._scorer
+        if scorer is None:
+            scorer = self._generate()
+        grades, ids, places, mode = self._grades, self.ids, self.places, self.mode
+        for position, unit in enumerate(units):
+            if isinstance(unit, tuple):
+                name, facts = unit
+            else:
+                name, facts = str(position), unit
+            try:
+                _, scores, _, grade = scorer(facts)
+            except Exception:
+                try:
+                    result = self._score_slowly(facts)
+                except FactsError as error:
+                    yield Row(str(name), None, str(error), (), ids, places, mode)
+                    continue
+                yield Row(str(name), result.grade, None, result._scores, ids, places, mode)
+                continue
+            yield Row(str(name), grades[grade], None, scores, ids, places, mode)
+
+    def score_batch(self, units: Iterable[Unit]) -> list[Row]:
+        """Score a batch of units into a list of rows: what a process pool's worker runs."""
+        return list(self.score_many(units))
 
     def _generate(self) -> Any:
         """The generated scorer, made on first use: compiling a rubric need not pay for it."""
