@@ -7,6 +7,7 @@ module computes no score and imports nothing from `_score`.
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 from typing import assert_never
 
 from rubric import _figures as f
@@ -36,6 +37,7 @@ _POLICY_WORDS = {
 _CONDITIONS = (p.Comparison, p.Membership, p.Junction, p.Inversion)
 
 
+@lru_cache(maxsize=65536)  # plan nodes are compared by identity, and never change
 def label(expr: p.Expr) -> str:
     """What an expression is called in a sentence: '实际帮扶户数/帮扶目标任务数'."""
     match expr:
@@ -66,6 +68,7 @@ def label(expr: p.Expr) -> str:
             assert_never(expr)
 
 
+@lru_cache(maxsize=65536)
 def unit(expr: p.Expr) -> str | None:
     """The unit an expression's value is in, if it has one."""
     match expr:
@@ -181,7 +184,7 @@ def _capped(total: Fraction, cap: Fraction | None, gained: Fraction, places: int
 
 
 def _missed(points: Fraction, places: int) -> str:
-    if points > 0:
+    if points.numerator > 0:
         return f"未得{w.points(points, places)}分"
     return w.nothing(points)
 
@@ -260,7 +263,7 @@ def _computed(fig: f.Computed, places: int) -> str:
     total = fig.total
     magnitude = w.points(total, places)
     sign = "≈" if magnitude.startswith("约") else "="
-    shown = ("-" if total < 0 else "") + magnitude.removeprefix("约")
+    shown = ("-" if total.numerator < 0 else "") + magnitude.removeprefix("约")
     text = f"{label(fig.rule.value)} {sign} {shown}"
     if fig.rule.refs:
         found = "，".join(

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
-__all__ = ["MODES", "fixed", "plain", "round_to", "scaled_text", "terminates"]
+__all__ = ["MODES", "fixed", "plain", "round_to", "scaled", "scaled_text", "terminates"]
 
 
 # Each mode rounds a non-negative quotient q with remainder r of division by d.
@@ -60,6 +61,12 @@ def _digits(number: int) -> str:
 
 def fixed(value: Fraction, places: int, mode: str = "half up") -> str:
     """Format with exactly `places` decimals, rounding with mode: 85.5 → '85.50'."""
+    return _fixed(value.numerator, value.denominator, places, mode)
+
+
+@lru_cache(maxsize=8192)  # scores repeat: 0, full marks, the same few cents
+def _fixed(numerator: int, denominator: int, places: int, mode: str) -> str:
+    value = Fraction(numerator, denominator)
     return scaled_text(_scaled(value, places, mode), places)
 
 
@@ -78,3 +85,9 @@ def scaled_text(scaled: int, places: int) -> str:
     if not places:
         return sign + digits
     return f"{sign}{digits[:-places]}.{digits[-places:]}"
+
+
+@lru_cache(maxsize=8192)  # the same few scores come back unit after unit
+def scaled(value: int, unit: int) -> Fraction:
+    """The exact value of a count of 1/unit: 8550 of 1/100 is 171/2."""
+    return Fraction(value, unit)

@@ -13,11 +13,11 @@ import json
 from collections.abc import Iterator
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
-from rubric._numbers import fixed, scaled_text
+from rubric._numbers import fixed, scaled, scaled_text
 from rubric._values import Adjustment, FactValue
 from rubric._wording import exact_text
 
@@ -27,7 +27,12 @@ if TYPE_CHECKING:
 __all__ = ["Adjustment", "FactValue", "Reason", "Result", "Row", "ScoredNode"]
 
 
+_PLAIN = frozenset({bool, int, str})
+
+
 def _json_fact(value: FactValue) -> object:
+    if value.__class__ in _PLAIN:
+        return value
     if isinstance(value, frozenset):
         return sorted(value)
     if isinstance(value, Adjustment):
@@ -50,33 +55,64 @@ class Reason:
 
     def to_dict(self, places: int) -> dict[str, Any]:
         """The entry as JSON-ready data; points shown with `places` decimals and exactly."""
-        return {
-            "text": self.text,
-            "points": fixed(self.points, places),
-            "exact": exact_text(self.points),
-            "kind": self.kind,
-            "facts": {name: _json_fact(value) for name, value in self.facts},
-            "values": {name: _json_fact(value) for name, value in self.values},
-            "line": self.line,
-        }
+        return line_dict(
+            (self.text, self.points, self.kind, self.facts, self.values, self.line), places
+        )
+
+
+# A Reason's fields, as the explanations of a result are kept until a Reason is asked for.
+Line: TypeAlias = tuple[
+    str,
+    Fraction,
+    str,
+    tuple[tuple[str, FactValue], ...],
+    tuple[tuple[str, FactValue], ...],
+    int | None,
+]
+
+
+def line_dict(line: Line, places: int) -> dict[str, Any]:
+    """An explanation entry as JSON-ready data; points shown with `places` decimals and exactly."""
+    text, points, kind, facts, values, number = line
+    return {
+        "text": text,
+        "points": fixed(points, places),
+        "exact": exact_text(points),
+        "kind": kind,
+        "facts": {name: _json_fact(value) for name, value in facts} if facts else {},
+        "values": {name: _json_fact(value) for name, value in values} if values else {},
+        "line": number,
+    }
 
 
 class _Book:
     """The explanations of one result, written on first read and kept."""
 
-    __slots__ = ("_reasons", "_result")
+    __slots__ = ("_lines", "_reasons", "_result")
 
     def __init__(self, result: Result) -> None:
         self._result = result
-        self._reasons: tuple[dict[str, tuple[Reason, ...]], tuple[Reason, ...]] | None = None
+        self._lines: tuple[dict[str, tuple[Line, ...]], tuple[Line, ...]] | None = None
+        self._reasons: dict[str | None, tuple[Reason, ...]] = {}
 
-    def read(self) -> tuple[dict[str, tuple[Reason, ...]], tuple[Reason, ...]]:
-        reasons = self._reasons
-        if reasons is None:
+    def lines(self) -> tuple[dict[str, tuple[Line, ...]], tuple[Line, ...]]:
+        """Every node's explanation entries by id, and the grade's."""
+        lines = self._lines
+        if lines is None:
             result = self._result
-            reasons = result._rubric._explanations(result._facts)
-            self._reasons = reasons
-        return reasons
+            lines = result._rubric._explanations(result._facts)
+            self._lines = lines
+        return lines
+
+    def reasons(self, node_id: str | None) -> tuple[Reason, ...]:
+        """A node's explanation as Reasons (the grade's for None), made when first asked."""
+        found = self._reasons.get(node_id)
+        if found is None:
+            by_node, grade = self.lines()
+            lines = grade if node_id is None else by_node[node_id]
+            found = tuple(Reason(*line) for line in lines)
+            self._reasons[node_id] = found
+        return found
 
 
 @attrs.frozen
@@ -102,7 +138,7 @@ class ScoredNode:
         """Why the node scored so: one entry per rule, cap, clamp and rounding, in order."""
         if self._book is None:
             return ()
-        return self._book.read()[0][self.id]
+        return self._book.reasons(self.id)
 
     @property
     def score(self) -> Decimal:
@@ -196,7 +232,7 @@ class Result:
     def _exact(self, index: int) -> Fraction:
         value = self._scores[index]
         if value.__class__ is int:
-            return Fraction(value, self._rubric.unit)
+            return scaled(value, self._rubric.unit)
         assert isinstance(value, Fraction)
         return value
 
@@ -213,14 +249,17 @@ class Result:
             name: value for name, value in zip(names, self._facts, strict=True) if value is not None
         }
 
+    def _explained(self) -> _Book:
+        book = self._book
+        if book is None:
+            book = _Book(self)
+            object.__setattr__(self, "_book", book)
+        return book
+
     def _nodes(self) -> list[ScoredNode]:
         tree = self._tree
         if tree is None:
-            book = self._book
-            if book is None:
-                book = _Book(self)
-                object.__setattr__(self, "_book", book)
-            tree = self._rubric._tree(self._scores, self._skipped, book)
+            tree = self._rubric._tree(self._scores, self._skipped, self._explained())
             object.__setattr__(self, "_tree", tree)
         return tree
 
@@ -232,9 +271,7 @@ class Result:
     @property
     def grade_explanation(self) -> tuple[Reason, ...]:
         """Why the grade was given: each grade line tried, up to the one given."""
-        self._nodes()
-        assert self._book is not None
-        return self._book.read()[1]
+        return self._explained().reasons(None)
 
     def node(self, node_id: str) -> ScoredNode:
         """The node with this id; KeyError naming the known ids if there is none."""
@@ -259,11 +296,13 @@ class Result:
 
     def to_dict(self) -> dict[str, Any]:
         """The tree as JSON-ready data; the root also carries the grade."""
-        data = self.root.to_dict()
+        by_node, grade = self._explained().lines()
+        # Straight from the numbers and the entries: no ScoredNode is needed to write them.
+        data = self._rubric._tree_dict(self._scores, self._skipped, by_node)
         data["grade"] = self.grade
-        if self.grade_explanation:
+        if grade:
             places = self._rubric.places
-            data["grade_explanation"] = [r.to_dict(places) for r in self.grade_explanation]
+            data["grade_explanation"] = [line_dict(line, places) for line in grade]
         return data
 
     def to_json(self, *, indent: int | None = 2) -> str:

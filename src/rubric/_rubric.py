@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import attrs
 
 from rubric._facts import FactSpec, validate
-from rubric._numbers import fixed
-from rubric._result import Reason, Result, Row, ScoredNode, _Book
+from rubric._numbers import fixed, scaled, scaled_text
+from rubric._result import Line, Result, Row, ScoredNode, _Book, line_dict
 from rubric._values import FactValue
 from rubric.errors import FactProblem, FactsError
 
@@ -140,6 +140,10 @@ class Rubric:
     # The tree as results show it, without rules: results compare equal by it and their numbers.
     shape: tuple[object, ...] = attrs.field(init=False, repr=False, eq=False)
     _kids: tuple[tuple[int, ...], ...] = attrs.field(init=False, repr=False, eq=False)
+    # What every result's tree repeats of each node, worked out once: id, title, kind, max,
+    # role, least score, and where its children are counted back from the last node.
+    _static: tuple[tuple[Any, ...], ...] = attrs.field(init=False, repr=False, eq=False)
+    _texts: tuple[str, ...] = attrs.field(init=False, repr=False, eq=False)  # each max, as text
     # The grade's name by the generated scorer's answer: -1 is none.
     _grades: dict[int, str | None] = attrs.field(init=False, repr=False, eq=False)
     _scorer: Any = attrs.field(init=False, default=None, repr=False, eq=False)
@@ -151,7 +155,17 @@ class Rubric:
         object.__setattr__(self, "ids", ids)
         object.__setattr__(self, "index", {node_id: i for i, node_id in enumerate(ids)})
         object.__setattr__(self, "unit", 10**plan.policy.places)
-        object.__setattr__(self, "_kids", _children(plan))
+        kids = _children(plan)
+        object.__setattr__(self, "_kids", kids)
+        last = len(plan.nodes) - 1
+        static = []
+        for i, node in enumerate(plan.nodes):
+            low = None if i == 0 and plan.root.negative else node.min_points
+            back = tuple(last - j for j in kids[i])
+            static.append((node.id, node.title, node.kind, node.max_points, node.role, low, back))
+        object.__setattr__(self, "_static", tuple(static))
+        texts = tuple(fixed(node.max_points, plan.policy.places) for node in plan.nodes)
+        object.__setattr__(self, "_texts", texts)
         grades: dict[int, str | None] = {i: g.name for i, g in enumerate(plan.grades)}
         grades[-1] = None
         object.__setattr__(self, "_grades", grades)
@@ -369,41 +383,71 @@ class Rubric:
         book: _Book,
     ) -> list[ScoredNode]:
         """The scored tree of a result, in plan order, its explanations read from book."""
-        plan = self._plan
-        rules = plan.policy
-        places, mode, unit = rules.places, rules.mode, self.unit
+        places, mode, unit = self.places, self.mode, self.unit
         left_out = dict(skipped)
-        built: list[ScoredNode | None] = [None] * len(scores)
+        built: list[ScoredNode] = []
+        # Children come after their parent in plan order: build from the last node back.
         for i in range(len(scores) - 1, -1, -1):
-            node = plan.nodes[i]
+            node_id, title, kind, top, role, low, kids = self._static[i]
             value = scores[i]
-            exact = Fraction(value, unit) if value.__class__ is int else value
-            assert isinstance(exact, Fraction)
-            children = tuple(built[j] for j in self._kids[i])
-            applicable = i not in left_out
-            min_points = node.min_points
-            if i == 0 and plan.root.negative:
-                min_points = None
-            built[i] = ScoredNode(
-                node.id,
-                node.title,
-                node.kind,
-                exact,
-                node.max_points,
-                places,
-                mode,
-                children,  # type: ignore[arg-type]
-                applicable,
-                left_out.get(i),
-                node.role,
-                min_points,
-                book,
+            built.append(
+                ScoredNode(
+                    node_id,
+                    title,
+                    kind,
+                    scaled(value, unit) if value.__class__ is int else value,  # type: ignore[arg-type]
+                    top,
+                    places,
+                    mode,
+                    tuple([built[k] for k in kids]) if kids else (),
+                    i not in left_out,
+                    left_out.get(i),
+                    role,
+                    low,
+                    book,
+                )
             )
-        return built  # type: ignore[return-value]
+        built.reverse()
+        return built
+
+    def _tree_dict(
+        self,
+        scores: tuple[int | Fraction, ...],
+        skipped: tuple[tuple[int, str | None], ...],
+        lines: dict[str, tuple[Line, ...]],
+        index: int = 0,
+    ) -> dict[str, Any]:
+        """The tree below a node as JSON-ready data, as `ScoredNode.to_dict` writes it."""
+        node_id, title, _, _, role, low, _ = self._static[index]
+        value = scores[index]
+        places = self.places
+        data: dict[str, Any] = {
+            "id": node_id,
+            "title": title,
+            "score": (
+                scaled_text(value, places)
+                if value.__class__ is int
+                else fixed(value, places, self.mode)  # type: ignore[arg-type]
+            ),
+            "max": self._texts[index],
+        }
+        if role != "base":
+            data["role"] = role
+        if low != 0:
+            data["min"] = None if low is None else fixed(low, places)
+        for at, policy in skipped:
+            if at == index:
+                data["applicable"] = False
+                data["policy"] = policy
+        data["children"] = [
+            self._tree_dict(scores, skipped, lines, child) for child in self._kids[index]
+        ]
+        data["explanation"] = [line_dict(line, places) for line in lines[node_id]]
+        return data
 
     def _explanations(
         self, facts: tuple[FactValue | None, ...]
-    ) -> tuple[dict[str, tuple[Reason, ...]], tuple[Reason, ...]]:
+    ) -> tuple[dict[str, tuple[Line, ...]], tuple[Line, ...]]:
         """Every node's explanation and the grade's, for validated facts: scored again."""
         from rubric._explain import entry
         from rubric._score import interpret
@@ -417,10 +461,9 @@ class Rubric:
         }
         outcome = interpret.run(plan, values)
 
-        def reasons(entries: tuple[Any, ...]) -> tuple[Reason, ...]:
+        def reasons(entries: tuple[Any, ...]) -> tuple[Line, ...]:
             return tuple(
-                Reason(entry(e, rules), e.points, e.kind, e.facts, e.values, e.line)
-                for e in entries
+                (entry(e, rules), e.points, e.kind, e.facts, e.values, e.line) for e in entries
             )
 
         by_node = {s.node.id: reasons(s.entries) for s in outcome.root.walk()}

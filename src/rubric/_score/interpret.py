@@ -8,7 +8,7 @@ a rule used, and `_explain` turns them into sentences. It writes no words itself
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
 from typing import assert_never
 
@@ -179,6 +179,7 @@ def trace(expr: p.Expr, env: Env) -> f.Traced:
             return f.Traced(evaluate(expr, env), (trace(expr.collection, env),))
         case p.Junction():
             parts: list[f.Traced] = []
+            decider = expr.op == "or"  # the value that decides: True for or, False for and
             decided, cut = False, False
             for operand in expr.operands:
                 try:
@@ -188,8 +189,8 @@ def trace(expr: p.Expr, env: Env) -> f.Traced:
                         raise
                     cut = True
                     break
-                decided = decided or bool(evaluate(operand, env)) == (expr.op == "or")
-            return f.Traced(evaluate(expr, env), tuple(parts), cut)
+                decided = decided or bool(parts[-1].value) == decider
+            return f.Traced(decider if decided else not decider, tuple(parts), cut)
         case _:
             assert_never(expr)
 
@@ -207,6 +208,18 @@ def _entry(
     return f.Entry(kind, points, line, figures, facts, values)
 
 
+def _sum(values: Iterable[Fraction]) -> Fraction:
+    """The exact sum, reduced once at the end rather than after every addition."""
+    numerator, denominator = 0, 1
+    for value in values:
+        n, d = value.numerator, value.denominator
+        if d == denominator:
+            numerator += n
+        else:
+            numerator, denominator = numerator * d + n * denominator, denominator * d
+    return Fraction(numerator, denominator)
+
+
 def _cap(total: Fraction, cap: Fraction | None) -> Fraction:
     if cap is None:
         return total
@@ -216,8 +229,10 @@ def _cap(total: Fraction, cap: Fraction | None) -> Fraction:
 def _judge(
     points: Fraction, condition: p.Expr, uses: p.Uses, env: Env, kind: str, line: int
 ) -> f.Entry:
-    holds = bool(evaluate(condition, env))
+    # The trace holds the value: it evaluates what evaluation would, and reads on only where
+    # it cannot fail.
     traced = trace(condition, env)
+    holds = bool(traced.value)
     figures = f.Judged(points, condition, traced, holds)
     return _entry(env, uses, kind, points if holds else ZERO, line, figures)
 
@@ -307,7 +322,7 @@ def _capped(
     line: int,
 ) -> list[f.Entry]:
     """Entries whose points together stay within a cap, with an entry saying so if it bit."""
-    total = sum((e.points for e in entries), ZERO)
+    total = _sum(e.points for e in entries)
     capped = _cap(total, cap)
     if capped != total:
         assert cap is not None
@@ -373,6 +388,8 @@ class Outcome:
 
 def _not_applicable(node: p.Node, env: Env) -> f.Entry | None:
     na = node.not_applicable
+    # Evaluated, not traced, unless it holds: a trace reads on through and/or, computing values
+    # whose figures the entries after it would then show.
     if na is None or not evaluate(na.condition, env):
         return None
     traced = trace(na.condition, env)
@@ -392,7 +409,7 @@ def _skipped(
         above = f.Entry("na", ZERO, node.line, f.Above(node))
         children = tuple(_skipped(child, env, policy, (above,)) for child in node.children)
     exact = node.max_points if full else ZERO
-    below = sum((child.exact for child in children), ZERO)
+    below = _sum(child.exact for child in children)
     first, *rest = entries
     entries = (attrs.evolve(first, points=exact - below), *rest)
     env.scores[node.id] = exact
@@ -411,8 +428,8 @@ def _finish(
 ) -> Fraction:
     """Apply a node's caps and multipliers, then round it; entries go to entries."""
     for clause in node.clauses:
-        holds = bool(evaluate(clause.condition, env))
         traced = trace(clause.condition, env)
+        holds = bool(traced.value)
         match clause:
             case p.Multiplier():
                 # A penalty that multiplies must not lift a score at or below 0 towards 0.
@@ -442,7 +459,7 @@ def _indicator(node: p.Indicator, env: Env, rules: p.Policy) -> Scored:
         assert node.not_applicable is not None
         return _skipped(node, env, node.not_applicable.policy, (left_out,))
     entries = [e for part in node.parts for e in _apply(part, local)]
-    total = sum((e.points for e in entries), ZERO)
+    total = _sum(e.points for e in entries)
     high, low = node.max_points, node.min_points
     bound = high if total > high else low if low is not None and total < low else None
     if bound is not None:
@@ -482,10 +499,10 @@ def _combine(
     beyond a plain sum."""
     match group.way:
         case "sum":
-            return _sum(group, scored, entries)
+            return _sum_group(group, scored, entries)
         case "extra":
             # Bonus items add up to at most the cap; deduction items take away at most the cap.
-            total = sum((s.exact for s in scored), ZERO)
+            total = _sum(s.exact for s in scored)
             capped = _cap(total, group.max)
             if capped != total:
                 assert group.max is not None
@@ -496,8 +513,8 @@ def _combine(
             counted = [s for s in scored if s.counted]
             if not counted:
                 return _nothing_left(group, entries)
-            got = sum((s.exact for s in counted), ZERO)
-            out_of = sum((s.counted for s in counted), ZERO)
+            got = _sum(s.exact for s in counted)
+            out_of = _sum(s.counted for s in counted)
             top = group.max_points
             total = got * top / out_of
             entries.append(
@@ -510,8 +527,8 @@ def _combine(
             if not pairs:
                 return _nothing_left(group, entries)
             top = group.max_points
-            weight_sum = sum((w for _, w in pairs), ZERO)
-            rate = sum((s.share * w for s, w in pairs), ZERO) / weight_sum
+            weight_sum = _sum(w for _, w in pairs)
+            rate = _sum(s.share * w for s, w in pairs) / weight_sum
             total = rate * top
             parts = tuple(s.part(w) for s, w in pairs)
             figures = f.Weighted(parts, weight_sum, rate, top, total)
@@ -546,16 +563,18 @@ def _nothing_left(group: p.Group, entries: list[f.Entry]) -> tuple[Fraction, Fra
     return ZERO, ZERO
 
 
-def _sum(group: p.Group, scored: list[Scored], entries: list[f.Entry]) -> tuple[Fraction, Fraction]:
-    total = sum((s.exact for s in scored), ZERO)
+def _sum_group(
+    group: p.Group, scored: list[Scored], entries: list[f.Entry]
+) -> tuple[Fraction, Fraction]:
+    total = _sum(s.exact for s in scored)
     if all(s.whole for s in scored):
         return total, group.base_max
-    counted = sum((s.counted for s in scored), ZERO)
+    counted = _sum(s.counted for s in scored)
     shared = [s for s in scored if s.policy == "redistribute to siblings" and not s.applicable]
     if not shared:
         return total, counted
     # The max the group keeps: all but what nodes left out for the total take away.
-    target = counted + sum((s.node.max_points for s in shared), ZERO)
+    target = counted + _sum(s.node.max_points for s in shared)
     if counted == 0:
         raise EvaluationError(f.Problem(f.NothingToShare(group), ()))
     after = total * target / counted
@@ -569,7 +588,7 @@ def _root(root: p.Root, env: Env, rules: p.Policy) -> Scored:
     group = root.group
     scored = [_score(child, env, rules) for child in group.children]
     entries: list[f.Entry] = []
-    total, counted = _sum(group, [s for s in scored if s.node.role == "base"], entries)
+    total, counted = _sum_group(group, [s for s in scored if s.node.role == "base"], entries)
     full = group.max_points
     if counted != full:
         if counted == 0:
@@ -584,7 +603,7 @@ def _root(root: p.Root, env: Env, rules: p.Policy) -> Scored:
         figures = f.RescaledTotal(left_out, full, counted, total, after)
         entries.append(f.Entry("rescale", after - total, group.line, figures))
         total = after
-    total += sum((s.exact for s in scored if s.node.role != "base"), ZERO)
+    total += _sum(s.exact for s in scored if s.node.role != "base")
     if total < 0 and not root.negative:
         entries.append(f.Entry("clamp", -total, group.line, f.TotalClamped(total)))
         total = ZERO
@@ -617,7 +636,7 @@ def grade(plan: p.Plan, env: Env, exact: Fraction) -> tuple[p.Grade | None, tupl
             entries.append(f.Entry("grade", ZERO, line.line, f.GradeTried(line, None, True)))
             return line, tuple(entries)
         traced = trace(line.condition, grade_env)
-        given = bool(evaluate(line.condition, grade_env))
+        given = bool(traced.value)
         figures = f.GradeTried(line, traced, given)
         entries.append(_entry(grade_env, line.uses, "grade", ZERO, line.line, figures))
         if given:
