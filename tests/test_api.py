@@ -37,6 +37,19 @@ def test_public_names() -> None:
             "load",
             "load_facts",
             "loads",
+            # issue 8: many units, evaluations and reports
+            "Comparison",
+            "Difference",
+            "Evaluation",
+            "GradeShare",
+            "NodeStatistics",
+            "Shortfall",
+            "Standing",
+            "Unit",
+            "UnitError",
+            "load_units",
+            "write_report",
+            "write_template",
         ]
     )
     for name in rubric.__all__:

@@ -6,7 +6,20 @@
 >>> result.total, result.grade, result["output.delivery.coverage"].explanation
 """
 
+from rubric._evaluation.evaluation import (
+    Comparison,
+    Difference,
+    Evaluation,
+    GradeShare,
+    NodeStatistics,
+    Shortfall,
+    Standing,
+    UnitError,
+)
+from rubric._evaluation.units import Unit, load_units
 from rubric._facts import Bound, FactSpec, load_facts
+from rubric._report.folder import write_report
+from rubric._report.template import write_template
 from rubric._result import Adjustment, FactValue, Reason, Result, ScoredNode
 from rubric._rubric import Rubric, load, loads
 from rubric.errors import (
@@ -23,11 +36,16 @@ __version__ = "0.2.0"
 __all__ = [
     "Adjustment",
     "Bound",
+    "Comparison",
     "Diagnostic",
+    "Difference",
+    "Evaluation",
     "FactProblem",
     "FactSpec",
     "FactValue",
     "FactsError",
+    "GradeShare",
+    "NodeStatistics",
     "Reason",
     "Result",
     "Rubric",
@@ -35,8 +53,15 @@ __all__ = [
     "RubricError",
     "RubricSyntaxError",
     "ScoredNode",
+    "Shortfall",
+    "Standing",
+    "Unit",
+    "UnitError",
     "__version__",
     "load",
     "load_facts",
+    "load_units",
     "loads",
+    "write_report",
+    "write_template",
 ]
