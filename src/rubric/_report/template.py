@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import os
@@ -21,7 +22,14 @@ if TYPE_CHECKING:
     from rubric._facts import FactSpec
     from rubric._rubric import Rubric
 
-__all__ = ["FORM_SUFFIXES", "cell_value", "fact_header", "fact_hint", "write_template"]
+__all__ = [
+    "FORM_SUFFIXES",
+    "cell_value",
+    "fact_header",
+    "fact_hint",
+    "workbook",
+    "write_template",
+]
 
 FORM_SUFFIXES = (".xlsx", ".csv", ".json", ".toml")
 
@@ -228,13 +236,23 @@ def _toml(value: object) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
-def _write_xlsx(rubric: Rubric, path: Path, units: Sequence[Unit]) -> None:
+def workbook(path: Path, **options: object) -> Any:
+    """A new xlsxwriter workbook, dated SOURCE_DATE_EPOCH when set, for reproducible files."""
     try:
         import xlsxwriter
     except ImportError:
-        raise missing_extra("xlsxwriter", "writing .xlsx forms") from None
+        raise missing_extra("xlsxwriter", "writing .xlsx workbooks") from None
+    book = xlsxwriter.Workbook(str(path), options)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        moment = datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).replace(tzinfo=None)
+        book.set_properties({"created": moment})
+    return book
+
+
+def _write_xlsx(rubric: Rubric, path: Path, units: Sequence[Unit]) -> None:
     people, ids, hints = _header_rows(rubric)
-    book = xlsxwriter.Workbook(str(path))
+    book = workbook(path)
     sheet = book.add_worksheet("填报")
     head = book.add_format(
         {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7", "border": 1}

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rubric import __version__
-from rubric._evaluation.units import missing_extra
 from rubric._report.contents import indicator_path, why
+from rubric._report.template import workbook
 from rubric.dsl.source import display_width
 
 if TYPE_CHECKING:
@@ -53,12 +53,8 @@ class _Formats:
 
 
 def _workbook(path: Path) -> Any:
-    try:
-        import xlsxwriter
-    except ImportError:
-        raise missing_extra("xlsxwriter", "writing .xlsx workbooks") from None
     # Rows are written in order, so the workbook streams to disk: flat memory for 10,000 units.
-    return xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    return workbook(path, constant_memory=True)
 
 
 def _number(value: Decimal) -> float:
