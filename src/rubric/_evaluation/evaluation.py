@@ -469,7 +469,8 @@ def _score(rubric: Rubric, unit: Unit) -> Result | UnitError:
         unreadable = {name for problem in unit.problems for name in problem.facts}
         found: tuple[FactProblem, ...] = ()
         try:
-            rubric.validate(unit.facts)
+            if unit.facts:  # a file that could not be read at all: its facts are not missing
+                rubric.validate(unit.facts)
         except FactsError as error:
             # A fact whose cell could not be read is not missing too.
             found = tuple(p for p in error.problems if not set(p.facts) & unreadable)

@@ -306,6 +306,8 @@ def _read_table(rubric: Rubric, path: Path, encoding: str | None) -> list[Unit]:
             else "the table is empty; expected a header row naming the columns (单位, then each "
             "fact by its id or description), then one row per unit"
         )
+        if filled and table.encoding == "gb18030":
+            message += _GBK_HINT
         raise FactsError([FactProblem("", message)], name)
     columns, problems = _columns(rubric, rows[header_at], table.encoding)
     if header_at + 1 < len(rows):
@@ -381,8 +383,11 @@ def _unknown(text: str, names: Mapping[str, FactSpec], encoding: str | None) -> 
             "or a fact by its id or description"
         )
     if encoding == "gb18030":
-        message += " (the file was read as GBK/GB18030; give --encoding if it is in another)"
+        message += _GBK_HINT
     return message
+
+
+_GBK_HINT = " (the file was read as GBK/GB18030; give --encoding if it is in another)"
 
 
 def _column_problems(rubric: Rubric, columns: list[_Column]) -> list[FactProblem]:
@@ -625,7 +630,7 @@ def _read_set(spec: FactSpec, cell: Cell) -> tuple[object, str]:
             words.append(word)
     if unknown:
         listed = ", ".join(f'"{item}"' for item in unknown)
-        return None, f"has {listed}, not among the allowed items ({_words(spec)})"
+        return None, f"has {listed}, not among the allowed items: {_words(spec)}"
     return tuple(words), ""
 
 
