@@ -259,7 +259,7 @@ def test_an_evaluation_is_shared_between_threads(demo: rubric.Rubric) -> None:
             unit("A", "市"),
             unit("B", "市", rate=80),
             unit("C", "市", rate=80),
-            unit("D", "市", aided=0),
+            unit("D", "市", aided=0, rate=80),
         ],
     )
     seen: list[list[str]] = []
