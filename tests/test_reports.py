@@ -83,7 +83,7 @@ def test_summary_workbook(folder: Path, verified: rubric.Evaluation) -> None:
     assert len(scores[0]) == 4 + 19
     first = verified.ranking[0]
     assert Decimal(repr(scores[1][4])) == first.result["input.setup.goal_rationality"].score
-    notes = dict((row[0], row[1]) for row in sheet(path, "说明")[2:] if row[0])
+    notes = {row[0]: row[1] for row in sheet(path, "说明")[2:] if row[0]}
     assert notes["版本"] == "2019（试行）"
     assert notes["日期"] == "2020年1月20日"
     assert notes["等级"] == "优秀：总分≥85；良好：总分≥75；中等：总分≥60；差：其余"

@@ -176,7 +176,8 @@ def heat_map(
     head = min(max((text_width(u, 11) for u in units), default=40) * 0.75 + 16, 130)
     cell_w = max(min((700 - left) / max(len(units), 1), 40.0), 14.0)
     cell_h = 20.0
-    width = left + cell_w * len(units) + 8
+    # Unit names lean right at 45°: leave them room past the last column.
+    width = left + cell_w * len(units) + head * 0.9
     height = head + cell_h * len(indicators) + 36
     shapes: list[Shape] = []
     for column, unit in enumerate(units):

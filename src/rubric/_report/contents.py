@@ -191,7 +191,7 @@ def overall_report(
     ranking = evaluation.ranking
     index = _grade_index(evaluation)
     totals = [Fraction(s.total) for s in ranking]
-    version = f"（{rubric.version}）" if rubric.version else ""
+    version = f"，{rubric.version}" if rubric.version else ""
     facts = (
         ("评价依据", f"《{rubric.title}》{version}"),
         ("评价单位", f"{len(evaluation.units)}个，其中{len(ranking)}个已评分"),
