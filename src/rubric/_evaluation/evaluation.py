@@ -316,18 +316,22 @@ class Evaluation:
 
     def shortfalls(self, unit_id: str | None = None) -> tuple[Shortfall, ...]:
         """The 问题整改清单: each indicator where a unit lost points; by unit, then most lost."""
-        rows = []
-        for unit in self.scored:
-            if unit_id is not None and unit.id != unit_id:
-                continue
-            result = self._results[unit.id]
-            lost = [
-                Shortfall(unit, node, self.paths[node.id], node.max - node.score)
-                for node in result
-                if node.kind == "indicator" and node.applicable and node.score < node.max
-            ]
-            rows.extend(sorted(lost, key=lambda s: -s.lost))
-        return tuple(rows)
+        if unit_id is None:
+            return self._shortfalls
+        return self._unit_shortfalls(self.standing(unit_id).unit)
+
+    @cached_property
+    def _shortfalls(self) -> tuple[Shortfall, ...]:
+        return tuple(row for unit in self.scored for row in self._unit_shortfalls(unit))
+
+    def _unit_shortfalls(self, unit: Unit) -> tuple[Shortfall, ...]:
+        lost = []
+        for node in self._results[unit.id]:
+            if node.kind == "indicator" and node.applicable:
+                score, top = node.score, node.max
+                if score < top:
+                    lost.append(Shortfall(unit, node, self.paths[node.id], top - score))
+        return tuple(sorted(lost, key=lambda s: -s.lost))
 
     def next_grade(self, unit_id: str) -> tuple[str, Decimal] | None:
         """The next grade up for a unit and the points it is short of it, when the rubric says.

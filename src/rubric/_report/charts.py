@@ -131,7 +131,7 @@ def ranking_bars(
     title: str,
 ) -> Svg:
     """A bar per unit, longest first; rows are (label, total text, total, grade index)."""
-    label_width = max((text_width(f"{i + 1}. {r[0]}") for i, r in enumerate(rows)), default=60)
+    label_width = max((text_width(r[0]) for r in rows), default=60)
     left = min(label_width + 12, 240)
     width, head, line = 700.0, 26.0, 22.0
     plot = width - left - 56
@@ -145,7 +145,7 @@ def ranking_bars(
     for index, (name, shown, total, grade) in enumerate(rows):
         y = head + line * index
         length = max(plot * float(total) / scale, 0.5)
-        shapes.append(Label(left - 8, y + 15, f"{index + 1}. {name}", "end", FONT))
+        shapes.append(Label(left - 8, y + 15, name, "end", FONT))
         shapes.append(Rect(left, y + 3, length, line - 7, grade_colour(grade), f"{name}：{shown}"))
         shapes.append(Label(left + length + 5, y + 15, shown, "start", 11))
     return Svg(width, height, title, tuple(shapes))

@@ -304,10 +304,11 @@ def _ranking_section(evaluation: Evaluation, index: dict[str, int]) -> Section:
     align += [*_if(categories, "center"), "right", "center"]
     align += ["right"] * len(groups)
     table = Table(tuple(header), tuple(rows), tuple(align))
+    shown, part = _charted(evaluation)
     bars = charts.ranking_bars(
         [
-            (s.unit.label, str(s.total), s.total, index.get(s.grade or "", 0))
-            for s in evaluation.ranking
+            (f"{s.rank}. {s.unit.label}", str(s.total), s.total, index.get(s.grade or "", 0))
+            for s in shown
         ],
         evaluation.rubric.max,
         _thresholds(evaluation),
@@ -318,7 +319,22 @@ def _ranking_section(evaluation: Evaluation, index: dict[str, int]) -> Section:
         + ("；类别内名次只在同一类别的单位之间排列。" if categories else "。"),
         "note",
     )
-    return Section("三、总分排名", (table, note, Chart(bars, "图2 各单位总分（虚线为等级分数线）")))
+    caption = f"图2 各单位总分（虚线为等级分数线{part}）"
+    return Section("三、总分排名", (table, note, Chart(bars, caption)))
+
+
+CHARTED = 30  # with more than twice as many units, charts show the first and last this many
+
+
+def _charted(evaluation: Evaluation) -> tuple[tuple[Standing, ...], str]:
+    """The standings a chart shows: all, or for many units the first and the last few."""
+    ranking = evaluation.ranking
+    if len(ranking) <= 2 * CHARTED:
+        return ranking, ""
+    return (
+        ranking[:CHARTED] + ranking[-CHARTED:],
+        f"；共{len(ranking)}个单位，图中为前{CHARTED}名和后{CHARTED}名",
+    )
 
 
 def _indicators_section(evaluation: Evaluation) -> Section:
@@ -350,7 +366,8 @@ def _indicators_section(evaluation: Evaluation) -> Section:
         "得分率 = 平均分 ÷ 满分；失分单位数 = 得分低于满分的单位数 / 参与计算的单位数。", "note"
     )
     indicators = [s for s in evaluation.statistics if s.kind == "indicator"]
-    units = [s.unit for s in evaluation.ranking]
+    shown, part = _charted(evaluation)
+    units = [s.unit for s in shown]
     rates = [
         [_rate(evaluation.results[unit.id][stats.id]) for unit in units] for stats in indicators
     ]
@@ -359,7 +376,7 @@ def _indicators_section(evaluation: Evaluation) -> Section:
     )
     return Section(
         "四、各指标得分情况",
-        (table, note, Chart(heat, "图3 各单位各指标得分率（单位按名次排列）")),
+        (table, note, Chart(heat, f"图3 各单位各指标得分率（单位按名次排列{part}）")),
     )
 
 

@@ -88,6 +88,8 @@ def _table(
     for index, row in enumerate(rows, start=1):
         tone = tones[index - 1] if tones else ""
         for column, value in enumerate(row):
+            if value == "" and not tone:
+                continue  # an empty cell to fill in needs no record; 10,000 units write faster
             if isinstance(value, Decimal):
                 sheet.write_number(index, column, _number(value), formats.cell("number", tone))
             elif isinstance(value, int) and not isinstance(value, bool):
