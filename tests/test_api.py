@@ -26,6 +26,7 @@ def test_public_names() -> None:
             "FactSpec",
             "FactValue",
             "FactsError",
+            "GradeLine",
             "OutlineNode",
             "Reason",
             "Result",
@@ -35,11 +36,23 @@ def test_public_names() -> None:
             "RubricError",
             "RubricSyntaxError",
             "ScoredNode",
-            "Unit",
             "__version__",
             "load",
             "load_facts",
             "loads",
+            # issue 8: many units, evaluations and reports
+            "Comparison",
+            "Difference",
+            "Evaluation",
+            "GradeShare",
+            "NodeStatistics",
+            "Shortfall",
+            "Standing",
+            "Unit",
+            "UnitError",
+            "load_units",
+            "write_report",
+            "write_template",
         ]
     )
     for name in rubric.__all__:
@@ -171,3 +184,21 @@ def _error_text(text: str) -> str:
     except rubric.RubricError as error:
         return str(error)
     return ""
+
+
+def test_grade_lines_give_their_thresholds_where_plain(anhui: rubric.Rubric) -> None:
+    assert [(g.name, g.threshold, g.strict) for g in anhui.grades] == [
+        ("优秀", 85, False),
+        ("良好", 75, False),
+        ("中等", 60, False),
+        ("差", None, False),
+    ]
+    mixed = rubric.loads(
+        'rubric r "示例" max 10\ngrade 甲 if total > 8.5\ngrade 乙 if total >= 5 and ok\n'
+        'grade 丙 otherwise\nfact ok: bool "合格"\nindicator q "质量" max 10\n  +10 if ok\n'
+    )
+    assert [(g.name, g.line, g.threshold, g.strict) for g in mixed.grades] == [
+        ("甲", 2, Fraction(17, 2), True),
+        ("乙", 3, None, False),
+        ("丙", 4, None, False),
+    ]

@@ -6,9 +6,11 @@
 >>> result.total, result.grade, result["output.delivery.coverage"].explanation
 """
 
+from typing import TYPE_CHECKING, Any
+
 from rubric._facts import Bound, FactSpec, load_facts
 from rubric._result import Reason, Result, Row, ScoredNode
-from rubric._rubric import OutlineNode, Rubric, Unit, load, loads
+from rubric._rubric import GradeLine, OutlineNode, Rubric, load, loads
 from rubric._values import Adjustment, FactValue
 from rubric.errors import (
     Diagnostic,
@@ -19,16 +21,70 @@ from rubric.errors import (
     RubricSyntaxError,
 )
 
+if TYPE_CHECKING:
+    from rubric._evaluation.evaluation import (
+        Comparison,
+        Difference,
+        Evaluation,
+        GradeShare,
+        NodeStatistics,
+        Shortfall,
+        Standing,
+        UnitError,
+    )
+    from rubric._evaluation.units import Unit, load_units
+    from rubric._report.folder import write_report
+    from rubric._report.template import write_template
+
 __version__ = "0.2.0"
+
+# Evaluations and reports are imported when first named, so that `import rubric` stays light
+# for software that only scores.
+_LATER = {
+    "Comparison": "rubric._evaluation.evaluation",
+    "Difference": "rubric._evaluation.evaluation",
+    "Evaluation": "rubric._evaluation.evaluation",
+    "GradeShare": "rubric._evaluation.evaluation",
+    "NodeStatistics": "rubric._evaluation.evaluation",
+    "Shortfall": "rubric._evaluation.evaluation",
+    "Standing": "rubric._evaluation.evaluation",
+    "UnitError": "rubric._evaluation.evaluation",
+    "Unit": "rubric._evaluation.units",
+    "load_units": "rubric._evaluation.units",
+    "write_report": "rubric._report.folder",
+    "write_template": "rubric._report.template",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LATER.get(name)
+    if module is None:
+        raise AttributeError(f"module 'rubric' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "Adjustment",
     "Bound",
+    "Comparison",
     "Diagnostic",
+    "Difference",
+    "Evaluation",
     "FactProblem",
     "FactSpec",
     "FactValue",
     "FactsError",
+    "GradeLine",
+    "GradeShare",
+    "NodeStatistics",
     "OutlineNode",
     "Reason",
     "Result",
@@ -38,9 +94,15 @@ __all__ = [
     "RubricError",
     "RubricSyntaxError",
     "ScoredNode",
+    "Shortfall",
+    "Standing",
     "Unit",
+    "UnitError",
     "__version__",
     "load",
     "load_facts",
+    "load_units",
     "loads",
+    "write_report",
+    "write_template",
 ]

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 import attrs
 
@@ -24,9 +24,20 @@ from rubric.errors import FactProblem, FactsError
 if TYPE_CHECKING:
     from rubric import _plan as p
 
-__all__ = ["OutlineNode", "Rubric", "Unit", "load", "loads"]
+__all__ = ["GradeLine", "OutlineNode", "Rubric", "load", "loads"]
 
-Unit: TypeAlias = Mapping[str, object] | tuple[str, Mapping[str, object]]
+
+class _Unit(Protocol):
+    """A unit of an evaluation, as batches take it: its id and its facts."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def facts(self) -> Mapping[str, object]: ...
+
+
+UnitFacts: TypeAlias = Mapping[str, object] | tuple[str, Mapping[str, object]] | _Unit
 
 
 def loads(text: str, filename: str = "<string>") -> Rubric:
@@ -72,6 +83,18 @@ def _digest(text: str, filename: str) -> str:
     import hashlib
 
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@attrs.frozen
+class GradeLine:
+    """A grade line as declared, from the top down; several lines may give one grade."""
+
+    name: str
+    line: int
+    # The least total the line asks for, where its condition is a plain `total >= N` (or
+    # `total > N`: strict); None for `otherwise` and for conditions on more than the total.
+    threshold: Fraction | None
+    strict: bool
 
 
 @attrs.frozen
@@ -228,6 +251,28 @@ class Rubric:
             object.__setattr__(self, "_payload", payload)
         return _unpickle, (self.digest, payload)
 
+    @property
+    def grades(self) -> tuple[GradeLine, ...]:
+        """The grade lines, in the order they are tried."""
+        from rubric import _plan as p
+
+        found = []
+        for grade in self._plan.grades:
+            threshold, strict = None, False
+            condition = grade.condition
+            if (
+                isinstance(condition, p.Comparison)
+                and condition.op in (">=", ">")
+                and isinstance(condition.left, p.ValueRef)
+                and condition.left.subject is p.TOTAL
+                and isinstance(condition.right, p.Const)
+                and isinstance(condition.right.value, int | Fraction)
+                and not isinstance(condition.right.value, bool)
+            ):
+                threshold, strict = Fraction(condition.right.value), condition.op == ">"
+            found.append(GradeLine(grade.name, grade.line, threshold, strict))
+        return tuple(found)
+
     def outline(self) -> tuple[OutlineNode, ...]:
         """Every node of the tree as declared, the root first, parents before children."""
         from rubric._plan import reads
@@ -294,12 +339,12 @@ class Rubric:
             return self._score_slowly(facts)
         return Result(self, values, scores, skipped, self._grades[grade], self.shape)
 
-    def score_many(self, units: Iterable[Unit]) -> Iterator[Row]:
+    def score_many(self, units: Iterable[UnitFacts]) -> Iterator[Row]:
         """Score units one by one, as they come: a compact row each, in constant memory.
 
-        A unit is a mapping of facts (its id is then its position, from 0) or a pair of its id
-        and its facts. A unit whose facts are invalid gives a row with its error, and the
-        units after it are scored all the same.
+        A unit is a mapping of facts (its id is then its position, from 0), a pair of its id
+        and its facts, or a `Unit` of an evaluation. A unit whose facts are invalid gives a row
+        with its error, and the units after it are scored all the same.
         """
         scorer = self._scorer
         if scorer is None:
@@ -308,8 +353,10 @@ class Rubric:
         for position, unit in enumerate(units):
             if isinstance(unit, tuple):
                 name, facts = unit
-            else:
+            elif isinstance(unit, Mapping):
                 name, facts = str(position), unit
+            else:
+                name, facts = unit.id, unit.facts
             try:
                 _, scores, _, grade = scorer(facts)
             except Exception:
@@ -322,7 +369,7 @@ class Rubric:
                 continue
             yield Row(str(name), grades[grade], None, scores, ids, places, mode)
 
-    def score_batch(self, units: Iterable[Unit]) -> list[Row]:
+    def score_batch(self, units: Iterable[UnitFacts]) -> list[Row]:
         """Score a batch of units into a list of rows: what a process pool's worker runs."""
         return list(self.score_many(units))
 

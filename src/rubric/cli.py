@@ -1,4 +1,4 @@
-"""The command line: `rubric check FILE.rub` and `rubric score FILE.rub FACTS`."""
+"""The command line: `rubric check`, `rubric score`, `rubric template` and `rubric report`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import TextIO
 
 from rubric import __version__
+from rubric._evaluation.evaluation import Evaluation
+from rubric._evaluation.units import TABLE_SUFFIXES, load_units
 from rubric._facts import load_facts
 from rubric._numbers import fixed
 from rubric._result import Reason, Result, ScoredNode
@@ -56,17 +58,67 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("rubric", metavar="FILE.rub", type=Path)
     check.set_defaults(run=_check)
 
-    score = commands.add_parser("score", help="score one unit's facts with a rubric")
+    score = commands.add_parser(
+        "score", help="score one unit's facts, or many units, with a rubric"
+    )
     score.add_argument("rubric", metavar="FILE.rub", type=Path)
-    score.add_argument("facts", metavar="FACTS", type=Path, help="a .json or .toml file of facts")
+    score.add_argument(
+        "facts",
+        metavar="FACTS",
+        type=Path,
+        nargs="+",
+        help="a .json or .toml file of facts; or several, or tables (.xlsx, .csv), one unit a row",
+    )
     score.add_argument(
         "--format",
-        choices=("text", "json"),
+        choices=("text", "json", "csv", "xlsx"),
         default="text",
-        help="text: an indented tree with explanations (default); json: the scored tree",
+        help="text: an indented tree with explanations (default), or for several units a ranked "
+        "summary; json: the scored tree, or every unit; csv, xlsx: the ranked summary",
     )
+    _many_options(score)
     score.set_defaults(run=_score)
+
+    template = commands.add_parser("template", help="write a blank form of a rubric's facts")
+    template.add_argument("rubric", metavar="FILE.rub", type=Path)
+    template.add_argument(
+        "units", metavar="UNITS", type=Path, nargs="*", help="units to fill the form with"
+    )
+    template.add_argument(
+        "-o", "--output", type=Path, required=True, help="the form: .xlsx, .csv, .json or .toml"
+    )
+    template.add_argument("--encoding", help="the encoding of CSV units (default: detected)")
+    template.set_defaults(run=_template)
+
+    report = commands.add_parser(
+        "report", help="score units and write 总报告, 分报告, 问题整改清单 and 汇总.xlsx"
+    )
+    report.add_argument("rubric", metavar="FILE.rub", type=Path)
+    report.add_argument(
+        "units", metavar="UNITS", type=Path, nargs="+", help="tables or facts files"
+    )
+    report.add_argument("-o", "--output", type=Path, required=True, help="the folder to write")
+    report.add_argument(
+        "--compare",
+        metavar="UNITS",
+        type=Path,
+        nargs="+",
+        help="the same units' self-assessment (自评), compared with UNITS as verification",
+    )
+    report.add_argument("--encoding", help="the encoding of CSV tables (default: detected)")
+    report.add_argument(
+        "--no-unit-reports",
+        dest="unit_reports",
+        action="store_false",
+        help="leave out the 分报告 (one per unit), as for very many units",
+    )
+    report.set_defaults(run=_report)
     return parser
+
+
+def _many_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("-o", "--output", type=Path, help="write to this file, not to the screen")
+    command.add_argument("--encoding", help="the encoding of CSV tables (default: detected)")
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
@@ -91,6 +143,17 @@ def _count(number: int, word: str) -> str:
 
 
 def _score(args: argparse.Namespace, out: TextIO) -> int:
+    one = len(args.facts) == 1 and args.facts[0].suffix.lower() not in TABLE_SUFFIXES
+    if not one or args.format in ("csv", "xlsx"):
+        return _score_many(args, out)
+    args.facts = args.facts[0]
+    if args.output is None:
+        return _score_one(args, out)
+    with args.output.open("w", encoding="utf-8") as file:
+        return _score_one(args, file)
+
+
+def _score_one(args: argparse.Namespace, out: TextIO) -> int:
     rubric = load(args.rubric)
     facts = load_facts(args.facts)
     try:
@@ -102,6 +165,71 @@ def _score(args: argparse.Namespace, out: TextIO) -> int:
     else:
         print(render_text(rubric, result), file=out)
     return EXIT_OK
+
+
+def _evaluate(rubric: Rubric, paths: Sequence[Path], encoding: str | None) -> Evaluation:
+    evaluation = Evaluation(rubric, load_units(rubric, *paths, encoding=encoding))
+    if evaluation.errors:
+        count, total = len(evaluation.errors), len(evaluation.units)
+        print(f"{count} of {total} unit{'s' if total != 1 else ''} not scored:", file=sys.stderr)
+        for error in evaluation.errors:
+            for line in error.lines():
+                print(f"  {line}", file=sys.stderr)
+    return evaluation
+
+
+def _score_many(args: argparse.Namespace, out: TextIO) -> int:
+    from rubric._report.text import summary_csv, summary_text
+
+    rubric = load(args.rubric)
+    if args.format == "xlsx" and args.output is None:
+        print("rubric score: --format xlsx needs -o FILE.xlsx", file=sys.stderr)
+        return EXIT_USAGE
+    evaluation = _evaluate(rubric, args.facts, args.encoding)
+    if args.format == "xlsx":
+        from rubric._report.xlsx import write_summary
+
+        write_summary(evaluation, args.output)
+    else:
+        text = {
+            "text": lambda: summary_text(evaluation) + "\n",
+            "json": lambda: evaluation.to_json() + "\n",
+            "csv": lambda: summary_csv(evaluation),
+        }[args.format]()
+        if args.output is None:
+            out.write(text)
+        else:
+            encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
+            args.output.write_text(text, encoding=encoding, newline="")
+    return EXIT_INVALID if evaluation.errors else EXIT_OK
+
+
+def _template(args: argparse.Namespace, out: TextIO) -> int:
+    from rubric._report.template import write_template
+
+    rubric = load(args.rubric)
+    evaluation = _evaluate(rubric, args.units, args.encoding) if args.units else None
+    units = evaluation.scored if evaluation is not None else ()
+    path = write_template(rubric, args.output, units)
+    print(f"{path}: a form for {len(rubric.facts)} facts of {rubric.id}", file=out)
+    return EXIT_INVALID if evaluation is not None and evaluation.errors else EXIT_OK
+
+
+def _report(args: argparse.Namespace, out: TextIO) -> int:
+    from rubric._report.folder import write_report
+
+    rubric = load(args.rubric)
+    evaluation = _evaluate(rubric, args.units, args.encoding)
+    compare = _evaluate(rubric, args.compare, args.encoding) if args.compare else None
+    written = write_report(evaluation, args.output, compare=compare, unit_reports=args.unit_reports)
+    units = sum(1 for path in written if path.parent.name == "分报告" and path.suffix == ".html")
+    print(
+        f"{args.output}: 总报告 (.html .md .docx), {units} 分报告, 问题整改清单 (.xlsx .md), "
+        f"汇总.xlsx, evaluation.json; {len(evaluation.ranking)} units scored",
+        file=out,
+    )
+    failed = evaluation.errors or (compare is not None and compare.errors)
+    return EXIT_INVALID if failed else EXIT_OK
 
 
 def render_text(rubric: Rubric, result: Result) -> str:

@@ -12,7 +12,7 @@ import math
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from rubric._rubric import Rubric, Unit
+from rubric._rubric import Rubric, UnitFacts
 
 if TYPE_CHECKING:
     import pandas
@@ -59,7 +59,7 @@ def score(rubric: Rubric, units: _Collection, *, id_column: str | None = "unit")
     raise TypeError(f"expected a Dask DataFrame or Bag of units, found {type(units).__name__}")
 
 
-def _score_items(items: Iterable[Unit], rubric: Rubric) -> list[dict[str, str | None]]:
+def _score_items(items: Iterable[UnitFacts], rubric: Rubric) -> list[dict[str, str | None]]:
     return [row.as_dict() for row in rubric.score_many(items)]
 
 
@@ -70,7 +70,7 @@ def _score_frame(frame: pandas.DataFrame, rubric: Rubric, id_column: str | None)
     return pandas.DataFrame(rows, columns=columns(rubric), dtype=object, index=frame.index)
 
 
-def _units(frame: pandas.DataFrame, id_column: str | None) -> Iterator[Unit]:
+def _units(frame: pandas.DataFrame, id_column: str | None) -> Iterator[UnitFacts]:
     keyed = id_column is not None and id_column in frame.columns
     names = [str(c) for c in frame.columns]
     for index, values in zip(frame.index, frame.itertuples(index=False, name=None), strict=True):

@@ -1,0 +1,1 @@
+"""Reports: an evaluation written out as files people read (HTML, Markdown, DOCX, XLSX) and JSON."""

@@ -1,0 +1,221 @@
+"""The report folder, each file read back: XLSX with calamine, DOCX with python-docx, HTML, JSON."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import docx
+import pytest
+from python_calamine import CalamineWorkbook
+
+import rubric
+from conftest import ANHUI, EXAMPLES
+from rubric.cli import main
+from units_helpers import HEADER, TABLE_RUBRIC, write_csv
+
+DAY = datetime.date(2020, 1, 20)
+
+
+@pytest.fixture(scope="module")
+def anhui() -> rubric.Rubric:
+    return rubric.load(ANHUI)
+
+
+@pytest.fixture(scope="module")
+def verified(anhui: rubric.Rubric) -> rubric.Evaluation:
+    return rubric.Evaluation(anhui, rubric.load_units(anhui, EXAMPLES / "evaluation_2019.xlsx"))
+
+
+@pytest.fixture(scope="module")
+def claimed(anhui: rubric.Rubric) -> rubric.Evaluation:
+    units = rubric.load_units(anhui, EXAMPLES / "self_assessment_2019.csv")
+    return rubric.Evaluation(anhui, units)
+
+
+@pytest.fixture(scope="module")
+def folder(
+    tmp_path_factory: pytest.TempPathFactory,
+    verified: rubric.Evaluation,
+    claimed: rubric.Evaluation,
+) -> Path:
+    out = tmp_path_factory.mktemp("report") / "报告"
+    rubric.write_report(verified, out, compare=claimed, date=DAY)
+    return out
+
+
+def sheet(path: Path, name: str) -> list[list[object]]:
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name).to_python()
+
+
+def test_the_folder_holds_every_report(folder: Path, verified: rubric.Evaluation) -> None:
+    names = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    units = [rubric._report.folder.file_stem(s.unit) for s in verified.ranking]
+    expected = ["evaluation.json", "总报告.docx", "总报告.html", "总报告.md", "汇总.xlsx",
+                "问题整改清单.md", "问题整改清单.xlsx"]  # fmt: skip
+    expected += [f"分报告/{u}.{kind}" for u in units for kind in ("docx", "html", "md")]
+    assert names == sorted(expected)
+    assert "分报告/qingshan_青山市总工会.html" in names
+
+
+def test_summary_workbook(folder: Path, verified: rubric.Evaluation) -> None:
+    path = folder / "汇总.xlsx"
+    book = CalamineWorkbook.from_path(str(path))
+    assert book.sheet_names == ["汇总", "指标得分", "整改清单", "比对", "说明"]
+    rows = sheet(path, "汇总")
+    assert rows[0] == ["名次", "类别内名次", "编号", "单位", "类别", "总分", "等级", "投入（20.00）",
+                       "过程（30.00）", "产出（25.00）", "效果（25.00）"]  # fmt: skip
+    assert len(rows) == 19
+    for row, standing in zip(rows[1:], verified.ranking, strict=True):
+        assert row[0] == standing.rank
+        assert row[2:4] == [standing.unit.id, standing.unit.name]
+        # Numbers are numbers, the very decimals of the scores.
+        assert isinstance(row[5], float)
+        assert Decimal(repr(row[5])) == standing.total
+        assert row[6] == standing.grade
+        assert Decimal(repr(row[10])) == standing.result["effect"].score
+    scores = sheet(path, "指标得分")
+    assert scores[0][:5] == ["名次", "编号", "单位", "总分", "绩效目标合理性（4.00）"]
+    assert len(scores[0]) == 4 + 19
+    first = verified.ranking[0]
+    assert Decimal(repr(scores[1][4])) == first.result["input.setup.goal_rationality"].score
+    notes = {row[0]: row[1] for row in sheet(path, "说明")[2:] if row[0]}
+    assert notes["版本"] == "2019（试行）"
+    assert notes["日期"] == "2020年1月20日"
+    assert notes["等级"] == "优秀：总分≥85；良好：总分≥75；中等：总分≥60；差：其余"
+    # Number formats, frozen header and grade colours are in the workbook's XML.
+    xml = zipfile.ZipFile(path)
+    assert 'formatCode="0.00"' in xml.read("xl/styles.xml").decode()
+    assert '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>' in (
+        xml.read("xl/worksheets/sheet1.xml").decode()
+    )
+    assert 'rgb="FFE8F5E9"' in xml.read("xl/styles.xml").decode()
+
+
+def test_rectification_list(folder: Path, verified: rubric.Evaluation) -> None:
+    rows = sheet(folder / "问题整改清单.xlsx", "整改清单")
+    assert rows[0] == ["序号", "编号", "单位", "指标", "满分", "得分", "失分", "失分原因", "整改措施",
+                       "责任单位", "整改时限"]  # fmt: skip
+    shortfalls = verified.shortfalls()
+    assert len(rows) == len(shortfalls) + 1
+    baihe = [row for row in rows[1:] if row[1] == "baihe"]
+    lost = [Decimal(repr(row[6])) for row in baihe]
+    assert lost == sorted(lost, reverse=True)
+    assert all(row[8:] == ["", "", ""] for row in rows[1:])
+    coverage = next(row for row in baihe if row[3] == "产出 / 项目产出 / 保障情况")
+    node = verified.results["baihe"]["output.delivery.coverage"]
+    assert coverage[7] == next(r.text for r in node.explanation if r.kind == "per")
+    assert "实际帮扶户数/帮扶目标任务数" in coverage[7]
+    # Units in the order given, each unit's rows together.
+    order = [row[1] for row in rows[1:]]
+    given = [u.id for u in verified.units if u.id in order]
+    assert list(dict.fromkeys(order)) == given
+    assert sheet(folder / "汇总.xlsx", "整改清单") == rows
+
+
+def test_comparison_sheet(
+    folder: Path, verified: rubric.Evaluation, claimed: rubric.Evaluation
+) -> None:
+    rows = sheet(folder / "汇总.xlsx", "比对")
+    assert rows[0] == ["编号", "单位", "指标", "自评", "核查", "差值（自评−核查）", "自评偏高"]
+    totals = [row for row in rows[1:] if row[2] == "总分"]
+    assert [row[0] for row in totals] == [u.id for u in verified.units if u.id in claimed.results]
+    for row in totals:
+        assert Decimal(repr(row[3])) == claimed.results[row[0]].total
+        assert Decimal(repr(row[4])) == verified.results[row[0]].total
+        assert row[6] == ("是" if row[3] > row[4] else "")
+
+
+def test_docx_has_headings_tables_and_chinese_fonts(
+    folder: Path, verified: rubric.Evaluation
+) -> None:
+    document = docx.Document(str(folder / "总报告.docx"))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["一、评价概况", "二、等级分布", "三、总分排名", "四、各指标得分情况",
+                        "五、失分较多的指标", "六、自评与核查比对", "评价方法"]  # fmt: skip
+    assert document.paragraphs[0].style.name == "Title"
+    assert document.paragraphs[0].text == "安徽省困难职工帮扶民生工程绩效评价总报告"
+    ranking = next(t for t in document.tables if t.rows[0].cells[0].text == "名次")
+    assert len(ranking.rows) == 19
+    first = verified.ranking[0]
+    assert [c.text for c in ranking.rows[1].cells][:4] == [
+        "1",
+        "1",
+        first.unit.name,
+        first.unit.category,
+    ]
+    styles = zipfile.ZipFile(folder / "总报告.docx").read("word/styles.xml").decode()
+    assert re.search(r'<w:rFonts [^>]*w:eastAsia="宋体"', styles)
+    assert re.search(r'<w:rFonts [^>]*w:eastAsia="黑体"', styles)
+    unit = docx.Document(str(folder / "分报告" / "baihe_白河县总工会.docx"))
+    assert unit.paragraphs[0].text == "白河县总工会 绩效评价分报告"
+    fix = next(t for t in unit.tables if t.rows[0].cells[-1].text == "整改时限")
+    assert len(fix.rows) == len(verified.shortfalls("baihe")) + 1
+
+
+def test_markdown_and_json(
+    folder: Path, verified: rubric.Evaluation, claimed: rubric.Evaluation
+) -> None:
+    text = (folder / "总报告.md").read_text(encoding="utf-8")
+    assert text.startswith("# 安徽省困难职工帮扶民生工程绩效评价总报告\n")
+    first = verified.ranking[0]
+    assert f"| 1 | 1 | {first.unit.name} | 市 | {first.total} | 优秀 |" in text
+    unit = (folder / "分报告" / "baihe_白河县总工会.md").read_text(encoding="utf-8")
+    assert "## 三、问题整改清单" in unit
+    assert "距“中等”还差" in unit
+    data = json.loads((folder / "evaluation.json").read_text(encoding="utf-8"))
+    assert data == json.loads(verified.to_json(verified.compare(claimed)))
+
+
+def test_html_is_self_contained(folder: Path) -> None:
+    for path in [folder / "总报告.html", *sorted((folder / "分报告").glob("*.html"))]:
+        page = path.read_text(encoding="utf-8")
+        assert "<script" not in page
+        links = re.findall(r"""(?:src|href)=["']([^"']+)""", page)
+        assert links == []
+        assert re.findall(r"https?://[^\s\"']+", page) == ["http://www.w3.org/2000/svg"] * (
+            page.count("<svg")
+        )
+        assert "<style>" in page
+        assert "@page { size: A4" in page
+
+
+def test_report_from_the_command_line_with_a_bad_unit(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    demo = tmp_path / "demo.rub"
+    demo.write_text(TABLE_RUBRIC, encoding="utf-8")
+    rows = [["单位", *HEADER[1:]], ["甲市", "是", 120, 95, 12, "无", "无", "无", 0],
+            ["乙市", "也许", 120, 95, 12, "无", "无", "无", 0],
+            ["丙市", "否", 120, 95, 12, "无", "无", "无", 0]]  # fmt: skip
+    table = write_csv(tmp_path / "t.csv", rows)
+    out = tmp_path / "out"
+    code = main(["report", str(demo), str(table), "-o", str(out)])
+    stdout, stderr = capsys.readouterr()
+    assert code == 1
+    assert stdout == (
+        f"{out}: 总报告 (.html .md .docx), 2 分报告, 问题整改清单 (.xlsx .md), 汇总.xlsx, "
+        "evaluation.json; 2 units scored\n"
+    )
+    assert stderr == (
+        "1 of 3 units not scored:\n"
+        f"  {table} row 3 (乙市), column B “care” (care): expected 是 or 否 (or true/false, 1/0, "
+        '√/×), found the text "也许"\n'
+    )
+    overall = (out / "总报告.md").read_text(encoding="utf-8")
+    assert "## 未评分单位" in overall
+    assert "row 3 (乙市), column B “care” (care)" in overall
+    assert sheet(out / "汇总.xlsx", "未评分")[1][:4] == ["乙市", "乙市", f"{table} row 3", "care"]
+    assert sorted(p.name for p in (out / "分报告").glob("*.html")) == ["丙市.html", "甲市.html"]
+
+
+def test_report_without_unit_reports(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code = main(["report", str(ANHUI), str(EXAMPLES / "evaluation_2019.csv"), "-o",
+                 str(tmp_path), "--no-unit-reports"])  # fmt: skip
+    assert code == 0
+    assert "0 分报告" in capsys.readouterr().out
+    assert not (tmp_path / "分报告").exists()
