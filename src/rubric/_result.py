@@ -214,11 +214,6 @@ class Result:
         return self._rubric.version
 
     @property
-    def exact_total(self) -> Fraction:
-        """The total score, exactly."""
-        return self._exact(0)
-
-    @property
     def total(self) -> Decimal:
         """The total score, as reported."""
         rubric = self._rubric

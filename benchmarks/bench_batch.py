@@ -1,0 +1,117 @@
+"""Benchmark the batch API: Anhui units per second in one process and in a pool of two.
+
+Run from anywhere:  python benchmarks/bench_batch.py [--n 100000] [--workers 2] [--chunk 2000]
+
+The units are generated (benchmarks/bench_score.py's seeded generator) and written once as JSON
+lines to a temporary file, the form large batches arrive in. Each measured run reads the file
+and scores every unit with `Rubric.score_many`, counting rows:
+
+  one process   reads and scores all the lines itself, streaming;
+  a pool        `ProcessPoolExecutor` workers each read and score their own ranges of lines
+                (`Rubric.score_batch` over a chunk) and send back their rows; the parent only
+                hands out line ranges and gathers rows.
+
+It prints units per second for each, their ratio, and the peak resident memory of the parent
+and of the workers (the largest of them). The pooled rows are checked against the serial ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import rubric
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_score import FactsGenerator  # noqa: E402 - beside this script
+
+ANHUI = rubric.load(REPO / "rubrics" / "anhui_2019.rub")
+
+
+def lines(path: str, start: int, stop: int) -> Iterator[tuple[str, dict[str, object]]]:
+    """The units on lines [start, stop) of a JSON-lines file, as (id, facts) pairs."""
+    with open(path, encoding="utf-8") as file:
+        for number, line in enumerate(file):
+            if number >= stop:
+                break
+            if number >= start:
+                unit = json.loads(line)
+                yield unit["id"], unit["facts"]
+
+
+def score_range(job: tuple[str, int, int]) -> list[rubric.Row]:
+    """What a worker runs: read its lines and score them."""
+    path, start, stop = job
+    return ANHUI.score_batch(lines(path, start, stop))
+
+
+def serial(path: str, n: int) -> list[rubric.Row]:
+    return list(ANHUI.score_many(lines(path, 0, n)))
+
+
+def pooled(path: str, n: int, workers: int, chunk: int, pool: ProcessPoolExecutor) -> list[rubric.Row]:
+    jobs = [(path, start, min(n, start + chunk)) for start in range(0, n, chunk)]
+    return [row for rows in pool.map(score_range, jobs) for row in rows]
+
+
+def peak_mb(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description="Units per second through the batch API.")
+    parser.add_argument("--n", type=int, default=100_000, help="units (100000)")
+    parser.add_argument("--workers", type=int, default=2, help="pool processes (2)")
+    parser.add_argument("--chunk", type=int, default=2000, help="units per pool task (2000)")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs of each (3)")
+    parser.add_argument("--seed", type=int, default=0, help="generator seed (0)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    generator = FactsGenerator(ANHUI.facts, args.seed)
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "units.jsonl")
+        with open(path, "w", encoding="utf-8") as file:
+            for i in range(args.n):
+                unit = {"id": f"单位{i:06d}", "facts": generator.one()}
+                file.write(json.dumps(unit, ensure_ascii=False) + "\n")
+        one, many = [], []
+        with ProcessPoolExecutor(max_workers=args.workers) as pool:
+            pooled(path, min(args.n, args.chunk * args.workers), args.workers, args.chunk, pool)
+            for _ in range(args.repeat):
+                start = time.perf_counter()
+                rows = serial(path, args.n)
+                one.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                rows_pooled = pooled(path, args.n, args.workers, args.chunk, pool)
+                many.append(time.perf_counter() - start)
+                if [r.as_dict() for r in rows_pooled] != [r.as_dict() for r in rows]:
+                    print("MISMATCH: pooled rows differ from serial rows")
+                    return 1
+    errors = sum(not row.ok for row in rows)
+    t1, t2 = statistics.median(one), statistics.median(many)
+    print(f"rubric {rubric.__version__}: {args.n:,} Anhui units from JSON lines, median of "
+          f"{args.repeat} runs, {errors} invalid")
+    print(f"one process:        {args.n / t1:10,.0f} units/s  ({t1:.2f} s)")
+    print(f"{args.workers} worker processes: {args.n / t2:10,.0f} units/s  ({t2:.2f} s)")
+    print(f"speed-up:           {t1 / t2:10.2f}×")
+    print(f"peak memory: parent {peak_mb(resource.RUSAGE_SELF):.0f} MB, "
+          f"largest worker {peak_mb(resource.RUSAGE_CHILDREN):.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
