@@ -6,7 +6,6 @@ import os
 from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
-from pathlib import Path
 
 import attrs
 
@@ -17,8 +16,8 @@ from rubric._facts import FactSpec, check_requirements, validate
 from rubric._numbers import fixed, round_to
 from rubric._result import Reason, Result
 from rubric.dsl.parser import parse
-from rubric.dsl.source import Source, Span
-from rubric.errors import Diagnostic, FactsError, RubricSyntaxError
+from rubric.dsl.source import Source, read
+from rubric.errors import FactsError
 
 __all__ = ["Rubric", "load", "loads"]
 
@@ -33,20 +32,8 @@ def loads(text: str, filename: str = "<string>") -> Rubric:
 
 def load(path: str | os.PathLike[str]) -> Rubric:
     """Read and compile a `.rub` file (UTF-8)."""
-    path = Path(path)
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        source = Source(data.decode("utf-8", errors="replace"), str(path))
-        offset = len(data[: exc.start].decode("utf-8", errors="replace"))
-        problem = Diagnostic(
-            f"byte {exc.start} is not UTF-8 text",
-            Span(offset, offset + 1),
-            "save the rubric as UTF-8 (most editors offer it under 'Save as' / encoding)",
-        )
-        raise RubricSyntaxError(source, [problem]) from None
-    return loads(text, str(path))
+    source = read(path)  # no more than the limit on a rubric's size
+    return loads(source.text, source.filename)
 
 
 @attrs.frozen
