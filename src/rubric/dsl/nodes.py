@@ -466,9 +466,11 @@ def walk(node: Any) -> Iterator[Any]:
         item = stack.pop()
         if isinstance(item, tuple):
             stack.extend(reversed(item))
-        elif attrs.has(type(item)):
-            yield item
-            stack.extend(reversed([getattr(item, f.name) for f in attrs.fields(type(item))]))
+        else:
+            names = _fields(type(item))
+            if names is not None:
+                yield item
+                stack.extend(reversed([getattr(item, name) for name in names]))
 
 
 def depth(node: Any) -> int:
@@ -478,7 +480,20 @@ def depth(node: Any) -> int:
         item, level = stack.pop()
         if isinstance(item, tuple):
             stack.extend((child, level) for child in item)
-        elif attrs.has(type(item)) and not isinstance(item, Span):
+        elif not isinstance(item, Span) and (names := _fields(type(item))) is not None:
             deepest = max(deepest, level + 1)
-            stack.extend((getattr(item, f.name), level + 1) for f in attrs.fields(type(item)))
+            stack.extend((getattr(item, name), level + 1) for name in names)
     return deepest
+
+
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _fields(cls: type) -> tuple[str, ...] | None:
+    """The names of an attrs class's fields, looked up once per class; None for other types."""
+    try:
+        return _FIELDS[cls]
+    except KeyError:
+        names = tuple(f.name for f in attrs.fields(cls)) if attrs.has(cls) else None
+        _FIELDS[cls] = names
+        return names
