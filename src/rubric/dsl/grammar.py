@@ -138,15 +138,20 @@ class Grammar:
 _BUILD = threading.Lock()
 
 
-def grammar() -> Grammar:
-    """The grammar, built on the first call (importing this module builds nothing)."""
+def grammar(forms: bool = True) -> Grammar:
+    """The grammar, built on the first call (importing this module builds nothing).
+
+    With forms, the most common shapes of a few statements are each read by one regex before
+    the full grammar is tried (see `_Form`); without, by the full grammar alone, which tests
+    compare them with.
+    """
     with _BUILD:
-        return _grammar()
+        return _grammar(forms)
 
 
 @functools.cache
-def _grammar() -> Grammar:
-    return _Builder().grammar()
+def _grammar(forms: bool) -> Grammar:
+    return _Builder().grammar(forms)
 
 
 def kw(words: str) -> pp.ParserElement:
@@ -238,7 +243,7 @@ def _fold_binary(t: pp.ParseResults) -> Any:
     return left
 
 
-def _fold_logic(t: pp.ParseResults) -> Any:
+def _fold_logic(t: pp.ParseResults | list[Any]) -> Any:
     """Fold `a and b or c`: 'and' binds tighter than 'or', and each runs over all its operands."""
     items = list(t)
     if len(items) == 1:
@@ -284,10 +289,12 @@ class _Builder:
     expr: pp.Forward
     condition: pp.Forward
 
-    def grammar(self) -> Grammar:
+    def grammar(self, forms: bool) -> Grammar:
         self.tokens()
         self.expressions()
         self.rules()
+        if forms:
+            self.forms()
         statements = {kind: self.statement(kind) for kind in USAGE}
         extra = [self.arm_line, self.points_rule, self.multiply]
         for element in [*statements.values(), *extra]:
@@ -301,13 +308,16 @@ class _Builder:
         name = "(?!(?:" + "|".join(RESERVED) + r")(?!\w))" + _IDENT
         self.name = pp.Regex(name).set_name("a name")
         self.name_node = _terminal(name, "a name", lambda s, t: n.Name(s, t))
-        self.dotted_id = pp.Regex(_IDENT + r"(?:\." + _IDENT + r")*").set_name(
-            "an id such as input.setup"
-        )
+        # A declared name or id with where it stands, for the checker to point at.
+        self.declared_name = _terminal(name, "a name", lambda s, t: (t, s))
+        dotted = _IDENT + r"(?:\." + _IDENT + r")*"
+        self.dotted_id = pp.Regex(dotted).set_name("an id such as input.setup")
+        self.declared_id = _terminal(dotted, "an id such as input.setup", lambda s, t: (t, s))
         self.number = _terminal(r"\d+(?:\.\d+)?", "a number", _number)
         self.points = _terminal(r"[+-][ \t]*\d+(?:\.\d+)?", "points such as +2 or -0.5", _points)
         self.signed = _terminal(r"[+-]?[ \t]*\d+(?:\.\d+)?", "a number", _points)
         string = r'"(?:[^"\\\n]|\\.)*"'
+        self.name_pattern, self.dotted_pattern, self.string_pattern = name, dotted, string
         self.string = pp.Regex(string).set_name('a quoted text such as "标题"')
         self.string.add_parse_action(lambda t: _unquote(t[0]))
         self.text_node = _terminal(string, "a quoted text", lambda s, t: n.Text(s, _unquote(t)))
@@ -402,7 +412,7 @@ class _Builder:
             case "grade":
                 return self.grade()
             case "fact":
-                return self.fact()
+                return self.fact_decl
             case "require":
                 return _located(
                     kw("require") - self.condition - self.string,
@@ -411,7 +421,7 @@ class _Builder:
             case "let":
                 return _located(
                     kw("let")
-                    - _located(self.name, lambda s, name: (name, s))
+                    - self.declared_name
                     - self.description
                     - self.equals
                     - self.condition
@@ -421,7 +431,7 @@ class _Builder:
                     ),
                 )
             case "group" | "indicator":
-                return self.node()
+                return self.node_decl
             case "pool":
                 return _located(
                     kw("pool") - self.name - self.description - kw("at most") - self.number,
@@ -434,7 +444,7 @@ class _Builder:
                     lambda s, amount: n.Start(s, amount),
                 )
             case "points":
-                return self.formula() | self.table()
+                return self.table_decl
             case "at":
                 return _located(
                     kw("at most") - self.number - kw("if") - self.condition,
@@ -455,15 +465,81 @@ class _Builder:
 
     def rules(self) -> None:
         """What rules and tables are made of: points and what they are for, factors, arms."""
+        self.arm = self.arm_grammar()
+        self.fact_decl = self.fact()
+        self.node_decl = self.node()
+        self.table_decl = self.formula() | self.table()
         self.points_rule = self.rule()
         self.multiply = _located(
             pp.Regex(r"[*×]").suppress() - self.number - kw("if") - self.condition,
             lambda s, factor, cond: n.Multiply(s, factor, cond),
         )
-        self.arm = self.arm_grammar()
         self.arm_line = _located(
             pp.DelimitedList(self.arm, allow_trailing_delim=True),
             lambda s, *arms: n.ArmLine(s, arms),
+        )
+
+    def forms(self) -> None:
+        """Put a one-regex form before the full grammar of each statement that has one."""
+        ws, space, end = r"[ \t\r]*", _SPACE, r"[ \t\r]*(?=[#\n]|\Z)"
+        name, string = self.name_pattern, self.string_pattern
+        value = rf"(?>{self.value_pattern})"  # atomic: never a shorter value instead
+        number, points = r"\d+(?:\.\d+)?", r"[+-][ \t]*\d+(?:\.\d+)?"
+        amount = rf"(?P<amount>{points}|{number})"
+        word = rf"{_IDENT}(?:{ws}{string})?"
+        words = rf"\{{{ws}{word}(?:{ws},{ws}{word})*{ws}\}}"
+        item = re.compile(rf"(?P<word>{_IDENT})(?P<space>{ws})(?P<label>{string})?")
+        self.fact_decl = (
+            _Form(
+                rf"fact(?!\w){ws}(?P<name>{name}){ws}:{ws}"
+                rf"(?P<type>(?:bool|count|number|adjustment)(?!\w)|level(?!\w){ws}(?P<level>{words})"
+                rf"|set(?!\w)(?:{ws}of(?!\w){ws}(?P<set>{words}))?)(?P<after>{ws})"
+                rf"(?:(?P<bound>(?P<op>{_CMP}){ws}(?P<operand>{value})(?!{ws}[-+*/×÷]){ws}))?"
+                rf"(?:(?P<description>{string}){ws})?(?:unit(?!\w){ws}(?P<unit>{string}){ws})?"
+                rf"(?P<optional>optional(?!\w))?{end}",
+                functools.partial(_fact_form, item),
+            )
+            | self.fact_decl
+        )
+        self.node_decl = (
+            _Form(
+                rf"(?P<kind>group|indicator)(?!\w){ws}(?P<id>{self.dotted_pattern}){ws}"
+                rf"(?P<title>{string}){ws}(?:max(?!\w){ws}(?P<max>{number}))?{end}",
+                _node_form,
+            )
+            | self.node_decl
+        )
+        # A condition of values, compared or not, joined by 'and' and 'or'.
+        compare = rf"(?:{_CMP}|in(?!\w))"
+        comparison = rf"{value}(?:{ws}{compare}{ws}{value})?"
+        condition = rf"{comparison}(?:{ws}(?:and|or)(?!\w){ws}{comparison})*"
+        parts = re.compile(rf"(?P<value>{value})|(?P<compare>{compare})|(?P<logic>and|or)")
+        self.points_rule = (
+            _Form(
+                rf"(?P<points>{points}){ws}if(?!\w){ws}(?P<condition>{condition}){end}",
+                functools.partial(_when_form, parts),
+            )
+            | _Form(
+                rf"(?P<points>{points}){ws}for{space}each{space}of(?!\w){ws}"
+                rf"(?P<subject>{value}){ws}(?:,{ws}at{space}most(?!\w){ws}(?P<cap>{number}))?"
+                rf"{end}",
+                _each_form,
+            )
+            | self.points_rule
+        )
+        self.table_decl = (
+            _Form(rf"points{space}by(?!\w){ws}(?P<subject>{value}){ws}:{end}", _table_form)
+            | self.table_decl
+        )
+        self.arm_line = (
+            _Form(
+                rf"(?P<band>(?P<op>{_CMP}){ws}(?P<bound>[+-]?[ \t]*{number}){ws})(?:->|→){ws}"
+                rf"{amount}{end}",
+                _band_form,
+            )
+            | _Form(rf"otherwise(?!\w){ws}(?:->|→){ws}{amount}{end}", _word_form)
+            | _Form(rf"(?P<word>{name}|{string}){ws}(?:->|→){ws}{amount}{end}", _word_form)
+            | self.arm_line
         )
 
     def rounding(self) -> pp.ParserElement:
@@ -505,10 +581,9 @@ class _Builder:
             kw("set") + pp.Opt(kw("of") - words, default=None),
             lambda s, ws: n.TypeSpec(s, "set", None if ws is None else tuple(ws)),
         )
-        simple = _located(
-            pp.Regex(r"(?:bool|count|number|adjustment)(?!\w)").set_name(
-                "bool, count, number or adjustment"
-            ),
+        simple = _terminal(
+            r"(?:bool|count|number|adjustment)(?!\w)",
+            "bool, count, number or adjustment",
             lambda s, kind: n.TypeSpec(s, kind, None),
         )
         type_ = (simple | level | set_).set_name(
@@ -522,7 +597,7 @@ class _Builder:
         optional = pp.Opt(kw("optional").add_parse_action(lambda: True), default=False)
         return _located(
             kw("fact")
-            - _located(self.name, lambda s, name: (name, s))
+            - self.declared_name
             - self.colon
             - type_
             - constraints
@@ -558,7 +633,7 @@ class _Builder:
         )
         return _located(
             pp.Regex(r"(?:group|indicator)(?!\w)")
-            - _located(self.dotted_id, lambda s, id_: (id_, s))
+            - self.declared_id
             - self.string
             - measure
             - weight
@@ -672,3 +747,149 @@ def _build_per(
     step: Any, quantity: Any, partial: Any, cap: Any
 ) -> Callable[[Span, n.Number], n.Per]:
     return lambda span, points: n.Per(span, points, step, quantity, partial, cap)
+
+
+class _Form(pp.Token):
+    """A whole statement of one common shape, read by one regex, its node built from the match.
+
+    Each statement costs the full grammar a few dozen steps, one regex one; a form reads
+    only what the full grammar reads the same way, to the end of the line's code, and builds
+    the same node with the same spans (a test compares them on every line it can find).
+    Anything else, and so every error, is left to the full grammar after it.
+    """
+
+    def __init__(self, pattern: str, build: Callable[[re.Match[str]], Any]) -> None:
+        super().__init__()
+        self.pattern = re.compile(pattern)
+        self.build = build
+        self.mayReturnEmpty = False
+        self.mayIndexError = False
+        self.set_name("a statement")
+
+    def parseImpl(  # noqa: N802 (the name pyparsing calls)
+        self, instring: str, loc: int, do_actions: bool = True
+    ) -> tuple[int, Any]:
+        found = self.pattern.match(instring, loc)
+        if found is None:
+            raise pp.ParseException(instring, loc, self.errmsg, self)
+        return found.end(), self.build(found)
+
+
+def _span(found: re.Match[str], group: str | int = 0) -> Span:
+    return Span(found.start(group), found.end(group))
+
+
+def _group_value(found: re.Match[str], group: str) -> Any:
+    return _value(_span(found, group), found.group(group))
+
+
+def _amount(found: re.Match[str]) -> n.Number:
+    text = found.group("amount")
+    read = _number if text[0].isdigit() else _points
+    return read(_span(found, "amount"), text)
+
+
+def _fact_form(item: re.Pattern[str], found: re.Match[str]) -> n.FactDecl:
+    constraints: tuple[n.Constraint, ...] = ()
+    if found.group("bound") is not None:
+        operand = _group_value(found, "operand")
+        constraints = (n.Constraint(_span(found, "bound"), _op(found.group("op")), operand),)
+    description, unit = found.group("description"), found.group("unit")
+    # A fact ends after the spaces its last optional part was looked for past, or at 'optional'.
+    optional = found.group("optional") is not None
+    return n.FactDecl(
+        Span(found.start(), found.end("optional")) if optional else _span(found),
+        found.group("name"),
+        _span(found, "name"),
+        _type_form(item, found),
+        constraints,
+        None if description is None else _unquote(description),
+        None if unit is None else _unquote(unit),
+        None,
+        optional,
+    )
+
+
+def _type_form(item: re.Pattern[str], found: re.Match[str]) -> n.TypeSpec:
+    typed = found.group("type")
+    kind = "level" if found.group("level") is not None else "set" if typed[:3] == "set" else typed
+    if found.group("level") is None and found.group("set") is None:
+        # A bare 'set' ends after the spaces its missing 'of' was looked for past.
+        end = found.end("after") if kind == "set" else found.end("type")
+        return n.TypeSpec(Span(found.start("type"), end), kind, None)
+    group = "level" if kind == "level" else "set"
+    words = []
+    for read in item.finditer(found.string, found.start(group), found.end(group)):
+        label = read.group("label")
+        end = read.end("label") if label is not None else read.end("space")
+        words.append(n.Word(Span(read.start(), end), read.group("word"), label and _unquote(label)))
+    return n.TypeSpec(_span(found, "type"), kind, tuple(words))
+
+
+def _node_form(found: re.Match[str]) -> n.NodeDecl:
+    max_ = found.group("max")
+    return n.NodeDecl(
+        _span(found),
+        found.group("kind"),
+        found.group("id"),
+        _span(found, "id"),
+        _unquote(found.group("title")),
+        None if max_ is None else _number(_span(found, "max"), max_),
+        "base",
+        None,
+        None,
+        None,
+    )
+
+
+def _when_form(parts: re.Pattern[str], found: re.Match[str]) -> n.When:
+    points = _points(_span(found, "points"), found.group("points"))
+    # Values, each compared or not, joined: fold them as the full grammar does.
+    items: list[Any] = []
+    compare: str | None = None
+    for part in parts.finditer(found.string, found.start("condition"), found.end("condition")):
+        if part.lastgroup == "value":
+            operand: Any = _value(_span(part), part.group())
+            if compare is not None:
+                left = items.pop()
+                operand = n.Compare(left.span + operand.span, compare, left, operand)
+                compare = None
+            items.append(operand)
+        elif part.lastgroup == "compare":
+            compare = _op(part.group())
+        else:
+            items.append(part.group())
+    return n.When(_span(found), points, _fold_logic(items))
+
+
+def _table_form(found: re.Match[str]) -> n.Table:
+    return n.Table(_span(found), _group_value(found, "subject"), ())
+
+
+def _each_form(found: re.Match[str]) -> n.Each:
+    points = _points(_span(found, "points"), found.group("points"))
+    cap = found.group("cap")
+    if cap is None:
+        return n.Each(_span(found), points, _group_value(found, "subject"), None, None)
+    # After a cap, the rule ends at its number; without one, after the spaces that follow.
+    span = Span(found.start(), found.end("cap"))
+    return n.Each(
+        span, points, _group_value(found, "subject"), None, _number(_span(found, "cap"), cap)
+    )
+
+
+def _band_form(found: re.Match[str]) -> n.ArmLine:
+    bound = _points(_span(found, "bound"), found.group("bound"))
+    band = n.Band(_span(found, "band"), ((_op(found.group("op")), bound),))
+    arm = n.Arm(_span(found), band, None, _amount(found), None)
+    return n.ArmLine(_span(found), (arm,))
+
+
+def _word_form(found: re.Match[str]) -> n.ArmLine:
+    """`otherwise -> 0` or `national -> 2`: the arm ends at its points, the line after spaces."""
+    word = found.groupdict().get("word")
+    name = None
+    if word is not None:
+        name = n.Name(_span(found, "word"), _unquote(word) if word[0] == '"' else word)
+    arm = n.Arm(Span(found.start(), found.end("amount")), None, name, _amount(found))
+    return n.ArmLine(_span(found), (arm,))
