@@ -6,6 +6,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rubric import RubricSyntaxError
 from rubric.dsl import Source, parse
@@ -333,6 +335,39 @@ SHAPES = (
     'indicator a.b "t"',
     'indicator a.b "t" max 4 weight 3',
     'group g "t" max 10, scaled',
+    "at least 3 if x",
+    "grade 差if total < 60",
+    "grade NAMEotherwise",
+    "fact n: count>=1unit",
+    "at most 3 if x - 1 > 2 * y",
+    "not x",
+    "not applicable if a, full   marks",
+    "not applicable if a,",
+    "adjust a",
+    "start 5",
+    "allow negative",
+    "points x",
+    "points = a / b * 10, at most 3",
+    "points = -a",
+    "points by a + 1 short of 3:",
+    'let r "率" = a / b * 100 unit "%"',
+    "let r = a short of b over c",
+    "let r = a < b < c",
+    "let r = (a + b) * 2",
+    'require a + b >= 1 and c "至少1人"',
+    'require a "m" "n"',
+    "grade 优 if total >= 85 or a and b",
+    "grade 差 otherwise",
+    "grade if if x",
+    'pool p "加分" at most 3',
+    "pool p at most",
+    "-0.5 per 1 of a / b * 100 short of 90, proportionally, at most 4",
+    "-1 per 5 of x over 3, whole steps only",
+    "-1 per 5 of x over 3, halves",
+    "× 0.8 if a >= 1",
+    "* 0.8 if",
+    "+1 if a - -1 > 0",
+    "+1 if number of s > 2 and a",
 )
 
 
@@ -352,6 +387,8 @@ def _lines_and_variants() -> list[str]:
         lambda s: s.replace(" ", "\t"),
         lambda s: s.replace(" ", ""),
         lambda s: s.replace(" ", "  "),
+        lambda s: s.replace(" ", "$", 1).replace(" ", "", 1).replace("$", " "),
+        lambda s: s.replace(" ", "$", 2).replace(" ", "", 1).replace("$", " "),
         lambda s: s.replace(" ", "\u3000", 1),
         lambda s: s + " + 1",
         lambda s: s + " and",
@@ -386,3 +423,42 @@ def test_forms_read_as_the_full_grammar() -> None:
             if read[0] != read[1]:
                 differ.append((line, *read))
     assert differ == []
+
+
+_TOKENS = (
+    *("fact", "grade", "let", "require", "pool", "group", "indicator", "points", "at", "not"),
+    *("+2", "- 0.5", "×", "*", "if", "and", "or", "in", "per", "of", "for each of", "at most"),
+    *("short of", "over", "by", "=", "<=", ">", "->", "→", ":", ",", "{", "}", "unit", "max"),
+    *("otherwise", "applicable", "full marks", "proportionally", "a", "b1", "差", "x.y", "3"),
+    *("0.5", '"t"', '"a b"', "bool", "count", "set", "level", "optional", "+", "-", "/", "("),
+    *(")", "# c", "number of", "score of", "total", "\u3000", "“"),
+)
+
+
+@given(
+    st.sampled_from(SHAPES),
+    st.lists(
+        st.tuples(st.integers(0, 40), st.sampled_from(_TOKENS), st.sampled_from(["", " ", "\t"])),
+        max_size=4,
+    ),
+)
+def test_forms_agree_with_the_full_grammar_on_any_line(
+    shape: str, edits: list[tuple[int, str, str]]
+) -> None:
+    from rubric._limits import DEFAULT
+    from rubric.dsl import grammar, parser
+
+    words = shape.split(" ")
+    for at, token, space in edits:
+        words.insert(at % (len(words) + 1), token + space)
+    line = " ".join(words)
+    source = Source(line + "\n")
+    read = [
+        repr(
+            parser._Reader(
+                source, DEFAULT, grammar.grammar(forms=forms), parser._Problems(1)
+            ).statement(0, line)
+        )
+        for forms in (True, False)
+    ]
+    assert read[0] == read[1], line

@@ -6,17 +6,17 @@ import functools
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from decimal import Decimal
-from fractions import Fraction
 from typing import Any, Final, Literal, TypeAlias, assert_never, get_args
 
 import attrs
 import pyparsing as pp
 
 from rubric.dsl import nodes as n
+from rubric.dsl import tokens as tok
+from rubric.dsl.forms import forms as statement_forms
 from rubric.dsl.source import Span
 
-__all__ = ["KEYWORDS", "RESERVED", "USAGE", "Grammar", "Kind", "grammar", "kind_of"]
+__all__ = ["KEYWORDS", "USAGE", "Grammar", "Kind", "grammar", "kind_of"]
 
 # Every kind of line: those a keyword opens, named by it; rules, which open with their points
 # (or × and a factor); and arms of a table, which open with a band, a word and '->', or 'otherwise'.
@@ -84,29 +84,7 @@ KEYWORDS: Final = tuple(kind for kind in USAGE if kind not in ("rule", "arm"))
 _BY_KEYWORD: Final[Mapping[str, Kind]] = {kind: kind for kind in KEYWORDS}
 assert set(USAGE) == set(get_args(Kind)), "every kind of line has its usage"
 
-# Words that can never be a name, because an expression could read them as an operator.
-RESERVED = ("and", "or", "not", "in", "if", "of", "per", "for", "at", "short", "over", "otherwise")
-
-# Unicode operators as they appear in printed tables, with their ASCII spelling.
-OPERATORS = {
-    "≤": "<=",
-    "≥": ">=",
-    "≦": "<=",
-    "≧": ">=",
-    "＜": "<",
-    "＞": ">",
-    "≠": "!=",
-    "×": "*",
-    "÷": "/",
-    "→": "->",
-    "＝": "=",
-}
-
-_IDENT = r"[^\W\d]\w*"
-_FIRST_WORD = re.compile(_IDENT)
-# Spaces inside a keyword phrase: any but a line break, as lines are read in place in the text.
-_SPACE = r"[^\S\n]+"
-_CMP = r"<=|>=|!=|≤|≥|≦|≧|≠|<|>|＜|＞|=|＝"
+_FIRST_WORD = re.compile(tok.IDENT)
 _ARM_START = re.compile(r"(?:<=|>=|!=|≤|≥|≦|≧|≠|<|>|＜|＞|=|otherwise(?!\w)|[^\W\d]\w*\s*(?:->|→))")
 
 
@@ -156,7 +134,7 @@ def _grammar(forms: bool) -> Grammar:
 
 def kw(words: str) -> pp.ParserElement:
     """A keyword phrase such as `at most`: whole words, any spacing between them."""
-    pattern = _SPACE.join(re.escape(w) for w in words.split())
+    pattern = tok.SPACE.join(re.escape(w) for w in words.split())
     return pp.Regex(pattern + r"(?!\w)").set_name(f"'{words}'").suppress()
 
 
@@ -191,83 +169,10 @@ def _terminal(pattern: str, name: str, build: Callable[[Span, str], Any]) -> pp.
     return pp.Regex(pattern).set_name(name).add_parse_action(action)
 
 
-def _number(span: Span, text: str) -> n.Number:
-    return n.Number(span, Fraction(Decimal(text)), text)
-
-
-def _points(span: Span, text: str) -> n.Number:
-    compact = text.replace(" ", "").replace("\t", "")
-    return n.Number(span, Fraction(Decimal(compact)), compact)
-
-
-def _value(span: Span, text: str) -> n.Number | n.Text | n.Name:
-    """A number, a quoted text or a name: one token, told apart by its first character."""
-    if text[0].isdigit():
-        return n.Number(span, Fraction(Decimal(text)), text)
-    if text[0] == '"':
-        return n.Text(span, _unquote(text))
-    return n.Name(span, text)
-
-
-def _unquote(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text[1:-1])
-
-
-def _op(text: str) -> str:
-    return OPERATORS.get(text, text)
-
-
-def _fold_arithmetic(t: pp.ParseResults) -> Any:
-    """Fold `a + b * c - d` left to right, products first."""
-    items = list(t)
-    terms, ops = [items[0]], []
-    for op, right in zip(items[1::2], items[2::2], strict=True):
-        op = _op(op)
-        if op in ("*", "/"):
-            left = terms[-1]
-            terms[-1] = n.Binary(left.span + right.span, op, left, right)
-        else:
-            ops.append(op)
-            terms.append(right)
-    left = terms[0]
-    for op, right in zip(ops, terms[1:], strict=True):
-        left = n.Binary(left.span + right.span, op, left, right)
-    return left
-
-
-def _fold_binary(t: pp.ParseResults) -> Any:
-    items = list(t)
-    left = items[0]
-    for op, right in zip(items[1::2], items[2::2], strict=True):
-        left = n.Binary(left.span + right.span, op, left, right)
-    return left
-
-
-def _fold_logic(t: pp.ParseResults | list[Any]) -> Any:
-    """Fold `a and b or c`: 'and' binds tighter than 'or', and each runs over all its operands."""
-    items = list(t)
-    if len(items) == 1:
-        return items[0]
-    alternatives, run = [], [items[0]]
-    for op, right in zip(items[1::2], items[2::2], strict=True):
-        if op == "or":
-            alternatives.append(_logic("and", run))
-            run = []
-        run.append(right)
-    alternatives.append(_logic("and", run))
-    return _logic("or", alternatives)
-
-
-def _logic(op: str, operands: list[Any]) -> Any:
-    if len(operands) == 1:
-        return operands[0]
-    return n.Logic(operands[0].span + operands[-1].span, op, tuple(operands))
-
-
-def _compare(t: pp.ParseResults) -> Any:
-    if len(t) == 1:
-        return t[0]
-    left, op, right = t
+def _compare(tokens: pp.ParseResults) -> Any:
+    if len(tokens) == 1:
+        return tokens[0]
+    left, op, right = tokens
     return n.Compare(left.span + right.span, op, left, right)
 
 
@@ -293,9 +198,15 @@ class _Builder:
         self.tokens()
         self.expressions()
         self.rules()
+        self.shaped: dict[Kind, list[pp.ParserElement]] = {}
         if forms:
             self.forms()
         statements = {kind: self.statement(kind) for kind in USAGE}
+        for kind, shaped in self.shaped.items():
+            # Named as the statement's keyword: what a line that fails at once was expected to
+            # start with, as the full grammar would say.
+            first = {"at": "'at most'", "not": "'not applicable if'"}.get(kind, f"'{kind}'")
+            statements[kind] = pp.MatchFirst([*shaped, statements[kind]]).set_name(first)
         extra = [self.arm_line, self.points_rule, self.multiply]
         for element in [*statements.values(), *extra]:
             element.streamline()
@@ -305,29 +216,24 @@ class _Builder:
         return Grammar(statements, self.arm_line, self.points_rule, self.multiply)
 
     def tokens(self) -> None:
-        name = "(?!(?:" + "|".join(RESERVED) + r")(?!\w))" + _IDENT
+        name, dotted, string = tok.NAME, tok.DOTTED, tok.STRING
         self.name = pp.Regex(name).set_name("a name")
         self.name_node = _terminal(name, "a name", lambda s, t: n.Name(s, t))
         # A declared name or id with where it stands, for the checker to point at.
         self.declared_name = _terminal(name, "a name", lambda s, t: (t, s))
-        dotted = _IDENT + r"(?:\." + _IDENT + r")*"
         self.dotted_id = pp.Regex(dotted).set_name("an id such as input.setup")
         self.declared_id = _terminal(dotted, "an id such as input.setup", lambda s, t: (t, s))
-        self.number = _terminal(r"\d+(?:\.\d+)?", "a number", _number)
-        self.points = _terminal(r"[+-][ \t]*\d+(?:\.\d+)?", "points such as +2 or -0.5", _points)
-        self.signed = _terminal(r"[+-]?[ \t]*\d+(?:\.\d+)?", "a number", _points)
-        string = r'"(?:[^"\\\n]|\\.)*"'
-        self.name_pattern, self.dotted_pattern, self.string_pattern = name, dotted, string
+        self.number = _terminal(tok.NUMBER, "a number", tok.number)
+        self.points = _terminal(tok.POINTS, "points such as +2 or -0.5", tok.points)
+        self.signed = _terminal(tok.SIGNED, "a number", tok.points)
         self.string = pp.Regex(string).set_name('a quoted text such as "标题"')
-        self.string.add_parse_action(lambda t: _unquote(t[0]))
-        self.text_node = _terminal(string, "a quoted text", lambda s, t: n.Text(s, _unquote(t)))
-        # A number, a quoted text or a name, but not the 'number of' or 'score of' opening a form.
-        self.value_pattern = rf"\d+(?:\.\d+)?|{string}|(?!(?:number|score){_SPACE}of(?!\w)){name}"
-        self.value = _terminal(self.value_pattern, "a number, a name or '('", _value)
+        self.string.add_parse_action(lambda t: tok.unquote(t[0]))
+        self.text_node = _terminal(string, "a quoted text", lambda s, t: n.Text(s, tok.unquote(t)))
+        self.value = _terminal(tok.VALUE, "a number, a name or '('", tok.value)
         self.integer = pp.Regex(r"\d+").set_name("a whole number")
         self.integer.add_parse_action(lambda t: int(t[0]))
-        self.cmp_op = pp.Regex(_CMP).set_name("a comparison such as <= or >=")
-        self.cmp_op.add_parse_action(lambda t: _op(t[0]))
+        self.cmp_op = pp.Regex(tok.CMP).set_name("a comparison such as <= or >=")
+        self.cmp_op.add_parse_action(lambda t: tok.op(t[0]))
         self.arrow = pp.Regex(r"->|→").set_name("'->'").suppress()
         self.colon = pp.Literal(":").set_name("':'").suppress()
         self.comma = pp.Literal(",").set_name("','").suppress()
@@ -356,16 +262,22 @@ class _Builder:
             "a number, a name or '('"
         )
         arithmetic = pp.Regex(r"[*/×÷+-]").set_name("'+', '-', '*' or '/'")
-        terms = (unary + pp.ZeroOrMore(arithmetic + unary)).add_parse_action(_fold_arithmetic)
-        over = pp.Regex(rf"short(?!\w){_SPACE}of(?!\w)|over(?!\w)").set_name("'short of' or 'over'")
+        terms = (unary + pp.ZeroOrMore(arithmetic + unary)).add_parse_action(
+            lambda t: tok.fold_arithmetic(list(t))
+        )
+        over = pp.Regex(rf"short(?!\w){tok.SPACE}of(?!\w)|over(?!\w)").set_name(
+            "'short of' or 'over'"
+        )
         over.add_parse_action(lambda t: "over" if t[0] == "over" else "short of")
-        difference = (terms + pp.Opt(over - terms)).add_parse_action(_fold_binary)
+        difference = (terms + pp.Opt(over - terms)).add_parse_action(
+            lambda t: tok.fold_binary(list(t))
+        )
         self.expr = pp.Forward()
         self.expr.set_name("an expression")
         operators = r"[-+*/×÷]|(?:short|over)(?!\w)"
         self.expr <<= (self.lone(operators) | difference).set_name("a number, a name or '('")
-        compare = pp.Regex(rf"{_CMP}|in(?!\w)").set_name("a comparison such as <= or >=")
-        compare.add_parse_action(lambda t: _op(t[0]))
+        compare = pp.Regex(rf"{tok.CMP}|in(?!\w)").set_name("a comparison such as <= or >=")
+        compare.add_parse_action(lambda t: tok.op(t[0]))
         comparison = (self.expr + pp.Opt(compare - self.expr)).add_parse_action(_compare)
         operators = r"[-+*/×÷<>=!≤≥≦≧≠＜＞＝]|(?:short|over|in)(?!\w)"
         negation = pp.Forward()
@@ -375,7 +287,9 @@ class _Builder:
             | _located(kw("not") - negation, lambda s, x: n.Not(s, x))
         ).set_name("a condition")
         logic = pp.Regex(r"(?:and|or)(?!\w)").set_name("'and' or 'or'")
-        conditions = (negation + pp.ZeroOrMore(logic - negation)).add_parse_action(_fold_logic)
+        conditions = (negation + pp.ZeroOrMore(logic - negation)).add_parse_action(
+            lambda t: tok.fold_logic(list(t))
+        )
         operators = r"[-+*/×÷<>=!≤≥≦≧≠＜＞＝]|(?:short|over|in|and|or)(?!\w)"
         condition <<= (self.lone(operators) | conditions).set_name("a condition")
 
@@ -386,11 +300,11 @@ class _Builder:
         skipped them looking for one, so that what it ends reads and spans as it did.
         """
         # Atomic: a value that an operator follows is not read as a shorter value instead.
-        pattern = rf"(?>{self.value_pattern})(?![^\S\n]*(?:{operators}))[ \t\r]*"
+        pattern = rf"(?>{tok.VALUE})(?![^\S\n]*(?:{operators}))[ \t\r]*"
 
         def action(s: str, loc: int, t: pp.ParseResults) -> Any:
             text: str = t[0].rstrip(" \t\r")
-            return _value(Span(loc, loc + len(text)), text)
+            return tok.value(Span(loc, loc + len(text)), text)
 
         return pp.Regex(pattern).set_name("a number, a name or '('").add_parse_action(action)
 
@@ -400,7 +314,7 @@ class _Builder:
             case "rubric":
                 return _located(
                     kw("rubric")
-                    - pp.Regex(_IDENT).set_name("an id such as anhui_2019")
+                    - pp.Regex(tok.IDENT).set_name("an id such as anhui_2019")
                     - self.string
                     - pp.Opt(kw("max") - self.number, default=None),
                     lambda s, id_, title, max_: n.Header(s, id_, title, max_),
@@ -480,70 +394,20 @@ class _Builder:
         )
 
     def forms(self) -> None:
-        """Put a one-regex form before the full grammar of each statement that has one."""
-        ws, space, end = r"[ \t\r]*", _SPACE, r"[ \t\r]*(?=[#\n]|\Z)"
-        name, string = self.name_pattern, self.string_pattern
-        value = rf"(?>{self.value_pattern})"  # atomic: never a shorter value instead
-        number, points = r"\d+(?:\.\d+)?", r"[+-][ \t]*\d+(?:\.\d+)?"
-        amount = rf"(?P<amount>{points}|{number})"
-        word = rf"{_IDENT}(?:{ws}{string})?"
-        words = rf"\{{{ws}{word}(?:{ws},{ws}{word})*{ws}\}}"
-        item = re.compile(rf"(?P<word>{_IDENT})(?P<space>{ws})(?P<label>{string})?")
-        self.fact_decl = (
-            _Form(
-                rf"fact(?!\w){ws}(?P<name>{name}){ws}:{ws}"
-                rf"(?P<type>(?:bool|count|number|adjustment)(?!\w)|level(?!\w){ws}(?P<level>{words})"
-                rf"|set(?!\w)(?:{ws}of(?!\w){ws}(?P<set>{words}))?)(?P<after>{ws})"
-                rf"(?:(?P<bound>(?P<op>{_CMP}){ws}(?P<operand>{value})(?!{ws}[-+*/×÷]){ws}))?"
-                rf"(?:(?P<description>{string}){ws})?(?:unit(?!\w){ws}(?P<unit>{string}){ws})?"
-                rf"(?P<optional>optional(?!\w))?{end}",
-                functools.partial(_fact_form, item),
-            )
-            | self.fact_decl
-        )
-        self.node_decl = (
-            _Form(
-                rf"(?P<kind>group|indicator)(?!\w){ws}(?P<id>{self.dotted_pattern}){ws}"
-                rf"(?P<title>{string}){ws}(?:max(?!\w){ws}(?P<max>{number}))?{end}",
-                _node_form,
-            )
-            | self.node_decl
-        )
-        # A condition of values, compared or not, joined by 'and' and 'or'.
-        compare = rf"(?:{_CMP}|in(?!\w))"
-        comparison = rf"{value}(?:{ws}{compare}{ws}{value})?"
-        condition = rf"{comparison}(?:{ws}(?:and|or)(?!\w){ws}{comparison})*"
-        parts = re.compile(rf"(?P<value>{value})|(?P<compare>{compare})|(?P<logic>and|or)")
-        self.points_rule = (
-            _Form(
-                rf"(?P<points>{points}){ws}if(?!\w){ws}(?P<condition>{condition}){end}",
-                functools.partial(_when_form, parts),
-            )
-            | _Form(
-                rf"(?P<points>{points}){ws}for{space}each{space}of(?!\w){ws}"
-                rf"(?P<subject>{value}){ws}(?:,{ws}at{space}most(?!\w){ws}(?P<cap>{number}))?"
-                rf"{end}",
-                _each_form,
-            )
-            | self.points_rule
-        )
-        self.table_decl = (
-            _Form(rf"points{space}by(?!\w){ws}(?P<subject>{value}){ws}:{end}", _table_form)
-            | self.table_decl
-        )
-        self.arm_line = (
-            _Form(
-                rf"(?P<band>(?P<op>{_CMP}){ws}(?P<bound>[+-]?[ \t]*{number}){ws})(?:->|→){ws}"
-                rf"{amount}{end}",
-                _band_form,
-            )
-            | _Form(rf"otherwise(?!\w){ws}(?:->|→){ws}{amount}{end}", _word_form)
-            | _Form(rf"(?P<word>{name}|{string}){ws}(?:->|→){ws}{amount}{end}", _word_form)
-            | self.arm_line
-        )
+        """Put the one-regex forms of each statement that has some before its full grammar."""
+        shapes = statement_forms()
+        self.fact_decl = pp.MatchFirst([*shapes["fact"], self.fact_decl])
+        self.node_decl = pp.MatchFirst([*shapes["group"], self.node_decl])
+        self.points_rule = pp.MatchFirst([*shapes["rule"], self.points_rule])
+        self.multiply = pp.MatchFirst([*shapes["multiply"], self.multiply])
+        self.table_decl = pp.MatchFirst([*shapes["points"], self.table_decl])
+        self.arm_line = pp.MatchFirst([*shapes["arm"], self.arm_line])
+        kinds: tuple[Kind, ...] = ("grade", "require", "let", "pool", "at", "not")
+        for kind in kinds:
+            self.shaped[kind] = shapes[kind]
 
     def rounding(self) -> pp.ParserElement:
-        mode = pp.Regex(rf"half{_SPACE}up|half{_SPACE}even|down|up").set_name(
+        mode = pp.Regex(rf"half{tok.SPACE}up|half{tok.SPACE}even|down|up").set_name(
             "half up, half even, down or up"
         )
         mode.add_parse_action(lambda t: " ".join(t[0].split()))
@@ -561,14 +425,14 @@ class _Builder:
         otherwise = kw("otherwise").add_parse_action(lambda: [None])
         return _located(
             kw("grade")
-            - pp.Regex(_IDENT).set_name("a grade name such as 优秀")
+            - pp.Regex(tok.IDENT).set_name("a grade name such as 优秀")
             - ((kw("if") - self.condition) | otherwise).set_name("'if' or 'otherwise'"),
             lambda s, name, cond: n.Grade(s, name, cond),
         )
 
     def fact(self) -> pp.ParserElement:
         word = _located(
-            pp.Regex(_IDENT).set_name("a word") + self.description,
+            pp.Regex(tok.IDENT).set_name("a word") + self.description,
             lambda s, name, label: n.Word(s, name, label),
         )
         words = pp.Group(
@@ -622,7 +486,7 @@ class _Builder:
         weight = pp.Opt(
             kw("weight") - self.number + pp.Opt(pp.Literal("%").suppress()), default=None
         )
-        modes = pp.Regex(rf"scaled|weighted|best{_SPACE}of|one{_SPACE}of").set_name(
+        modes = pp.Regex(rf"scaled|weighted|best{tok.SPACE}of|one{tok.SPACE}of").set_name(
             "scaled, weighted, best of or one of"
         )
         modes.add_parse_action(lambda t: " ".join(t[0].split()))
@@ -747,149 +611,3 @@ def _build_per(
     step: Any, quantity: Any, partial: Any, cap: Any
 ) -> Callable[[Span, n.Number], n.Per]:
     return lambda span, points: n.Per(span, points, step, quantity, partial, cap)
-
-
-class _Form(pp.Token):
-    """A whole statement of one common shape, read by one regex, its node built from the match.
-
-    Each statement costs the full grammar a few dozen steps, one regex one; a form reads
-    only what the full grammar reads the same way, to the end of the line's code, and builds
-    the same node with the same spans (a test compares them on every line it can find).
-    Anything else, and so every error, is left to the full grammar after it.
-    """
-
-    def __init__(self, pattern: str, build: Callable[[re.Match[str]], Any]) -> None:
-        super().__init__()
-        self.pattern = re.compile(pattern)
-        self.build = build
-        self.mayReturnEmpty = False
-        self.mayIndexError = False
-        self.set_name("a statement")
-
-    def parseImpl(  # noqa: N802 (the name pyparsing calls)
-        self, instring: str, loc: int, do_actions: bool = True
-    ) -> tuple[int, Any]:
-        found = self.pattern.match(instring, loc)
-        if found is None:
-            raise pp.ParseException(instring, loc, self.errmsg, self)
-        return found.end(), self.build(found)
-
-
-def _span(found: re.Match[str], group: str | int = 0) -> Span:
-    return Span(found.start(group), found.end(group))
-
-
-def _group_value(found: re.Match[str], group: str) -> Any:
-    return _value(_span(found, group), found.group(group))
-
-
-def _amount(found: re.Match[str]) -> n.Number:
-    text = found.group("amount")
-    read = _number if text[0].isdigit() else _points
-    return read(_span(found, "amount"), text)
-
-
-def _fact_form(item: re.Pattern[str], found: re.Match[str]) -> n.FactDecl:
-    constraints: tuple[n.Constraint, ...] = ()
-    if found.group("bound") is not None:
-        operand = _group_value(found, "operand")
-        constraints = (n.Constraint(_span(found, "bound"), _op(found.group("op")), operand),)
-    description, unit = found.group("description"), found.group("unit")
-    # A fact ends after the spaces its last optional part was looked for past, or at 'optional'.
-    optional = found.group("optional") is not None
-    return n.FactDecl(
-        Span(found.start(), found.end("optional")) if optional else _span(found),
-        found.group("name"),
-        _span(found, "name"),
-        _type_form(item, found),
-        constraints,
-        None if description is None else _unquote(description),
-        None if unit is None else _unquote(unit),
-        None,
-        optional,
-    )
-
-
-def _type_form(item: re.Pattern[str], found: re.Match[str]) -> n.TypeSpec:
-    typed = found.group("type")
-    kind = "level" if found.group("level") is not None else "set" if typed[:3] == "set" else typed
-    if found.group("level") is None and found.group("set") is None:
-        # A bare 'set' ends after the spaces its missing 'of' was looked for past.
-        end = found.end("after") if kind == "set" else found.end("type")
-        return n.TypeSpec(Span(found.start("type"), end), kind, None)
-    group = "level" if kind == "level" else "set"
-    words = []
-    for read in item.finditer(found.string, found.start(group), found.end(group)):
-        label = read.group("label")
-        end = read.end("label") if label is not None else read.end("space")
-        words.append(n.Word(Span(read.start(), end), read.group("word"), label and _unquote(label)))
-    return n.TypeSpec(_span(found, "type"), kind, tuple(words))
-
-
-def _node_form(found: re.Match[str]) -> n.NodeDecl:
-    max_ = found.group("max")
-    return n.NodeDecl(
-        _span(found),
-        found.group("kind"),
-        found.group("id"),
-        _span(found, "id"),
-        _unquote(found.group("title")),
-        None if max_ is None else _number(_span(found, "max"), max_),
-        "base",
-        None,
-        None,
-        None,
-    )
-
-
-def _when_form(parts: re.Pattern[str], found: re.Match[str]) -> n.When:
-    points = _points(_span(found, "points"), found.group("points"))
-    # Values, each compared or not, joined: fold them as the full grammar does.
-    items: list[Any] = []
-    compare: str | None = None
-    for part in parts.finditer(found.string, found.start("condition"), found.end("condition")):
-        if part.lastgroup == "value":
-            operand: Any = _value(_span(part), part.group())
-            if compare is not None:
-                left = items.pop()
-                operand = n.Compare(left.span + operand.span, compare, left, operand)
-                compare = None
-            items.append(operand)
-        elif part.lastgroup == "compare":
-            compare = _op(part.group())
-        else:
-            items.append(part.group())
-    return n.When(_span(found), points, _fold_logic(items))
-
-
-def _table_form(found: re.Match[str]) -> n.Table:
-    return n.Table(_span(found), _group_value(found, "subject"), ())
-
-
-def _each_form(found: re.Match[str]) -> n.Each:
-    points = _points(_span(found, "points"), found.group("points"))
-    cap = found.group("cap")
-    if cap is None:
-        return n.Each(_span(found), points, _group_value(found, "subject"), None, None)
-    # After a cap, the rule ends at its number; without one, after the spaces that follow.
-    span = Span(found.start(), found.end("cap"))
-    return n.Each(
-        span, points, _group_value(found, "subject"), None, _number(_span(found, "cap"), cap)
-    )
-
-
-def _band_form(found: re.Match[str]) -> n.ArmLine:
-    bound = _points(_span(found, "bound"), found.group("bound"))
-    band = n.Band(_span(found, "band"), ((_op(found.group("op")), bound),))
-    arm = n.Arm(_span(found), band, None, _amount(found), None)
-    return n.ArmLine(_span(found), (arm,))
-
-
-def _word_form(found: re.Match[str]) -> n.ArmLine:
-    """`otherwise -> 0` or `national -> 2`: the arm ends at its points, the line after spaces."""
-    word = found.groupdict().get("word")
-    name = None
-    if word is not None:
-        name = n.Name(_span(found, "word"), _unquote(word) if word[0] == '"' else word)
-    arm = n.Arm(Span(found.start(), found.end("amount")), None, name, _amount(found))
-    return n.ArmLine(_span(found), (arm,))

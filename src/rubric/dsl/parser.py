@@ -12,8 +12,9 @@ import pyparsing as pp
 
 from rubric._limits import DEFAULT, Limits
 from rubric.dsl import nodes as n
-from rubric.dsl.grammar import KEYWORDS, RESERVED, USAGE, Grammar, Kind, grammar, kind_of
+from rubric.dsl.grammar import KEYWORDS, USAGE, Grammar, Kind, grammar, kind_of
 from rubric.dsl.source import Source, Span, too_big
+from rubric.dsl.tokens import RESERVED
 from rubric.errors import Diagnostic, RubricSyntaxError
 
 __all__ = ["parse"]
