@@ -41,9 +41,8 @@ def parse(source: Source, limits: Limits = DEFAULT) -> n.Document:
     Each limit of `limits` that reading enforces is checked before the work it bounds: the
     size of the text before any line is read, a line's length before its grammar runs.
     """
-    size = _utf8_size(source.text, limits.file_bytes)
-    if size > limits.file_bytes:
-        raise RubricSyntaxError(Source("", source.filename), [too_big(size, limits)])
+    if _longer(source.text, limits.file_bytes):
+        raise RubricSyntaxError(Source("", source.filename), [too_big(limits)])
     problems = _Problems(limits.errors)
     reader = _Reader(source, limits, grammar(), problems)
     statements: list[tuple[n.Statement, int]] = []
@@ -63,11 +62,11 @@ def parse(source: Source, limits: Limits = DEFAULT) -> n.Document:
     return _Assembler(source, limits, problems).assemble(statements)
 
 
-def _utf8_size(text: str, limit: int) -> int:
-    """The size of text in UTF-8, or a bound on it past the limit, found without copying text."""
-    if len(text) > limit or len(text) * 4 <= limit:
-        return len(text) if len(text) > limit else 0
-    return len(text.encode("utf-8", errors="surrogatepass"))
+def _longer(text: str, limit: int) -> bool:
+    """Whether text takes more than limit bytes in UTF-8, found without copying short texts."""
+    if len(text) > limit or len(text) * 4 <= limit:  # a character takes one to four bytes
+        return len(text) > limit
+    return len(text.encode("utf-8", errors="surrogatepass")) > limit
 
 
 @attrs.define
@@ -519,7 +518,7 @@ class _Assembler:
         if self.declared == self.limits.ids + 1:
             self.problems.add(
                 _limit(
-                    f"more than {self.limits.ids} groups and indicators, the limit",
+                    f"more groups and indicators than the limit of {self.limits.ids}",
                     stmt.id_span,
                     "a rubric has at most a few thousand indicators: check that this is the "
                     "rubric file",
@@ -645,7 +644,7 @@ class _Assembler:
         if before <= limit < before + len(arms):
             self.problems.add(
                 _limit(
-                    f"a 'points by' table of more than {limit} arms, the limit",
+                    f"a 'points by' table with more arms than the limit of {limit}",
                     arms[limit - before].span,
                     "a table has a few tiers: merge neighbouring bands, or compute the points "
                     "with a formula (points = …)",

@@ -94,7 +94,7 @@ def read(path: str | os.PathLike[str], limits: Limits = DEFAULT) -> Source:
     with path.open("rb") as file:
         data = file.read(limits.file_bytes + 1)
     if len(data) > limits.file_bytes:
-        raise RubricSyntaxError(Source("", str(path)), [too_big(len(data), limits)])
+        raise RubricSyntaxError(Source("", str(path)), [too_big(limits)])
     try:
         return Source(data.decode("utf-8"), str(path))
     except UnicodeDecodeError as exc:
@@ -109,11 +109,10 @@ def read(path: str | os.PathLike[str], limits: Limits = DEFAULT) -> Source:
         raise RubricSyntaxError(source, [problem]) from None
 
 
-def too_big(size: int, limits: Limits) -> Diagnostic:
-    """The problem of a rubric of `size` bytes, past the limit on its size (+1: or more)."""
-    more = " or more" if size == limits.file_bytes + 1 else ""
+def too_big(limits: Limits) -> Diagnostic:
+    """The problem of a rubric longer than the limit on its size."""
     return Diagnostic(
-        f"this rubric is {size} bytes long{more}, more than the limit of {limits.file_bytes} bytes",
+        f"this rubric is longer than the limit of {limits.file_bytes} bytes",
         Span(0, 0),
         "a rubric of thousands of indicators takes a few megabytes: check that this is the "
         "rubric file\nthe limit is Limits.file_bytes; software that embeds rubric can raise it "
