@@ -120,8 +120,8 @@ def grammar(forms: bool = True) -> Grammar:
     """The grammar, built on the first call (importing this module builds nothing).
 
     With forms, the most common shapes of a few statements are each read by one regex before
-    the full grammar is tried (see `_Form`); without, by the full grammar alone, which tests
-    compare them with.
+    the full grammar is tried (see `rubric.dsl.forms`); without, by the full grammar alone,
+    which tests compare them with.
     """
     with _BUILD:
         return _grammar(forms)
@@ -193,20 +193,14 @@ class _Builder:
 
     expr: pp.Forward
     condition: pp.Forward
+    forms: dict[str, list[pp.ParserElement]]
 
     def grammar(self, forms: bool) -> Grammar:
+        self.forms = statement_forms() if forms else {}
         self.tokens()
         self.expressions()
         self.rules()
-        self.shaped: dict[Kind, list[pp.ParserElement]] = {}
-        if forms:
-            self.forms()
         statements = {kind: self.statement(kind) for kind in USAGE}
-        for kind, shaped in self.shaped.items():
-            # Named as the statement's keyword: what a line that fails at once was expected to
-            # start with, as the full grammar would say.
-            first = {"at": "'at most'", "not": "'not applicable if'"}.get(kind, f"'{kind}'")
-            statements[kind] = pp.MatchFirst([*shaped, statements[kind]]).set_name(first)
         extra = [self.arm_line, self.points_rule, self.multiply]
         for element in [*statements.values(), *extra]:
             element.streamline()
@@ -310,6 +304,13 @@ class _Builder:
 
     def statement(self, kind: Kind) -> pp.ParserElement:
         """The grammar of the statement a line of this kind holds."""
+        if kind in ("rule", "arm"):
+            return self.points_rule | self.multiply if kind == "rule" else self.arm_line
+        # Group and indicator lines share their grammar, and so their forms.
+        return self.shaped("group" if kind == "indicator" else kind, self.full(kind))
+
+    def full(self, kind: Kind) -> pp.ParserElement:
+        """The full grammar of the statement a keyword opens."""
         match kind:
             case "rubric":
                 return _located(
@@ -326,7 +327,7 @@ class _Builder:
             case "grade":
                 return self.grade()
             case "fact":
-                return self.fact_decl
+                return self.fact()
             case "require":
                 return _located(
                     kw("require") - self.condition - self.string,
@@ -358,7 +359,7 @@ class _Builder:
                     lambda s, amount: n.Start(s, amount),
                 )
             case "points":
-                return self.table_decl
+                return self.formula() | self.table()
             case "at":
                 return _located(
                     kw("at most") - self.number - kw("if") - self.condition,
@@ -370,41 +371,36 @@ class _Builder:
                 return _located(kw("adjust by") - self.name_node, lambda s, name: n.Adjust(s, name))
             case "allow":
                 return _located(kw("allow negative total"), lambda s: n.AllowNegative(s))
-            case "rule":
-                return self.points_rule | self.multiply
-            case "arm":
-                return self.arm_line
+            case "rule" | "arm":
+                raise AssertionError("rules and arms are no keyword's")
             case _:
                 assert_never(kind)
 
     def rules(self) -> None:
         """What rules and tables are made of: points and what they are for, factors, arms."""
         self.arm = self.arm_grammar()
-        self.fact_decl = self.fact()
         self.node_decl = self.node()
-        self.table_decl = self.formula() | self.table()
-        self.points_rule = self.rule()
-        self.multiply = _located(
+        self.points_rule = self.shaped("rule", self.rule())
+        multiply = _located(
             pp.Regex(r"[*×]").suppress() - self.number - kw("if") - self.condition,
             lambda s, factor, cond: n.Multiply(s, factor, cond),
         )
-        self.arm_line = _located(
+        self.multiply = self.shaped("multiply", multiply)
+        arm_line = _located(
             pp.DelimitedList(self.arm, allow_trailing_delim=True),
             lambda s, *arms: n.ArmLine(s, arms),
         )
+        self.arm_line = self.shaped("arm", arm_line)
 
-    def forms(self) -> None:
-        """Put the one-regex forms of each statement that has some before its full grammar."""
-        shapes = statement_forms()
-        self.fact_decl = pp.MatchFirst([*shapes["fact"], self.fact_decl])
-        self.node_decl = pp.MatchFirst([*shapes["group"], self.node_decl])
-        self.points_rule = pp.MatchFirst([*shapes["rule"], self.points_rule])
-        self.multiply = pp.MatchFirst([*shapes["multiply"], self.multiply])
-        self.table_decl = pp.MatchFirst([*shapes["points"], self.table_decl])
-        self.arm_line = pp.MatchFirst([*shapes["arm"], self.arm_line])
-        kinds: tuple[Kind, ...] = ("grade", "require", "let", "pool", "at", "not")
-        for kind in kinds:
-            self.shaped[kind] = shapes[kind]
+    def shaped(self, kind: str, element: pp.ParserElement) -> pp.ParserElement:
+        """A statement's full grammar, after the forms of its commonest shapes if it has some."""
+        shapes = self.forms.get(kind)
+        if not shapes:
+            return element
+        # Named as what the statement starts with, which is what the full grammar says a line
+        # that fails at its very start was expected to hold.
+        first = {"at": "'at most'", "not": "'not applicable if'"}.get(kind, f"'{kind}'")
+        return pp.MatchFirst([*shapes, element]).set_name(first)
 
     def rounding(self) -> pp.ParserElement:
         mode = pp.Regex(rf"half{tok.SPACE}up|half{tok.SPACE}even|down|up").set_name(
