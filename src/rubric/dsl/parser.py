@@ -22,7 +22,6 @@ __all__ = ["parse"]
 _TAB = 8  # columns a tab indents by, as in most editors' default
 _STRINGS = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 _STRING_OR_HASH = re.compile(r'"(?:[^"\\\n]|\\.)*"|#')
-_POINTS_ONLY = re.compile(r"\s*[+-]\s*\d+(?:\.\d+)?\s*$")
 _WORD_ARROW = re.compile(r"\s*[^\W\d]\w*\s*(?:->|→)")
 # A number literal, as every number token of the grammar starts: not inside a name.
 _LITERAL = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
@@ -319,8 +318,6 @@ def _diagnose(line: str, offset: int, loc: int, msg: str, kind: Kind, code_end: 
         message = f"cannot read this {kind} line"
     else:
         message = f"expected {expected}, found {_quote(found)}"
-    if kind == "rule" and expected == "'if'" and _POINTS_ONLY.match(line[:loc]):
-        message = f"expected 'if', 'for each of' or 'per' after the points, found {_quote(found)}"
     hint = USAGE[kind]
     if found in RESERVED and "name" in expected:
         hint = (
