@@ -177,6 +177,12 @@ def test_a_long_id() -> None:
         f"shorten it\n{RAISE.format('id_chars')}",
         "E510",
     )
+    error = refused(HEAD.replace("fact x", "fact xyz"), Limits(id_chars=2))
+    assert only(error) == (
+        "the name 'xyz' is 3 characters long, more than the limit of 2",
+        f"shorten it\n{RAISE.format('id_chars')}",
+        "E510",
+    )
 
 
 def test_a_hundred_thousand_bad_lines_are_counted_not_shown() -> None:

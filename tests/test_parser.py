@@ -462,3 +462,15 @@ def test_forms_agree_with_the_full_grammar_on_any_line(
         for forms in (True, False)
     ]
     assert read[0] == read[1], line
+
+
+def test_threads_read_alike() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    sources = [
+        Source(path.read_text(encoding="utf-8")) for path in sorted(ROOT.glob("rubrics/**/*.rub"))
+    ]
+    serial = [repr(parse(source)) for source in sources]
+    with ThreadPoolExecutor(8) as pool:
+        threaded = list(pool.map(lambda source: repr(parse(source)), sources * 4))
+    assert threaded == serial * 4

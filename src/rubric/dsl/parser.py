@@ -226,8 +226,8 @@ class _Reader:
         name = _declared(stmt)
         if name is not None and len(name[0]) > limits.id_chars:
             return _limit(
-                f"the name '{name[0][:40]}…' is {len(name[0])} characters long, more than the "
-                f"limit of {limits.id_chars}",
+                f"the name '{_shortened(name[0])}' is {len(name[0])} characters long, more "
+                f"than the limit of {limits.id_chars}",
                 name[1],
                 "shorten it",
                 "id_chars",
@@ -239,13 +239,15 @@ class _Reader:
 def _declared(stmt: n.Statement) -> tuple[str, Span] | None:
     """The id or name a statement declares, and where."""
     match stmt:
-        case n.NodeDecl() | n.FactDecl() | n.Let():
-            return (stmt.id if isinstance(stmt, n.NodeDecl) else stmt.name), (
-                stmt.id_span if isinstance(stmt, n.NodeDecl) else stmt.name_span
-            )
-        case n.PoolDecl():
-            return stmt.name, stmt.span
+        case n.NodeDecl(id=name, id_span=span) | n.FactDecl(name=name, name_span=span):
+            return name, span
+        case n.Let(name=name, name_span=span) | n.PoolDecl(name=name, span=span):
+            return name, span
     return None
+
+
+def _shortened(text: str, most: int = 40) -> str:
+    return text if len(text) <= most else text[:most] + "…"
 
 
 def _whole(element: pp.ParserElement, text: str, start: int, end: int) -> n.Statement:
