@@ -38,12 +38,14 @@ _ARITHMETIC = r"[-+*/×÷]"
 _OVER = rf"short(?!\w){_SP}of(?!\w)|over(?!\w)"
 _CMP = f"(?>{t.CMP})"
 _COMPARE = rf"{_CMP}|in(?!\w)"
-# Possessive repeats: what a form has read, it never gives back (each step needs an operator,
-# so a shorter reading could only end before one, never at the end of the code).
-_TERM = rf"{_VALUE}(?:{_WS}{_ARITHMETIC}{_WS}{_VALUE})*+"
-_EXPRESSION = rf"{_TERM}(?:{_WS}(?:{_OVER}){_WS}{_TERM})?+"
-_COMPARISON = rf"{_EXPRESSION}(?:{_WS}(?:{_COMPARE}){_WS}{_EXPRESSION})?+"
-_CONDITION = rf"{_COMPARISON}(?:{_WS}(?:and|or)(?!\w){_WS}{_COMPARISON})*+"
+# Values with operators between them, read flat; the builder checks that they make an
+# expression (one 'short of' or 'over' at most) or a condition (one comparison at most between
+# 'and' and 'or'), and leaves any other to the full grammar. Possessive: what a form has read,
+# it never gives back (a shorter reading would end before an operator, not at the code's end).
+_EXPRESSION = rf"{_VALUE}(?:{_WS}(?:{_ARITHMETIC}|{_OVER}){_WS}{_VALUE})*+"
+_CONDITION = (
+    rf"{_VALUE}(?:{_WS}(?:{_ARITHMETIC}|{_OVER}|{_COMPARE}|(?:and|or)(?!\w)){_WS}{_VALUE})*+"
+)
 _PARTS = re.compile(
     rf"(?P<value>{_VALUE})|(?P<arithmetic>{_ARITHMETIC})|(?P<over>{_OVER})"
     rf"|(?P<compare>{_COMPARE})|(?P<logic>(?:and|or)(?!\w))"
@@ -67,9 +69,12 @@ def _phrases(phrases: tuple[str, ...] | dict[str, str]) -> str:
 
 
 class Form(pp.Token):
-    """A whole statement of one shape, read by one regex, its node built from the match."""
+    """A whole statement of one shape, read by one regex, its node built from the match.
 
-    def __init__(self, pattern: str, build: Callable[[re.Match[str]], Any]) -> None:
+    A build that finds the match is not of its shape returns None, and the form fails.
+    """
+
+    def __init__(self, pattern: str, build: Callable[[re.Match[str]], Any | None]) -> None:
         super().__init__()
         self.pattern = re.compile(pattern)
         self.build = build
@@ -81,9 +86,10 @@ class Form(pp.Token):
         self, instring: str, loc: int, do_actions: bool = True
     ) -> tuple[int, Any]:
         found = self.pattern.match(instring, loc)
-        if found is None:
+        node = None if found is None else self.build(found)
+        if found is None or node is None:
             raise pp.ParseException(instring, loc, self.errmsg, self)
-        return found.end(), self.build(found)
+        return found.end(), node
 
 
 def forms() -> dict[str, list[pp.ParserElement]]:
@@ -229,7 +235,10 @@ def _value(found: re.Match[str], group: str) -> Any:
 
 
 def _expression(found: re.Match[str], group: str = "condition") -> Any:
-    """The condition or expression in a group, folded as the full grammar folds it."""
+    """The condition or expression in a group, folded as the full grammar folds it.
+
+    None if it is not one: two comparisons, or two of 'short of' and 'over', side by side.
+    """
     logic: list[Any] = []  # comparisons, and 'and' or 'or' between them
     compared: list[Any] = []  # expressions, and the comparison between them
     over: list[Any] = []  # terms, and 'short of' or 'over' between them
@@ -241,10 +250,14 @@ def _expression(found: re.Match[str], group: str = "condition") -> Any:
         elif kind == "arithmetic":
             term.append(text)
         elif kind == "over":
-            over += [t.fold_arithmetic(term), "over" if text == "over" else "short of"]
+            if over:
+                return None
+            over = [t.fold_arithmetic(term), "over" if text == "over" else "short of"]
             term = []
         elif kind == "compare":
-            compared += [t.fold_binary([*over, t.fold_arithmetic(term)]), t.op(text)]
+            if compared:
+                return None
+            compared = [t.fold_binary([*over, t.fold_arithmetic(term)]), t.op(text)]
             over, term = [], []
         else:
             logic += [_compare([*compared, t.fold_binary([*over, t.fold_arithmetic(term)])]), text]
@@ -302,8 +315,9 @@ def _node(found: re.Match[str]) -> n.NodeDecl:
     return n.NodeDecl(_span(found), kind, id_, id_span, title, max_, "base", None, None, None)
 
 
-def _when(found: re.Match[str]) -> n.When:
-    return n.When(_span(found), _points(found), _expression(found))
+def _when(found: re.Match[str]) -> n.When | None:
+    condition = _expression(found)
+    return None if condition is None else n.When(_span(found), _points(found), condition)
 
 
 def _each(found: re.Match[str]) -> n.Each:
@@ -311,28 +325,33 @@ def _each(found: re.Match[str]) -> n.Each:
     return n.Each(_ends_at(found, "cap"), _points(found), subject, None, cap)
 
 
-def _per(found: re.Match[str]) -> n.Per:
+def _per(found: re.Match[str]) -> n.Per | None:
     partial = found.group("partial")
     reading = None if partial is None else _PARTIAL[" ".join(partial.split())]
     step, quantity = _number(found, "step"), _expression(found, "quantity")
-    assert step is not None
+    if step is None or quantity is None:
+        return None
     cap = _number(found, "cap")
     return n.Per(_ends_at(found, "cap"), _points(found), step, quantity, reading, cap)
 
 
-def _multiply(found: re.Match[str]) -> n.Multiply:
-    factor = _number(found, "factor")
-    assert factor is not None
-    return n.Multiply(_span(found), factor, _expression(found))
+def _multiply(found: re.Match[str]) -> n.Multiply | None:
+    factor, condition = _number(found, "factor"), _expression(found)
+    if factor is None or condition is None:
+        return None
+    return n.Multiply(_span(found), factor, condition)
 
 
-def _table(found: re.Match[str]) -> n.Table:
-    return n.Table(_span(found), _expression(found, "subject"), ())
+def _table(found: re.Match[str]) -> n.Table | None:
+    subject = _expression(found, "subject")
+    return None if subject is None else n.Table(_span(found), subject, ())
 
 
-def _formula(found: re.Match[str]) -> n.Formula:
-    cap = _number(found, "cap")
-    return n.Formula(_ends_at(found, "cap"), _expression(found, "value"), cap)
+def _formula(found: re.Match[str]) -> n.Formula | None:
+    value = _expression(found, "value")
+    return (
+        None if value is None else n.Formula(_ends_at(found, "cap"), value, _number(found, "cap"))
+    )
 
 
 def _band_arm(found: re.Match[str]) -> n.ArmLine:
@@ -357,21 +376,24 @@ def _amount(found: re.Match[str]) -> n.Number:
     return read(_span(found, "amount"), text)
 
 
-def _grade(found: re.Match[str]) -> n.Grade:
+def _grade(found: re.Match[str]) -> n.Grade | None:
     if found.group("otherwise") is not None:
         return n.Grade(_ends_at(found, "otherwise"), found.group("name"), None)
-    return n.Grade(_span(found), found.group("name"), _expression(found))
+    condition = _expression(found)
+    return None if condition is None else n.Grade(_span(found), found.group("name"), condition)
 
 
-def _require(found: re.Match[str]) -> n.Require:
-    message = t.unquote(found.group("message"))
-    return n.Require(_ends_at(found, "message"), _expression(found), message)
+def _require(found: re.Match[str]) -> n.Require | None:
+    condition, message = _expression(found), t.unquote(found.group("message"))
+    return None if condition is None else n.Require(_ends_at(found, "message"), condition, message)
 
 
-def _let(found: re.Match[str]) -> n.Let:
+def _let(found: re.Match[str]) -> n.Let | None:
     name, name_span = found.group("name"), _span(found, "name")
     description, unit = _text(found, "description"), _text(found, "unit")
     expr = _expression(found)
+    if expr is None:
+        return None
     return n.Let(_ends_at(found, "unit"), name, name_span, description, expr, unit)
 
 
@@ -381,13 +403,14 @@ def _pool(found: re.Match[str]) -> n.PoolDecl:
     return n.PoolDecl(_ends_at(found, "cap"), found.group("name"), _text(found, "label"), cap)
 
 
-def _cap_if(found: re.Match[str]) -> n.CapIf:
-    cap = _number(found, "cap")
-    assert cap is not None
-    return n.CapIf(_span(found), cap, _expression(found))
+def _cap_if(found: re.Match[str]) -> n.CapIf | None:
+    cap, condition = _number(found, "cap"), _expression(found)
+    return None if cap is None or condition is None else n.CapIf(_span(found), cap, condition)
 
 
-def _not_applicable(found: re.Match[str]) -> n.NotApplicable:
-    policy = found.group("policy")
+def _not_applicable(found: re.Match[str]) -> n.NotApplicable | None:
+    condition, policy = _expression(found), found.group("policy")
+    if condition is None:
+        return None
     policy = None if policy is None else " ".join(policy.split())
-    return n.NotApplicable(_ends_at(found, "policy"), _expression(found), policy)
+    return n.NotApplicable(_ends_at(found, "policy"), condition, policy)
