@@ -60,7 +60,9 @@ def serial(path: str, n: int) -> list[rubric.Row]:
     return list(ANHUI.score_many(lines(path, 0, n)))
 
 
-def pooled(path: str, n: int, workers: int, chunk: int, pool: ProcessPoolExecutor) -> list[rubric.Row]:
+def pooled(
+    path: str, n: int, workers: int, chunk: int, pool: ProcessPoolExecutor
+) -> list[rubric.Row]:
     jobs = [(path, start, min(n, start + chunk)) for start in range(0, n, chunk)]
     return [row for rows in pool.map(score_range, jobs) for row in rows]
 
@@ -103,13 +105,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                     return 1
     errors = sum(not row.ok for row in rows)
     t1, t2 = statistics.median(one), statistics.median(many)
-    print(f"rubric {rubric.__version__}: {args.n:,} Anhui units from JSON lines, median of "
-          f"{args.repeat} runs, {errors} invalid")
+    print(
+        f"rubric {rubric.__version__}: {args.n:,} Anhui units from JSON lines, median of "
+        f"{args.repeat} runs, {errors} invalid"
+    )
     print(f"one process:        {args.n / t1:10,.0f} units/s  ({t1:.2f} s)")
     print(f"{args.workers} worker processes: {args.n / t2:10,.0f} units/s  ({t2:.2f} s)")
     print(f"speed-up:           {t1 / t2:10.2f}×")
-    print(f"peak memory: parent {peak_mb(resource.RUSAGE_SELF):.0f} MB, "
-          f"largest worker {peak_mb(resource.RUSAGE_CHILDREN):.0f} MB")
+    print(
+        f"peak memory: parent {peak_mb(resource.RUSAGE_SELF):.0f} MB, "
+        f"largest worker {peak_mb(resource.RUSAGE_CHILDREN):.0f} MB"
+    )
     return 0
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rubric import RubricSyntaxError
 from rubric.dsl import Source, parse
@@ -294,3 +297,180 @@ def test_keywords_may_be_level_words_in_arm_lines() -> None:
     (table,) = rules("points by m:\n  group -> 2\n  fact -> 1\n  otherwise -> 0\n")
     assert isinstance(table, n.Table)
     assert [a.word.name for a in table.arms if a.word] == ["group", "fact"]
+
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTEXT = 'rubric demo "示例" max 10\nindicator q "质量" max 10\n  points by x:\n'
+
+
+# Shapes near the edges of the one-regex forms, besides every line of the repository's rubrics.
+SHAPES = (
+    "fact s: set of{a,b}",
+    'fact s: set of { a , b "乙" , c }',
+    'fact s: set   "描述"',
+    "fact s: set",
+    'fact l: level {none "无",high}',
+    "fact l: level{a}",
+    'fact n: count>=1"d"unit"u"optional',
+    'fact n: count <= m  "d"',
+    "fact n: number >= 0 and <= 5",
+    "fact n: count >= -1",
+    "+1 if a>=2 and b or c",
+    '+1 if a in t and m = high or "x" = y',
+    "+1 if a < b < c",
+    "+1 if a and b or c and d = 3",
+    "+1 if 2 >= a",
+    "-0.5 if x != 3",
+    "+ 2 if a",
+    "+1 if number of s > 2",
+    "+1 for each of s , at most 3",
+    "+1 for each of s,at most 3",
+    "points by x :",
+    "points by x: <= 1 -> 2",
+    "points by score of a.b:",
+    "<= - 5 -> -1",
+    "< 3 → + 2",
+    '"if" -> 1',
+    "group -> 2",
+    'indicator a.b "t"',
+    'indicator a.b "t" max 4 weight 3',
+    'group g "t" max 10, scaled',
+    "at least 3 if x",
+    "grade 差if total < 60",
+    "grade NAMEotherwise",
+    "fact n: count>=1unit",
+    "at most 3 if x - 1 > 2 * y",
+    "not x",
+    "not applicable if a, full   marks",
+    "not applicable if a,",
+    "adjust a",
+    "start 5",
+    "allow negative",
+    "points x",
+    "points = a / b * 10, at most 3",
+    "points = -a",
+    "points by a + 1 short of 3:",
+    'let r "率" = a / b * 100 unit "%"',
+    "let r = a short of b over c",
+    "let r = a < b < c",
+    "let r = (a + b) * 2",
+    'require a + b >= 1 and c "至少1人"',
+    'require a "m" "n"',
+    "grade 优 if total >= 85 or a and b",
+    "grade 差 otherwise",
+    "grade if if x",
+    'pool p "加分" at most 3',
+    "pool p at most",
+    "-0.5 per 1 of a / b * 100 short of 90, proportionally, at most 4",
+    "-1 per 5 of x over 3, whole steps only",
+    "-1 per 5 of x over 3, halves",
+    "× 0.8 if a >= 1",
+    "* 0.8 if",
+    "+1 if a - -1 > 0",
+    "+1 if number of s > 2 and a",
+)
+
+
+def _lines_and_variants() -> list[str]:
+    """Every line of every rubric in the repository, and each bent in ways a form must notice."""
+    lines = set(SHAPES) | {
+        line
+        for path in sorted(ROOT.glob("**/*.rub"))
+        if ".venv" not in path.parts
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines()
+        if line.strip()
+    }
+    bends = (
+        lambda s: s + "   ",
+        lambda s: s + "  # 注释",
+        lambda s: s + "#",
+        lambda s: s.replace(" ", "\t"),
+        lambda s: s.replace(" ", ""),
+        lambda s: s.replace(" ", "  "),
+        lambda s: s.replace(" ", "$", 1).replace(" ", "", 1).replace("$", " "),
+        lambda s: s.replace(" ", "$", 2).replace(" ", "", 1).replace("$", " "),
+        lambda s: s.replace(" ", "\u3000", 1),
+        lambda s: s + " + 1",
+        lambda s: s + " and",
+        lambda s: s + ",",
+        lambda s: s + " x",
+        lambda s: s + " over 3",
+        lambda s: s.replace('"', "“", 1),
+        lambda s: s[: len(s) // 2],
+        lambda s: s.replace("->", "→"),
+        lambda s: s.replace(">=", "≥"),
+    )
+    return sorted(lines | {bend(line) for line in lines for bend in bends})
+
+
+def test_forms_read_as_the_full_grammar() -> None:
+    """Each one-regex form builds what the full grammar builds, spans included, or leaves it."""
+    from rubric._limits import DEFAULT
+    from rubric.dsl import grammar, parser
+
+    variants = _lines_and_variants()
+    assert len(variants) > 10_000
+    text = "\n".join(variants) + "\n"
+    source = Source(text)
+    readers = [
+        parser._Reader(source, DEFAULT, grammar.grammar(forms=forms), parser._Problems(1))
+        for forms in (True, False)
+    ]
+    differ = []
+    for offset, line in source.lines():
+        if line.strip() and not line.strip().startswith("#"):
+            read = [repr(reader.statement(offset, line)) for reader in readers]
+            if read[0] != read[1]:
+                differ.append((line, *read))
+    assert differ == []
+
+
+_TOKENS = (
+    *("fact", "grade", "let", "require", "pool", "group", "indicator", "points", "at", "not"),
+    *("+2", "- 0.5", "×", "*", "if", "and", "or", "in", "per", "of", "for each of", "at most"),
+    *("short of", "over", "by", "=", "<=", ">", "->", "→", ":", ",", "{", "}", "unit", "max"),
+    *("otherwise", "applicable", "full marks", "proportionally", "a", "b1", "差", "x.y", "3"),
+    *("0.5", '"t"', '"a b"', "bool", "count", "set", "level", "optional", "+", "-", "/", "("),
+    *(")", "# c", "number of", "score of", "total", "\u3000", "“"),
+)
+
+
+@given(
+    st.sampled_from(SHAPES),
+    st.lists(
+        st.tuples(st.integers(0, 40), st.sampled_from(_TOKENS), st.sampled_from(["", " ", "\t"])),
+        max_size=4,
+    ),
+)
+def test_forms_agree_with_the_full_grammar_on_any_line(
+    shape: str, edits: list[tuple[int, str, str]]
+) -> None:
+    from rubric._limits import DEFAULT
+    from rubric.dsl import grammar, parser
+
+    words = shape.split(" ")
+    for at, token, space in edits:
+        words.insert(at % (len(words) + 1), token + space)
+    line = " ".join(words)
+    source = Source(line + "\n")
+    read = [
+        repr(
+            parser._Reader(
+                source, DEFAULT, grammar.grammar(forms=forms), parser._Problems(1)
+            ).statement(0, line)
+        )
+        for forms in (True, False)
+    ]
+    assert read[0] == read[1], line
+
+
+def test_threads_read_alike() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    sources = [
+        Source(path.read_text(encoding="utf-8")) for path in sorted(ROOT.glob("rubrics/**/*.rub"))
+    ]
+    serial = [repr(parse(source)) for source in sources]
+    with ThreadPoolExecutor(8) as pool:
+        threaded = list(pool.map(lambda source: repr(parse(source)), sources * 4))
+    assert threaded == serial * 4

@@ -10,12 +10,12 @@ import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 import attrs
 
 from rubric._facts import FactSpec, validate
+from rubric._limits import DEFAULT, Limits
 from rubric._numbers import fixed, scaled, scaled_text
 from rubric._result import Line, Result, Row, ScoredNode, _Book, line_dict
 from rubric._values import FactValue
@@ -40,8 +40,12 @@ class _Unit(Protocol):
 UnitFacts: TypeAlias = Mapping[str, object] | tuple[str, Mapping[str, object]] | _Unit
 
 
-def loads(text: str, filename: str = "<string>") -> Rubric:
-    """Compile a rubric from its text; filename is what errors report it as."""
+def loads(text: str, filename: str = "<string>", *, limits: Limits = DEFAULT) -> Rubric:
+    """Compile a rubric from its text; filename is what errors report it as.
+
+    `limits` bounds what a rubric may hold (its size, its lines, its numbers, …): the
+    defaults suit any real rubric; embedding software may pass looser or stricter ones.
+    """
     # The front end is imported here, not with the package: a rubric unpickled or already
     # compiled scores without pyparsing.
     from rubric._checker import check
@@ -51,29 +55,16 @@ def loads(text: str, filename: str = "<string>") -> Rubric:
 
     text = text.removeprefix("\ufeff")
     source = Source(text, filename)
-    plan = compile_checked(check(parse(source), source))
+    plan = compile_checked(check(parse(source, limits), source))
     return _known(Rubric(plan, _digest(text, filename)))
 
 
-def load(path: str | os.PathLike[str]) -> Rubric:
+def load(path: str | os.PathLike[str], *, limits: Limits = DEFAULT) -> Rubric:
     """Read and compile a `.rub` file (UTF-8)."""
-    path = Path(path)
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        from rubric.dsl.source import Source, Span
-        from rubric.errors import Diagnostic, RubricSyntaxError
+    from rubric.dsl.source import read
 
-        source = Source(data.decode("utf-8", errors="replace"), str(path))
-        offset = len(data[: exc.start].decode("utf-8", errors="replace"))
-        problem = Diagnostic(
-            f"byte {exc.start} is not UTF-8 text",
-            Span(offset, offset + 1),
-            "save the rubric as UTF-8 (most editors offer it under 'Save as' / encoding)",
-        )
-        raise RubricSyntaxError(source, [problem]) from None
-    return loads(text, str(path))
+    source = read(path, limits)  # no more than the limit on a rubric's size
+    return loads(source.text, source.filename, limits=limits)
 
 
 def _digest(text: str, filename: str) -> str:

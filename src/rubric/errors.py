@@ -70,15 +70,17 @@ class RubricError(Exception):
 class _DiagnosticsError(RubricError):
     """An error holding one or more diagnostics about one rubric source."""
 
-    def __init__(self, source: Source, diagnostics: Iterable[Diagnostic]) -> None:
+    def __init__(self, source: Source, diagnostics: Iterable[Diagnostic], omitted: int = 0) -> None:
         self.source = source
         self.diagnostics = tuple(sorted(diagnostics, key=lambda d: (d.span.start, d.message)))
+        # Problems found past the limit on how many are reported: counted, not shown.
+        self.omitted = omitted
         super().__init__(str(self))
 
     def __reduce__(
         self,
-    ) -> tuple[type[_DiagnosticsError], tuple[Source, tuple[Diagnostic, ...]]]:
-        return type(self), (self.source, self.diagnostics)
+    ) -> tuple[type[_DiagnosticsError], tuple[Source, tuple[Diagnostic, ...], int]]:
+        return type(self), (self.source, self.diagnostics, self.omitted)
 
     @property
     def filename(self) -> str:
@@ -102,8 +104,12 @@ class _DiagnosticsError(RubricError):
 
     def __str__(self) -> str:
         rendered = [d.render(self.source) for d in self.diagnostics]
+        if self.omitted:
+            more = f"{self.omitted} more problem{'s' if self.omitted > 1 else ''}"
+            rendered.append(f"… and {more}, not shown")
         if len(rendered) > 1:
-            rendered.append(f"{len(rendered)} problems found in {self.source.filename}")
+            total = len(self.diagnostics) + self.omitted
+            rendered.append(f"{total} problems found in {self.source.filename}")
         return "\n".join(rendered)
 
 

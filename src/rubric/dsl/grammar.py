@@ -1,22 +1,26 @@
-"""The pyparsing grammar of one line of a `.rub` file; parse actions only build nodes."""
+"""The pyparsing grammar of each kind of line of a `.rub` file, built on first use."""
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable
-from decimal import Decimal
-from fractions import Fraction
-from typing import Any
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, Final, Literal, TypeAlias, assert_never, get_args
 
+import attrs
 import pyparsing as pp
 
 from rubric.dsl import nodes as n
+from rubric.dsl import tokens as tok
+from rubric.dsl.forms import forms as statement_forms
 from rubric.dsl.source import Span
 
-__all__ = ["BY_KEYWORD", "KEYWORDS", "statement"]
+__all__ = ["KEYWORDS", "USAGE", "Grammar", "Kind", "grammar", "kind_of"]
 
-# Words that open a statement; the parser's messages list them.
-KEYWORDS = (
+# Every kind of line: those a keyword opens, named by it; rules, which open with their points
+# (or × and a factor); and arms of a table, which open with a band, a word and '->', or 'otherwise'.
+Kind: TypeAlias = Literal[
     "rubric",
     "version",
     "round",
@@ -33,32 +37,104 @@ KEYWORDS = (
     "not",
     "adjust",
     "allow",
-)
+    "rule",
+    "arm",
+]
 
-# Words that can never be a name, because an expression could read them as an operator.
-RESERVED = ("and", "or", "not", "in", "if", "of", "per", "for", "at", "short", "over", "otherwise")
-
-# Unicode operators as they appear in printed tables, with their ASCII spelling.
-OPERATORS = {
-    "≤": "<=",
-    "≥": ">=",
-    "≦": "<=",
-    "≧": ">=",
-    "＜": "<",
-    "＞": ">",
-    "≠": "!=",
-    "×": "*",
-    "÷": "/",
-    "→": "->",
-    "＝": "=",
+# The keyword table: how each kind of line is written, shown when a line of it does not parse.
+# The keywords, the dispatch of a line to its statement and the grammar (`_statement`, which
+# mypy checks covers every kind) all follow from it.
+USAGE: Final[Mapping[Kind, str]] = {
+    "rubric": 'write the header as: rubric anhui_2019 "安徽省…绩效评价指标" max 100',
+    "version": 'write: version "2019.1"',
+    "round": "write: round indicators to 2 places half up  (or: round total to …; modes: half up, "
+    "half even, down, up)",
+    "grade": "write: grade 优秀 if total >= 85   or, for the last grade: grade 差 otherwise",
+    "fact": 'write: fact NAME: TYPE [bounds] [in steps of K] ["description"] [unit "unit"] '
+    "[optional]\n"
+    'for example: fact households_targeted: count >= 1 "帮扶目标任务数"\n'
+    "TYPE is one of: bool, count, number, level {a, b, …}, set, set of {a, b, …}, adjustment\n"
+    'a scale of marks: fact mark: number >= 0 and <= 5 in steps of 0.5 "专家评分"',
+    "require": 'write: require CONDITION "message", for example require a + b >= 1 "至少调查1人"',
+    "let": 'write: let NAME ["description"] = EXPRESSION or CONDITION [unit "unit"], for '
+    'example let rate "完成率" = done / target * 100 unit "%"',
+    "group": 'write: group ID "title" max N, for example group input "投入" max 20\n'
+    "after the max may come how the group combines its children: , scaled   , weighted   "
+    ", best of   or , one of\n"
+    'a group of extra items is written: group ID "title" bonus [at most N]   or: '
+    'group ID "title" deductions [at most N]',
+    "indicator": 'write: indicator ID "title" max N [weight W], for example '
+    'indicator input.setup.goal "绩效目标合理性" max 4',
+    "pool": 'write: pool NAME ["label"] at most N, then its rules on the lines below, indented',
+    "start": "write: start from full marks   or: start from 5",
+    "points": "write: points by EXPRESSION: <= 20 -> 4, <= 30 -> 2, otherwise -> 0   or: "
+    "points = EXPRESSION[, at most N]",
+    "at": "write: at most N if CONDITION, for example at most 6 if serious_problem",
+    "not": "write: not applicable if CONDITION, POLICY, where POLICY is full marks, rescale the "
+    "total or redistribute to siblings",
+    "adjust": "write: adjust by NAME, where NAME is an adjustment fact",
+    "allow": "write: allow negative total",
+    "rule": "write a rule as: +2 if CONDITION   or: +1 for each of SET, at most 3   or: "
+    "-0.5 per 1 of QUANTITY, proportionally   or: × 0.8 if CONDITION",
+    "arm": "write an arm of the table above as: <= 20 -> 4   or: national -> 2   or: "
+    "otherwise -> 0   or: >= 60 and <= 90 -> 0 to 10",
 }
+# Words that open a statement, in the order messages list them.
+KEYWORDS: Final = tuple(kind for kind in USAGE if kind not in ("rule", "arm"))
+_BY_KEYWORD: Final[Mapping[str, Kind]] = {kind: kind for kind in KEYWORDS}
+assert set(USAGE) == set(get_args(Kind)), "every kind of line has its usage"
 
-_IDENT = r"[^\W\d]\w*"
+_FIRST_WORD = re.compile(tok.IDENT)
+_ARM_START = re.compile(r"(?:<=|>=|!=|≤|≥|≦|≧|≠|<|>|＜|＞|=|otherwise(?!\w)|[^\W\d]\w*\s*(?:->|→))")
+
+
+def kind_of(code: str) -> Kind | None:
+    """Name the kind of line a line of code means to be, from how it starts (None: no kind)."""
+    body = code.lstrip()
+    word = _FIRST_WORD.match(body)
+    kind = _BY_KEYWORD.get(word.group()) if word else None
+    if kind is not None:
+        return kind
+    if body[:1] in ("+", "-", "*", "×"):
+        return "rule"
+    if _ARM_START.match(body):
+        return "arm"
+    return None
+
+
+@attrs.frozen
+class Grammar:
+    """The grammar of each kind of line, and of a line of arms, which any level word may open."""
+
+    statements: Mapping[Kind, pp.ParserElement]
+    arm_line: pp.ParserElement
+    # For a rule, the grammar of what its first character opens: points, or a factor.
+    points_rule: pp.ParserElement
+    multiply: pp.ParserElement
+
+
+_BUILD = threading.Lock()
+
+
+def grammar(forms: bool = True) -> Grammar:
+    """The grammar, built on the first call (importing this module builds nothing).
+
+    With forms, the most common shapes of a few statements are each read by one regex before
+    the full grammar is tried (see `rubric.dsl.forms`); without, by the full grammar alone,
+    which tests compare them with.
+    """
+    with _BUILD:
+        return _grammar(forms)
+
+
+@functools.cache
+def _grammar(forms: bool) -> Grammar:
+    return _Builder().grammar(forms)
 
 
 def kw(words: str) -> pp.ParserElement:
     """A keyword phrase such as `at most`: whole words, any spacing between them."""
-    pattern = r"\s+".join(re.escape(w) for w in words.split())
+    pattern = tok.SPACE.join(re.escape(w) for w in words.split())
     return pp.Regex(pattern + r"(?!\w)").set_name(f"'{words}'").suppress()
 
 
@@ -68,7 +144,7 @@ def phrases(words: dict[str, str], name: str) -> pp.ParserElement:
     return pp.MatchFirst(choices).set_name(name)
 
 
-def _constant(value: str) -> Callable[[], str]:
+def _constant(value: Any) -> Callable[[], Any]:
     # No parameters: pyparsing would pass the tokens to any the action takes.
     return lambda: value
 
@@ -93,369 +169,441 @@ def _terminal(pattern: str, name: str, build: Callable[[Span, str], Any]) -> pp.
     return pp.Regex(pattern).set_name(name).add_parse_action(action)
 
 
-def _number(span: Span, text: str) -> n.Number:
-    return n.Number(span, Fraction(Decimal(text)), text)
-
-
-def _points(span: Span, text: str) -> n.Number:
-    compact = text.replace(" ", "").replace("\t", "")
-    return n.Number(span, Fraction(Decimal(compact)), compact)
-
-
-def _unquote(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text[1:-1])
-
-
-def _op(text: str) -> str:
-    return OPERATORS.get(text, text)
-
-
-# ---------------------------------------------------------------- tokens
-
-_NAME = "(?!(?:" + "|".join(RESERVED) + r")(?!\w))" + _IDENT
-NAME = pp.Regex(_NAME).set_name("a name")
-NAME_NODE = _terminal(_NAME, "a name", lambda s, t: n.Name(s, t))
-DOTTED_ID = pp.Regex(_IDENT + r"(?:\." + _IDENT + r")*").set_name("an id such as input.setup")
-NUMBER = _terminal(r"\d+(?:\.\d+)?", "a number", _number)
-POINTS = _terminal(r"[+-][ \t]*\d+(?:\.\d+)?", "points such as +2 or -0.5", _points)
-STRING = pp.Regex(r'"(?:[^"\\\n]|\\.)*"').set_name('a quoted text such as "标题"')
-STRING.add_parse_action(lambda t: _unquote(t[0]))
-TEXT_NODE = _terminal(r'"(?:[^"\\\n]|\\.)*"', "a quoted text", lambda s, t: n.Text(s, _unquote(t)))
-INTEGER = pp.Regex(r"\d+").set_name("a whole number").add_parse_action(lambda t: int(t[0]))
-
-CMP_OP = pp.Regex(r"<=|>=|!=|≤|≥|≦|≧|≠|<|>|＜|＞|=|＝").set_name("a comparison such as <= or >=")
-CMP_OP.add_parse_action(lambda t: _op(t[0]))
-ARROW = pp.Regex(r"->|→").set_name("'->'").suppress()
-COLON = pp.Literal(":").set_name("':'").suppress()
-COMMA = pp.Literal(",").set_name("','").suppress()
-LPAR, RPAR = pp.Literal("(").suppress(), pp.Literal(")").set_name("')'").suppress()
-LBRACK, RBRACK = pp.Literal("[").suppress(), pp.Literal("]").set_name("']'").suppress()
-LBRACE, RBRACE = pp.Literal("{").suppress(), pp.Literal("}").set_name("'}'").suppress()
-COMMENT = pp.Regex(r"#.*").set_name("a comment")
-
-# ---------------------------------------------------------------- expressions
-
-
-def _fold_binary(t: pp.ParseResults) -> Any:
-    items = list(t)
-    left = items[0]
-    for op, right in zip(items[1::2], items[2::2], strict=True):
-        left = n.Binary(left.span + right.span, _op(op), left, right)
-    return left
-
-
-def _fold_logic(op: str) -> Callable[[pp.ParseResults], Any]:
-    def action(t: pp.ParseResults) -> Any:
-        items = list(t)
-        if len(items) == 1:
-            return items[0]
-        return n.Logic(items[0].span + items[-1].span, op, tuple(items))
-
-    return action
-
-
-def _compare(t: pp.ParseResults) -> Any:
-    if len(t) == 1:
-        return t[0]
-    left, op, right = t
+def _compare(tokens: pp.ParseResults) -> Any:
+    if len(tokens) == 1:
+        return tokens[0]
+    left, op, right = tokens
     return n.Compare(left.span + right.span, op, left, right)
 
 
-expr = pp.Forward()
-expr.set_name("an expression")
-condition = pp.Forward()
-condition.set_name("a condition")
+def _elements(roots: list[pp.ParserElement]) -> Iterator[pp.ParserElement]:
+    """Every element reachable from roots, each once."""
+    seen: set[int] = set()
+    stack = list(roots)
+    while stack:
+        element = stack.pop()
+        if id(element) not in seen:
+            seen.add(id(element))
+            yield element
+            stack.extend(element.recurse())
 
-_atom = pp.Forward()
-_size_of = _located(kw("number of") - _atom, lambda s, x: n.SizeOf(s, x))
-_score_of = _located(
-    kw("score of")
-    - pp.Regex(_IDENT + r"(?:\." + _IDENT + r")*").set_name("an id such as input.setup"),
-    lambda s, id_: n.ScoreOf(s, id_),
-)
-_atom <<= (
-    NUMBER | TEXT_NODE | _size_of | _score_of | NAME_NODE | (LPAR - condition - RPAR)
-).set_name("a number, a name or '('")
-_unary = pp.Forward()
-_unary <<= (
-    _located(pp.Literal("-").suppress() + _unary, lambda s, x: n.Negate(s, x)) | _atom
-).set_name("a number, a name or '('")
-_MUL = pp.Regex(r"[*/×÷]").set_name("'*' or '/'")
-_ADD = pp.Regex(r"[+-]").set_name("'+' or '-'")
-_product = (_unary + pp.ZeroOrMore(_MUL + _unary)).add_parse_action(_fold_binary)
-_sum = (_product + pp.ZeroOrMore(_ADD + _product)).add_parse_action(_fold_binary)
-_DIFF = (pp.Regex(r"short(?!\w)\s+of(?!\w)").add_parse_action(lambda: "short of")) | pp.Regex(
-    r"over(?!\w)"
-)
-_difference = (_sum + pp.Opt(_DIFF.set_name("'short of' or 'over'") - _sum)).add_parse_action(
-    _fold_binary
-)
-expr <<= _difference
 
-_IN = pp.Regex(r"in(?!\w)").add_parse_action(lambda: "in")
-_comparison = (
-    (expr + pp.Opt((CMP_OP | _IN) - expr)).add_parse_action(_compare).set_name("a condition")
-)
-_negation = pp.Forward()
-_negation <<= (_located(kw("not") - _negation, lambda s, x: n.Not(s, x)) | _comparison).set_name(
-    "a condition"
-)
-_conjunction = (_negation + pp.ZeroOrMore(kw("and") - _negation)).add_parse_action(
-    _fold_logic("and")
-)
-condition <<= (_conjunction + pp.ZeroOrMore(kw("or") - _conjunction)).add_parse_action(
-    _fold_logic("or")
-)
+class _Builder:
+    """Builds the grammar: tokens, then expressions, then each statement."""
 
-# ---------------------------------------------------------------- header and declarations
+    expr: pp.Forward
+    condition: pp.Forward
+    forms: dict[str, list[pp.ParserElement]]
 
-_description = pp.Opt(STRING, default=None)
-_unit = pp.Opt(kw("unit") - STRING, default=None)
-_max = kw("max") - NUMBER
+    def grammar(self, forms: bool) -> Grammar:
+        self.forms = statement_forms() if forms else {}
+        self.tokens()
+        self.expressions()
+        self.rules()
+        statements = {kind: self.statement(kind) for kind in USAGE}
+        extra = [self.arm_line, self.points_rule, self.multiply]
+        for element in [*statements.values(), *extra]:
+            element.streamline()
+        # Lines are read in place in the whole text: no element may skip over a line break.
+        for element in _elements([*statements.values(), *extra]):
+            element.set_whitespace_chars(" \t\r", copy_defaults=False)
+        return Grammar(statements, self.arm_line, self.points_rule, self.multiply)
 
-header = _located(
-    kw("rubric")
-    - pp.Regex(_IDENT).set_name("an id such as anhui_2019")
-    - STRING
-    - pp.Opt(_max, default=None),
-    lambda s, id_, title, max_: n.Header(s, id_, title, max_),
-)
-version = _located(kw("version") - STRING, lambda s, text: n.Version(s, text))
-_MODE = pp.Regex(r"half\s+up|half\s+even|down|up").set_name("half up, half even, down or up")
-_MODE.add_parse_action(lambda t: " ".join(t[0].split()))
-_SCOPE = pp.Regex(r"indicators|total").set_name("'indicators' or 'total'")
-rounding = _located(
-    kw("round")
-    - _SCOPE
-    - kw("to")
-    - INTEGER
-    - pp.Regex(r"places?(?!\w)").set_name("'places'").suppress()
-    - _MODE,
-    lambda s, scope, places, mode: n.Rounding(s, scope, places, mode),
-)
-_GRADE_NAME = pp.Regex(_IDENT).set_name("a grade name such as 优秀")
-grade = _located(
-    kw("grade")
-    - _GRADE_NAME
-    - ((kw("if") - condition) | kw("otherwise").add_parse_action(lambda: [None])).set_name(
-        "'if' or 'otherwise'"
-    ),
-    lambda s, name, cond: n.Grade(s, name, cond),
-)
+    def tokens(self) -> None:
+        name, dotted, string = tok.NAME, tok.DOTTED, tok.STRING
+        self.name = pp.Regex(name).set_name("a name")
+        self.name_node = _terminal(name, "a name", lambda s, t: n.Name(s, t))
+        # A declared name or id with where it stands, for the checker to point at.
+        self.declared_name = _terminal(name, "a name", lambda s, t: (t, s))
+        self.dotted_id = pp.Regex(dotted).set_name("an id such as input.setup")
+        self.declared_id = _terminal(dotted, "an id such as input.setup", lambda s, t: (t, s))
+        self.number = _terminal(tok.NUMBER, "a number", tok.number)
+        self.points = _terminal(tok.POINTS, "points such as +2 or -0.5", tok.points)
+        self.signed = _terminal(tok.SIGNED, "a number", tok.points)
+        self.string = pp.Regex(string).set_name('a quoted text such as "标题"')
+        self.string.add_parse_action(lambda t: tok.unquote(t[0]))
+        self.text_node = _terminal(string, "a quoted text", lambda s, t: n.Text(s, tok.unquote(t)))
+        self.value = _terminal(tok.VALUE, "a number, a name or '('", tok.value)
+        self.integer = pp.Regex(r"\d+").set_name("a whole number")
+        self.integer.add_parse_action(lambda t: int(t[0]))
+        self.cmp_op = pp.Regex(tok.CMP).set_name("a comparison such as <= or >=")
+        self.cmp_op.add_parse_action(lambda t: tok.op(t[0]))
+        self.arrow = pp.Regex(r"->|→").set_name("'->'").suppress()
+        self.colon = pp.Literal(":").set_name("':'").suppress()
+        self.comma = pp.Literal(",").set_name("','").suppress()
+        self.equals = pp.Regex("=|＝").set_name("'='").suppress()
+        self.description = pp.Opt(self.string, default=None)
+        self.unit = pp.Opt(kw("unit") - self.string, default=None)
+        self.cap = pp.Opt(self.comma + kw("at most") - self.number, default=None)
 
-_word = _located(
-    pp.Regex(_IDENT).set_name("a word") + _description,
-    lambda s, name, label: n.Word(s, name, label),
-)
-_words = pp.Group(LBRACE - pp.DelimitedList(_word) - RBRACE)
-_level_type = _located(kw("level") - _words, lambda s, words: n.TypeSpec(s, "level", tuple(words)))
-_set_type = _located(
-    kw("set") + pp.Opt(kw("of") - _words, default=None),
-    lambda s, words: n.TypeSpec(s, "set", None if words is None else tuple(words)),
-)
-_simple_type = _located(
-    pp.Regex(r"(?:bool|count|number|adjustment)(?!\w)").set_name(
-        "bool, count, number or adjustment"
-    ),
-    lambda s, kind: n.TypeSpec(s, kind, None),
-)
-_type = (_simple_type | _level_type | _set_type).set_name(
-    "a type: bool, count, number, level, set or adjustment"
-)
-_bound = _located(CMP_OP - expr, lambda s, op, operand: n.Constraint(s, op, operand))
-_constraints = pp.Group(pp.Opt(_bound + pp.ZeroOrMore(kw("and") - _bound)))
-_fact_name = _located(NAME, lambda s, name: (name, s))
-_steps = pp.Opt(kw("in steps of") - NUMBER, default=None)
-_optional = pp.Opt(kw("optional").add_parse_action(lambda: True), default=False)
-fact = _located(
-    kw("fact")
-    - _fact_name
-    - COLON
-    - _type
-    - _constraints
-    - _steps
-    - _description
-    - _unit
-    - _optional,
-    lambda s, name, type_, constraints, step, desc, unit, optional: n.FactDecl(
-        s, name[0], name[1], type_, tuple(constraints), desc, unit, step, optional
-    ),
-)
-require = _located(kw("require") - condition - STRING, lambda s, c, m: n.Require(s, c, m))
-let = _located(
-    kw("let")
-    - _fact_name
-    - _description
-    - pp.Regex("=|＝").set_name("'='").suppress()
-    - condition
-    - _unit,
-    lambda s, name, desc, value, unit: n.Let(s, name[0], name[1], desc, value, unit),
-)
+    def expressions(self) -> None:
+        """Conditions over expressions, each level a cheap regex for its operators.
 
-# ---------------------------------------------------------------- sections
+        Most conditions and expressions are a lone name or number: each level first tries one
+        token that reads a value with none of the level's operators after it, which is what the
+        level's full grammar would read there, in one step instead of a dozen.
+        """
+        self.condition = condition = pp.Forward()
+        condition.set_name("a condition")
+        atom = pp.Forward()
+        unary = pp.Forward()
+        size_of = _located(kw("number of") - atom, lambda s, x: n.SizeOf(s, x))
+        score_of = _located(kw("score of") - self.dotted_id, lambda s, id_: n.ScoreOf(s, id_))
+        group = pp.Literal("(").suppress() - condition - pp.Literal(")").set_name("')'").suppress()
+        atom <<= (self.value | size_of | score_of | group).set_name("a number, a name or '('")
+        negate = _located(pp.Literal("-").suppress() + unary, lambda s, x: n.Negate(s, x))
+        unary <<= (self.value | size_of | score_of | group | negate).set_name(
+            "a number, a name or '('"
+        )
+        arithmetic = pp.Regex(r"[*/×÷+-]").set_name("'+', '-', '*' or '/'")
+        terms = (unary + pp.ZeroOrMore(arithmetic + unary)).add_parse_action(
+            lambda t: tok.fold_arithmetic(list(t))
+        )
+        over = pp.Regex(rf"short(?!\w){tok.SPACE}of(?!\w)|over(?!\w)").set_name(
+            "'short of' or 'over'"
+        )
+        over.add_parse_action(lambda t: "over" if t[0] == "over" else "short of")
+        difference = (terms + pp.Opt(over - terms)).add_parse_action(
+            lambda t: tok.fold_binary(list(t))
+        )
+        self.expr = pp.Forward()
+        self.expr.set_name("an expression")
+        operators = r"[-+*/×÷]|(?:short|over)(?!\w)"
+        self.expr <<= (self.lone(operators) | difference).set_name("a number, a name or '('")
+        compare = pp.Regex(rf"{tok.CMP}|in(?!\w)").set_name("a comparison such as <= or >=")
+        compare.add_parse_action(lambda t: tok.op(t[0]))
+        comparison = (self.expr + pp.Opt(compare - self.expr)).add_parse_action(_compare)
+        operators = r"[-+*/×÷<>=!≤≥≦≧≠＜＞＝]|(?:short|over|in)(?!\w)"
+        negation = pp.Forward()
+        negation <<= (
+            self.lone(operators)
+            | comparison.set_name("a condition")
+            | _located(kw("not") - negation, lambda s, x: n.Not(s, x))
+        ).set_name("a condition")
+        logic = pp.Regex(r"(?:and|or)(?!\w)").set_name("'and' or 'or'")
+        conditions = (negation + pp.ZeroOrMore(logic - negation)).add_parse_action(
+            lambda t: tok.fold_logic(list(t))
+        )
+        operators = r"[-+*/×÷<>=!≤≥≦≧≠＜＞＝]|(?:short|over|in|and|or)(?!\w)"
+        condition <<= (self.lone(operators) | conditions).set_name("a condition")
 
-_node_id = _located(DOTTED_ID, lambda s, id_: (id_, s))
-_at_most = pp.Opt(kw("at most") - NUMBER, default=None)
-_measure = pp.Opt(
-    _located(kw("max") - NUMBER, lambda s, max_: ("base", max_))
-    | _located(kw("bonus") - _at_most, lambda s, cap: ("bonus", cap))
-    | _located(kw("deductions") - _at_most, lambda s, cap: ("deductions", cap)),
-    default=("base", None),
-).set_name("'max N', 'bonus' or 'deductions'")
-# Weights are relative, so "weight 30%" and "weight 30" mean the same.
-_weight = pp.Opt(kw("weight") - NUMBER + pp.Opt(pp.Literal("%").suppress()), default=None)
-_MODES = pp.Regex(r"scaled|weighted|best\s+of|one\s+of").set_name(
-    "scaled, weighted, best of or one of"
-)
-_MODES.add_parse_action(lambda t: " ".join(t[0].split()))
-_mode = pp.Opt(
-    COMMA - _located(_MODES + pp.Regex(r"(?!\w)").suppress(), lambda s, mode: (mode, s)),
-    default=None,
-)
-group = _located(
-    pp.Regex(r"(?:group|indicator)(?!\w)") - _node_id - STRING - _measure - _weight - _mode,
-    lambda s, kind, id_, title, measure, weight, mode: n.NodeDecl(
-        s,
-        kind,
-        id_[0],
-        id_[1],
-        title,
-        measure[1],
-        measure[0],
-        weight,
-        None if mode is None else mode[0],
-        None if mode is None else mode[1],
-    ),
-)
-allow_negative = _located(kw("allow negative total"), lambda s: n.AllowNegative(s))
-pool = _located(
-    kw("pool") - NAME - _description - kw("at most") - NUMBER,
-    lambda s, name, label, cap: n.PoolDecl(s, name, label, cap),
-)
+    def lone(self, operators: str) -> pp.ParserElement:
+        """A value with none of these operators after it: what a level reads as the value alone.
 
-# ---------------------------------------------------------------- rules
+        It reads the spaces after the value too, as the level's optional operators would have
+        skipped them looking for one, so that what it ends reads and spans as it did.
+        """
+        # Atomic: a value that an operator follows is not read as a shorter value instead.
+        pattern = rf"(?>{tok.VALUE})(?![^\S\n]*(?:{operators}))[ \t\r]*"
 
-_cap = pp.Opt(COMMA + kw("at most") - NUMBER, default=None)
-start = _located(
-    kw("start from") - (kw("full marks").add_parse_action(lambda: [None]) | NUMBER),
-    lambda s, amount: n.Start(s, amount),
-)
-_when = _located(POINTS + kw("if") - condition, lambda s, p, c: n.When(s, p, c))
-_items = pp.Group(LBRACK - pp.DelimitedList(condition) - RBRACK)
-_each = _located(
-    POINTS + kw("for each of") - (_items | expr) - _cap,
-    lambda s, p, subject, cap: n.Each(
-        s,
-        p,
-        None if isinstance(subject, pp.ParseResults) else subject,
-        tuple(subject) if isinstance(subject, pp.ParseResults) else None,
+        def action(s: str, loc: int, t: pp.ParseResults) -> Any:
+            text: str = t[0].rstrip(" \t\r")
+            return tok.value(Span(loc, loc + len(text)), text)
+
+        return pp.Regex(pattern).set_name("a number, a name or '('").add_parse_action(action)
+
+    def statement(self, kind: Kind) -> pp.ParserElement:
+        """The grammar of the statement a line of this kind holds."""
+        if kind in ("rule", "arm"):
+            return self.points_rule | self.multiply if kind == "rule" else self.arm_line
+        # Group and indicator lines share their grammar, and so their forms.
+        return self.shaped("group" if kind == "indicator" else kind, self.full(kind))
+
+    def full(self, kind: Kind) -> pp.ParserElement:
+        """The full grammar of the statement a keyword opens."""
+        match kind:
+            case "rubric":
+                return _located(
+                    kw("rubric")
+                    - pp.Regex(tok.IDENT).set_name("an id such as anhui_2019")
+                    - self.string
+                    - pp.Opt(kw("max") - self.number, default=None),
+                    lambda s, id_, title, max_: n.Header(s, id_, title, max_),
+                )
+            case "version":
+                return _located(kw("version") - self.string, lambda s, text: n.Version(s, text))
+            case "round":
+                return self.rounding()
+            case "grade":
+                return self.grade()
+            case "fact":
+                return self.fact()
+            case "require":
+                return _located(
+                    kw("require") - self.condition - self.string,
+                    lambda s, c, m: n.Require(s, c, m),
+                )
+            case "let":
+                return _located(
+                    kw("let")
+                    - self.declared_name
+                    - self.description
+                    - self.equals
+                    - self.condition
+                    - self.unit,
+                    lambda s, name, desc, value, unit: n.Let(
+                        s, name[0], name[1], desc, value, unit
+                    ),
+                )
+            case "group" | "indicator":
+                return self.node_decl
+            case "pool":
+                return _located(
+                    kw("pool") - self.name - self.description - kw("at most") - self.number,
+                    lambda s, name, label, cap: n.PoolDecl(s, name, label, cap),
+                )
+            case "start":
+                return _located(
+                    kw("start from")
+                    - (kw("full marks").add_parse_action(lambda: [None]) | self.number),
+                    lambda s, amount: n.Start(s, amount),
+                )
+            case "points":
+                return self.formula() | self.table()
+            case "at":
+                return _located(
+                    kw("at most") - self.number - kw("if") - self.condition,
+                    lambda s, cap, cond: n.CapIf(s, cap, cond),
+                )
+            case "not":
+                return self.not_applicable()
+            case "adjust":
+                return _located(kw("adjust by") - self.name_node, lambda s, name: n.Adjust(s, name))
+            case "allow":
+                return _located(kw("allow negative total"), lambda s: n.AllowNegative(s))
+            case "rule" | "arm":
+                raise AssertionError("rules and arms are no keyword's")
+            case _:
+                assert_never(kind)
+
+    def rules(self) -> None:
+        """What rules and tables are made of: points and what they are for, factors, arms."""
+        self.arm = self.arm_grammar()
+        self.node_decl = self.node()
+        self.points_rule = self.shaped("rule", self.rule())
+        multiply = _located(
+            pp.Regex(r"[*×]").suppress() - self.number - kw("if") - self.condition,
+            lambda s, factor, cond: n.Multiply(s, factor, cond),
+        )
+        self.multiply = self.shaped("multiply", multiply)
+        arm_line = _located(
+            pp.DelimitedList(self.arm, allow_trailing_delim=True),
+            lambda s, *arms: n.ArmLine(s, arms),
+        )
+        self.arm_line = self.shaped("arm", arm_line)
+
+    def shaped(self, kind: str, element: pp.ParserElement) -> pp.ParserElement:
+        """A statement's full grammar, after the forms of its commonest shapes if it has some."""
+        shapes = self.forms.get(kind)
+        if not shapes:
+            return element
+        # Named as what the statement starts with, which is what the full grammar says a line
+        # that fails at its very start was expected to hold.
+        first = {"at": "'at most'", "not": "'not applicable if'"}.get(kind, f"'{kind}'")
+        return pp.MatchFirst([*shapes, element]).set_name(first)
+
+    def rounding(self) -> pp.ParserElement:
+        mode = pp.Regex(rf"half{tok.SPACE}up|half{tok.SPACE}even|down|up").set_name(
+            "half up, half even, down or up"
+        )
+        mode.add_parse_action(lambda t: " ".join(t[0].split()))
+        return _located(
+            kw("round")
+            - pp.Regex(r"indicators|total").set_name("'indicators' or 'total'")
+            - kw("to")
+            - self.integer
+            - pp.Regex(r"places?(?!\w)").set_name("'places'").suppress()
+            - mode,
+            lambda s, scope, places, mode: n.Rounding(s, scope, places, mode),
+        )
+
+    def grade(self) -> pp.ParserElement:
+        otherwise = kw("otherwise").add_parse_action(lambda: [None])
+        return _located(
+            kw("grade")
+            - pp.Regex(tok.IDENT).set_name("a grade name such as 优秀")
+            - ((kw("if") - self.condition) | otherwise).set_name("'if' or 'otherwise'"),
+            lambda s, name, cond: n.Grade(s, name, cond),
+        )
+
+    def fact(self) -> pp.ParserElement:
+        word = _located(
+            pp.Regex(tok.IDENT).set_name("a word") + self.description,
+            lambda s, name, label: n.Word(s, name, label),
+        )
+        words = pp.Group(
+            pp.Literal("{").suppress()
+            - pp.DelimitedList(word)
+            - pp.Literal("}").set_name("'}'").suppress()
+        )
+        level = _located(kw("level") - words, lambda s, ws: n.TypeSpec(s, "level", tuple(ws)))
+        set_ = _located(
+            kw("set") + pp.Opt(kw("of") - words, default=None),
+            lambda s, ws: n.TypeSpec(s, "set", None if ws is None else tuple(ws)),
+        )
+        simple = _terminal(
+            r"(?:bool|count|number|adjustment)(?!\w)",
+            "bool, count, number or adjustment",
+            lambda s, kind: n.TypeSpec(s, kind, None),
+        )
+        type_ = (simple | level | set_).set_name(
+            "a type: bool, count, number, level, set or adjustment"
+        )
+        bound = _located(
+            self.cmp_op - self.expr, lambda s, op, operand: n.Constraint(s, op, operand)
+        )
+        constraints = pp.Group(pp.Opt(bound + pp.ZeroOrMore(kw("and") - bound)))
+        steps = pp.Opt(kw("in steps of") - self.number, default=None)
+        optional = pp.Opt(kw("optional").add_parse_action(lambda: True), default=False)
+        return _located(
+            kw("fact")
+            - self.declared_name
+            - self.colon
+            - type_
+            - constraints
+            - steps
+            - self.description
+            - self.unit
+            - optional,
+            lambda s, name, type_, constraints, step, desc, unit, optional: n.FactDecl(
+                s, name[0], name[1], type_, tuple(constraints), desc, unit, step, optional
+            ),
+        )
+
+    def node(self) -> pp.ParserElement:
+        at_most = pp.Opt(kw("at most") - self.number, default=None)
+        measure = pp.Opt(
+            _located(kw("max") - self.number, lambda s, max_: ("base", max_))
+            | _located(kw("bonus") - at_most, lambda s, cap: ("bonus", cap))
+            | _located(kw("deductions") - at_most, lambda s, cap: ("deductions", cap)),
+            default=("base", None),
+        ).set_name("'max N', 'bonus' or 'deductions'")
+        # Weights are relative, so "weight 30%" and "weight 30" mean the same.
+        weight = pp.Opt(
+            kw("weight") - self.number + pp.Opt(pp.Literal("%").suppress()), default=None
+        )
+        modes = pp.Regex(rf"scaled|weighted|best{tok.SPACE}of|one{tok.SPACE}of").set_name(
+            "scaled, weighted, best of or one of"
+        )
+        modes.add_parse_action(lambda t: " ".join(t[0].split()))
+        mode = pp.Opt(
+            self.comma
+            - _located(modes + pp.Regex(r"(?!\w)").suppress(), lambda s, mode: (mode, s)),
+            default=None,
+        )
+        return _located(
+            pp.Regex(r"(?:group|indicator)(?!\w)")
+            - self.declared_id
+            - self.string
+            - measure
+            - weight
+            - mode,
+            lambda s, kind, id_, title, measure, weight, mode: n.NodeDecl(
+                s,
+                kind,
+                id_[0],
+                id_[1],
+                title,
+                measure[1],
+                measure[0],
+                weight,
+                None if mode is None else mode[0],
+                None if mode is None else mode[1],
+            ),
+        )
+
+    def formula(self) -> pp.ParserElement:
+        return _located(
+            kw("points") + pp.Regex("=|＝").suppress() - self.expr - self.cap,
+            lambda s, value, cap: n.Formula(s, value, cap),
+        )
+
+    def table(self) -> pp.ParserElement:
+        arms = pp.Group(pp.Opt(pp.DelimitedList(self.arm, allow_trailing_delim=True)))
+        return _located(
+            kw("points by") - self.expr - self.colon - arms,
+            lambda s, subject, arms: n.Table(s, subject, tuple(arms)),
+        )
+
+    def rule(self) -> pp.ParserElement:
+        """`+K if …`, `+K for each of …`, `±K per STEP of …`: points, then what they are for."""
+        when = (kw("if") - self.condition).add_parse_action(lambda t: _build_when(t[0]))
+        items = pp.Group(
+            pp.Literal("[").suppress()
+            - pp.DelimitedList(self.condition)
+            - pp.Literal("]").set_name("']'").suppress()
+        )
+        each = (kw("for each of") - (items | self.expr) - self.cap).add_parse_action(
+            lambda t: _build_each(t[0], t[1])
+        )
+        partial = phrases(
+            {
+                "proportionally": "proportional",
+                "whole steps only": "whole",
+                "any part counts as a step": "any",
+            },
+            "'proportionally', 'whole steps only' or 'any part counts as a step'",
+        )
+        per = (
+            kw("per")
+            - self.number
+            - kw("of")
+            - self.expr
+            - pp.Opt(self.comma + partial, default=None)
+            - self.cap
+        ).add_parse_action(lambda t: _build_per(t[0], t[1], t[2], t[3]))
+        what = (when | each | per).set_name("'if', 'for each of' or 'per' after the points")
+        return _located(self.points + what, lambda s, points, build: build(s, points))
+
+    def not_applicable(self) -> pp.ParserElement:
+        policy = phrases(
+            {p: p for p in ("full marks", "rescale the total", "redistribute to siblings")},
+            "'full marks', 'rescale the total' or 'redistribute to siblings'",
+        )
+        return _located(
+            kw("not applicable if") - self.condition - pp.Opt(self.comma - policy, default=None),
+            lambda s, cond, policy: n.NotApplicable(s, cond, policy),
+        )
+
+    def arm_grammar(self) -> pp.ParserElement:
+        bound = pp.Group(self.cmp_op - self.signed)
+        band = _located(
+            bound + pp.ZeroOrMore(kw("and") - bound),
+            lambda s, *bounds: n.Band(s, tuple((op, num) for op, num in bounds)),
+        )
+        amount = self.points | self.number
+        linear = pp.Opt(kw("to") - self.signed, default=None)
+        return (
+            _located(
+                band - self.arrow - amount - linear,
+                lambda s, b, p, end: n.Arm(s, b, None, p, end),
+            )
+            | _located(kw("otherwise") - self.arrow - amount, lambda s, p: n.Arm(s, None, None, p))
+            | _located(
+                (self.name_node | self.text_node) + self.arrow - amount,
+                lambda s, w, p: n.Arm(
+                    s, None, w if isinstance(w, n.Name) else n.Name(w.span, w.value), p
+                ),
+            )
+        ).set_name("an arm such as '<= 20 -> 4', 'national -> 2' or 'otherwise -> 0'")
+
+
+def _build_when(condition: Any) -> Callable[[Span, n.Number], n.When]:
+    return lambda span, points: n.When(span, points, condition)
+
+
+def _build_each(subject: Any, cap: Any) -> Callable[[Span, n.Number], n.Each]:
+    listed = isinstance(subject, pp.ParseResults)
+    return lambda span, points: n.Each(
+        span,
+        points,
+        None if listed else subject,
+        tuple(subject) if listed else None,
         cap,
-    ),
-)
-_PARTIAL = phrases(
-    {
-        "proportionally": "proportional",
-        "whole steps only": "whole",
-        "any part counts as a step": "any",
-    },
-    "'proportionally', 'whole steps only' or 'any part counts as a step'",
-)
-_per = _located(
-    POINTS + kw("per") - NUMBER - kw("of") - expr - pp.Opt(COMMA + _PARTIAL, default=None) - _cap,
-    lambda s, p, step, quantity, partial, cap: n.Per(s, p, step, quantity, partial, cap),
-)
-_points_rule = (_when | _each | _per).set_name("'if', 'for each of' or 'per' after the points")
-formula = _located(
-    kw("points") + pp.Regex("=|＝").suppress() - expr - _cap,
-    lambda s, value, cap: n.Formula(s, value, cap),
-)
-multiply = _located(
-    pp.Regex(r"[*×]").suppress() - NUMBER - kw("if") - condition,
-    lambda s, factor, cond: n.Multiply(s, factor, cond),
-)
-cap_if = _located(
-    kw("at most") - NUMBER - kw("if") - condition, lambda s, cap, cond: n.CapIf(s, cap, cond)
-)
-_POLICIES = ("full marks", "rescale the total", "redistribute to siblings")
-_POLICY = phrases(
-    {policy: policy for policy in _POLICIES},
-    "'full marks', 'rescale the total' or 'redistribute to siblings'",
-)
-not_applicable = _located(
-    kw("not applicable if") - condition - pp.Opt(COMMA - _POLICY, default=None),
-    lambda s, cond, policy: n.NotApplicable(s, cond, policy),
-)
-adjust = _located(kw("adjust by") - NAME_NODE, lambda s, name: n.Adjust(s, name))
-
-SIGNED = _terminal(r"[+-]?[ \t]*\d+(?:\.\d+)?", "a number", _points)
-_band = _located(
-    pp.Group(CMP_OP - SIGNED) + pp.ZeroOrMore(kw("and") - pp.Group(CMP_OP - SIGNED)),
-    lambda s, *bounds: n.Band(s, tuple((op, num) for op, num in bounds)),
-)
-_linear = pp.Opt(kw("to") - SIGNED, default=None)
-_arm = (
-    _located(
-        _band - ARROW - (POINTS | NUMBER) - _linear,
-        lambda s, b, p, end: n.Arm(s, b, None, p, end),
     )
-    | _located(kw("otherwise") - ARROW - (POINTS | NUMBER), lambda s, p: n.Arm(s, None, None, p))
-    | _located(
-        (NAME_NODE | TEXT_NODE) + ARROW - (POINTS | NUMBER),
-        lambda s, w, p: n.Arm(s, None, w if isinstance(w, n.Name) else n.Name(w.span, w.value), p),
-    )
-).set_name("an arm such as '<= 20 -> 4', 'national -> 2' or 'otherwise -> 0'")
-_arms = pp.Group(pp.Opt(pp.DelimitedList(_arm, allow_trailing_delim=True)))
-table = _located(
-    kw("points by") - expr - COLON - _arms,
-    lambda s, subject, arms: n.Table(s, subject, tuple(arms)),
-)
-arm_line = _located(
-    pp.DelimitedList(_arm, allow_trailing_delim=True), lambda s, *arms: n.ArmLine(s, arms)
-)
 
-statement = (
-    # An arm comes first: its level word may be a statement's keyword, as in `group -> 2`.
-    arm_line
-    | header
-    | version
-    | rounding
-    | grade
-    | fact
-    | require
-    | let
-    | group
-    | pool
-    | start
-    | formula
-    | table
-    | _points_rule
-    | multiply
-    | cap_if
-    | not_applicable
-    | adjust
-    | allow_negative
-).set_name("a statement")
-# The statement each keyword opens: a line that fails is read again by its own statement alone,
-# so that its error is the one that statement gives, not another's that got further.
-BY_KEYWORD: dict[str, pp.ParserElement] = {
-    "rubric": header,
-    "version": version,
-    "round": rounding,
-    "grade": grade,
-    "fact": fact,
-    "require": require,
-    "let": let,
-    "group": group,
-    "indicator": group,
-    "pool": pool,
-    "start": start,
-    "points": formula | table,
-    "at": cap_if,
-    "not": not_applicable,
-    "adjust": adjust,
-    "allow": allow_negative,
-}
-for _element in (statement, *BY_KEYWORD.values()):
-    _element.ignore(COMMENT)
-    # Offsets must count a tab as one character, as the source's line and column do.
-    _element.parse_with_tabs()
+
+def _build_per(
+    step: Any, quantity: Any, partial: Any, cap: Any
+) -> Callable[[Span, n.Number], n.Per]:
+    return lambda span, points: n.Per(span, points, step, quantity, partial, cap)

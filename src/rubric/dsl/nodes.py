@@ -10,19 +10,30 @@ import attrs
 
 from rubric.dsl.source import Span
 
+
+class _Node:
+    """What every node shares: one `repr`, written once instead of generated for each class."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in _fields(type(self)) or ())
+        return f"{type(self).__name__}({fields})"
+
+
 # ---------------------------------------------------------------- expressions
 
 
-@attrs.frozen
-class Name:
+@attrs.frozen(repr=False)
+class Name(_Node):
     """A bare name: a fact, a value, a level word or a set item, resolved by the checker."""
 
     span: Span
     name: str
 
 
-@attrs.frozen
-class Number:
+@attrs.frozen(repr=False)
+class Number(_Node):
     """A decimal literal, kept exact, with the text it was written as."""
 
     span: Span
@@ -30,24 +41,24 @@ class Number:
     text: str
 
 
-@attrs.frozen
-class Text:
+@attrs.frozen(repr=False)
+class Text(_Node):
     """A quoted string literal."""
 
     span: Span
     value: str
 
 
-@attrs.frozen
-class Negate:
+@attrs.frozen(repr=False)
+class Negate(_Node):
     """Unary minus."""
 
     span: Span
     operand: Expr
 
 
-@attrs.frozen
-class Binary:
+@attrs.frozen(repr=False)
+class Binary(_Node):
     """Arithmetic: `+ - * /`, and `short of` / `over` (a clamped difference)."""
 
     span: Span
@@ -56,8 +67,8 @@ class Binary:
     right: Expr
 
 
-@attrs.frozen
-class Compare:
+@attrs.frozen(repr=False)
+class Compare(_Node):
     """A comparison `< <= > >= = !=`, or membership `in`."""
 
     span: Span
@@ -66,8 +77,8 @@ class Compare:
     right: Expr
 
 
-@attrs.frozen
-class Logic:
+@attrs.frozen(repr=False)
+class Logic(_Node):
     """`and` / `or` over two or more conditions."""
 
     span: Span
@@ -75,24 +86,24 @@ class Logic:
     operands: tuple[Expr, ...]
 
 
-@attrs.frozen
-class Not:
+@attrs.frozen(repr=False)
+class Not(_Node):
     """`not` of a condition."""
 
     span: Span
     operand: Expr
 
 
-@attrs.frozen
-class SizeOf:
+@attrs.frozen(repr=False)
+class SizeOf(_Node):
     """`number of SET`: how many items a set holds."""
 
     span: Span
     operand: Expr
 
 
-@attrs.frozen
-class ScoreOf:
+@attrs.frozen(repr=False)
+class ScoreOf(_Node):
     """`score of ID`: a group's or an indicator's score, read where the tree is scored."""
 
     span: Span
@@ -104,8 +115,8 @@ Expr: TypeAlias = Name | Number | Text | Negate | Binary | Compare | Logic | Not
 # ---------------------------------------------------------------- header and declarations
 
 
-@attrs.frozen
-class Header:
+@attrs.frozen(repr=False)
+class Header(_Node):
     """`rubric ID "title" max N`: the rubric's identity and its total points."""
 
     span: Span
@@ -114,16 +125,16 @@ class Header:
     max: Number | None
 
 
-@attrs.frozen
-class Version:
+@attrs.frozen(repr=False)
+class Version(_Node):
     """`version "text"`."""
 
     span: Span
     text: str
 
 
-@attrs.frozen
-class Rounding:
+@attrs.frozen(repr=False)
+class Rounding(_Node):
     """`round indicators|total to N places MODE`."""
 
     span: Span
@@ -132,8 +143,8 @@ class Rounding:
     mode: str
 
 
-@attrs.frozen
-class Grade:
+@attrs.frozen(repr=False)
+class Grade(_Node):
     """`grade NAME if CONDITION` or `grade NAME otherwise`."""
 
     span: Span
@@ -141,8 +152,8 @@ class Grade:
     condition: Expr | None
 
 
-@attrs.frozen
-class Word:
+@attrs.frozen(repr=False)
+class Word(_Node):
     """A level word or an allowed set item, with an optional display label."""
 
     span: Span
@@ -150,8 +161,8 @@ class Word:
     label: str | None
 
 
-@attrs.frozen
-class TypeSpec:
+@attrs.frozen(repr=False)
+class TypeSpec(_Node):
     """A fact's type: bool, count, number, `level {…}`, `set` or `set of {…}`."""
 
     span: Span
@@ -159,8 +170,8 @@ class TypeSpec:
     words: tuple[Word, ...] | None
 
 
-@attrs.frozen
-class Constraint:
+@attrs.frozen(repr=False)
+class Constraint(_Node):
     """A bound on a fact: `>= 1`, `<= other_fact`."""
 
     span: Span
@@ -168,8 +179,8 @@ class Constraint:
     operand: Expr
 
 
-@attrs.frozen
-class FactDecl:
+@attrs.frozen(repr=False)
+class FactDecl(_Node):
     """`fact NAME: TYPE [constraints] [in steps of K] ["description"] [unit "u"] [optional]`."""
 
     span: Span
@@ -183,8 +194,8 @@ class FactDecl:
     optional: bool = False
 
 
-@attrs.frozen
-class Require:
+@attrs.frozen(repr=False)
+class Require(_Node):
     """`require CONDITION "message"`: a condition every facts file must meet."""
 
     span: Span
@@ -192,8 +203,8 @@ class Require:
     message: str
 
 
-@attrs.frozen
-class Let:
+@attrs.frozen(repr=False)
+class Let(_Node):
     """`let NAME ["description"] = EXPR [unit "u"]`: a named intermediate value."""
 
     span: Span
@@ -207,16 +218,16 @@ class Let:
 # ---------------------------------------------------------------- rules
 
 
-@attrs.frozen
-class Start:
+@attrs.frozen(repr=False)
+class Start(_Node):
     """`start from full marks` or `start from N`: the points an indicator starts with."""
 
     span: Span
     amount: Number | None
 
 
-@attrs.frozen
-class When:
+@attrs.frozen(repr=False)
+class When(_Node):
     """`+K if CONDITION`: K points when the condition holds."""
 
     span: Span
@@ -224,8 +235,8 @@ class When:
     condition: Expr
 
 
-@attrs.frozen
-class Each:
+@attrs.frozen(repr=False)
+class Each(_Node):
     """`+K for each of SET` or `+K for each of [C1, C2, …]`, optionally `, at most N`."""
 
     span: Span
@@ -235,8 +246,8 @@ class Each:
     cap: Number | None
 
 
-@attrs.frozen
-class Per:
+@attrs.frozen(repr=False)
+class Per(_Node):
     """`±K per STEP of QUANTITY[, reading][, at most N]`: points per step of a quantity."""
 
     span: Span
@@ -247,16 +258,16 @@ class Per:
     cap: Number | None
 
 
-@attrs.frozen
-class Band:
+@attrs.frozen(repr=False)
+class Band(_Node):
     """One or two bounds a value must meet, such as `<= 20` or `>= 80 and < 90`."""
 
     span: Span
     bounds: tuple[tuple[str, Number], ...]
 
 
-@attrs.frozen
-class Arm:
+@attrs.frozen(repr=False)
+class Arm(_Node):
     """One row of a `points by` table: a band, a level word, or `otherwise`, and its points.
 
     With `end`, the points run linearly from `points` at the band's lower bound to `end` at
@@ -270,8 +281,8 @@ class Arm:
     end: Number | None = None
 
 
-@attrs.frozen
-class Table:
+@attrs.frozen(repr=False)
+class Table(_Node):
     """`points by EXPR:` followed by arms: tiers of a number or points by level."""
 
     span: Span
@@ -279,8 +290,8 @@ class Table:
     arms: tuple[Arm, ...]
 
 
-@attrs.frozen
-class Formula:
+@attrs.frozen(repr=False)
+class Formula(_Node):
     """`points = EXPR[, at most N]`: points computed from the facts, such as a ratio × 10."""
 
     span: Span
@@ -288,8 +299,8 @@ class Formula:
     cap: Number | None
 
 
-@attrs.frozen
-class Adjust:
+@attrs.frozen(repr=False)
+class Adjust(_Node):
     """`adjust by NAME`: a manual adjustment fact's points, shown with its reason."""
 
     span: Span
@@ -299,8 +310,8 @@ class Adjust:
 Rule: TypeAlias = Start | When | Each | Per | Table | Formula | Adjust
 
 
-@attrs.frozen
-class Multiply:
+@attrs.frozen(repr=False)
+class Multiply(_Node):
     """`× K if CONDITION`: the node's score times K when the condition holds."""
 
     span: Span
@@ -308,8 +319,8 @@ class Multiply:
     condition: Expr
 
 
-@attrs.frozen
-class CapIf:
+@attrs.frozen(repr=False)
+class CapIf(_Node):
     """`at most N if CONDITION`: the node's score is at most N when the condition holds."""
 
     span: Span
@@ -317,8 +328,8 @@ class CapIf:
     condition: Expr
 
 
-@attrs.frozen
-class NotApplicable:
+@attrs.frozen(repr=False)
+class NotApplicable(_Node):
     """`not applicable if CONDITION[, policy]`: the node does not apply to some units."""
 
     span: Span
@@ -329,8 +340,8 @@ class NotApplicable:
 Clause: TypeAlias = Multiply | CapIf | NotApplicable
 
 
-@attrs.frozen
-class AllowNegative:
+@attrs.frozen(repr=False)
+class AllowNegative(_Node):
     """`allow negative total`: deductions may take the total below 0."""
 
     span: Span
@@ -339,8 +350,8 @@ class AllowNegative:
 # ---------------------------------------------------------------- sections
 
 
-@attrs.frozen
-class NodeDecl:
+@attrs.frozen(repr=False)
+class NodeDecl(_Node):
     """The line opening a group or an indicator: `group ID "title" max N[, mode]`."""
 
     span: Span
@@ -355,8 +366,8 @@ class NodeDecl:
     mode_span: Span | None
 
 
-@attrs.frozen
-class PoolDecl:
+@attrs.frozen(repr=False)
+class PoolDecl(_Node):
     """The line opening a pool: `pool NAME ["label"] at most N`."""
 
     span: Span
@@ -365,8 +376,8 @@ class PoolDecl:
     cap: Number
 
 
-@attrs.frozen
-class ArmLine:
+@attrs.frozen(repr=False)
+class ArmLine(_Node):
     """A line holding more arms of the `points by` table above it."""
 
     span: Span
@@ -398,8 +409,8 @@ Statement: TypeAlias = (
 )
 
 
-@attrs.frozen
-class Pool:
+@attrs.frozen(repr=False)
+class Pool(_Node):
     """Rules whose points together are capped: `pool NAME at most N` and the rules under it."""
 
     span: Span
@@ -409,8 +420,8 @@ class Pool:
     rules: tuple[Rule, ...]
 
 
-@attrs.frozen
-class Group:
+@attrs.frozen(repr=False)
+class Group(_Node):
     """A group of indicators or of other groups, and the clauses on its score."""
 
     span: Span
@@ -425,8 +436,8 @@ class Group:
     clauses: tuple[Clause, ...] = ()
 
 
-@attrs.frozen
-class Indicator:
+@attrs.frozen(repr=False)
+class Indicator(_Node):
     """An indicator: its own values, its rules, and its pools."""
 
     span: Span
@@ -442,8 +453,8 @@ class Indicator:
     clauses: tuple[Clause, ...] = ()
 
 
-@attrs.frozen
-class Document:
+@attrs.frozen(repr=False)
+class Document(_Node):
     """A whole `.rub` file: header, facts, global values, and groups and indicators in order."""
 
     span: Span
@@ -466,9 +477,11 @@ def walk(node: Any) -> Iterator[Any]:
         item = stack.pop()
         if isinstance(item, tuple):
             stack.extend(reversed(item))
-        elif attrs.has(type(item)):
-            yield item
-            stack.extend(reversed([getattr(item, f.name) for f in attrs.fields(type(item))]))
+        else:
+            names = _fields(type(item))
+            if names is not None:
+                yield item
+                stack.extend(reversed([getattr(item, name) for name in names]))
 
 
 def depth(node: Any) -> int:
@@ -478,7 +491,20 @@ def depth(node: Any) -> int:
         item, level = stack.pop()
         if isinstance(item, tuple):
             stack.extend((child, level) for child in item)
-        elif attrs.has(type(item)) and not isinstance(item, Span):
+        elif not isinstance(item, Span) and (names := _fields(type(item))) is not None:
             deepest = max(deepest, level + 1)
-            stack.extend((getattr(item, f.name), level + 1) for f in attrs.fields(type(item)))
+            stack.extend((getattr(item, name), level + 1) for name in names)
     return deepest
+
+
+_FIELDS: dict[type, tuple[str, ...] | None] = {}
+
+
+def _fields(cls: type) -> tuple[str, ...] | None:
+    """The names of an attrs class's fields, looked up once per class; None for other types."""
+    try:
+        return _FIELDS[cls]
+    except KeyError:
+        names = tuple(f.name for f in attrs.fields(cls)) if attrs.has(cls) else None
+        _FIELDS[cls] = names
+        return names

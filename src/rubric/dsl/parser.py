@@ -5,153 +5,314 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Callable
-from typing import Any
+from typing import Any, assert_never
 
 import attrs
 import pyparsing as pp
 
+from rubric._limits import DEFAULT, Limits
 from rubric.dsl import nodes as n
-from rubric.dsl.grammar import BY_KEYWORD, KEYWORDS, RESERVED, statement
-from rubric.dsl.source import Source, Span
+from rubric.dsl.grammar import KEYWORDS, USAGE, Grammar, Kind, grammar, kind_of
+from rubric.dsl.source import Source, Span, too_big
+from rubric.dsl.tokens import RESERVED
 from rubric.errors import Diagnostic, RubricSyntaxError
 
 __all__ = ["parse"]
 
-# How each kind of statement is written; shown when a line of that kind does not parse.
-USAGE = {
-    "rubric": 'write the header as: rubric anhui_2019 "安徽省…绩效评价指标" max 100',
-    "version": 'write: version "2019.1"',
-    "round": "write: round indicators to 2 places half up  (or: round total to …; modes: half up, "
-    "half even, down, up)",
-    "grade": "write: grade 优秀 if total >= 85   or, for the last grade: grade 差 otherwise",
-    "fact": 'write: fact NAME: TYPE [bounds] [in steps of K] ["description"] [unit "unit"] '
-    "[optional]\n"
-    'for example: fact households_targeted: count >= 1 "帮扶目标任务数"\n'
-    "TYPE is one of: bool, count, number, level {a, b, …}, set, set of {a, b, …}, adjustment\n"
-    'a scale of marks: fact mark: number >= 0 and <= 5 in steps of 0.5 "专家评分"',
-    "require": 'write: require CONDITION "message", for example require a + b >= 1 "至少调查1人"',
-    "let": 'write: let NAME ["description"] = EXPRESSION or CONDITION [unit "unit"], for '
-    'example let rate "完成率" = done / target * 100 unit "%"',
-    "group": 'write: group ID "title" max N, for example group input "投入" max 20\n'
-    "after the max may come how the group combines its children: , scaled   , weighted   "
-    ", best of   or , one of\n"
-    'a group of extra items is written: group ID "title" bonus [at most N]   or: '
-    'group ID "title" deductions [at most N]',
-    "indicator": 'write: indicator ID "title" max N [weight W], for example '
-    'indicator input.setup.goal "绩效目标合理性" max 4',
-    "pool": 'write: pool NAME ["label"] at most N, then its rules on the lines below, indented',
-    "start": "write: start from full marks   or: start from 5",
-    "at": "write: at most N if CONDITION, for example at most 6 if serious_problem",
-    "not": "write: not applicable if CONDITION, POLICY, where POLICY is full marks, rescale the "
-    "total or redistribute to siblings",
-    "adjust": "write: adjust by NAME, where NAME is an adjustment fact",
-    "allow": "write: allow negative total",
-    "points": "write: points by EXPRESSION: <= 20 -> 4, <= 30 -> 2, otherwise -> 0   or: "
-    "points = EXPRESSION[, at most N]",
-    "rule": "write a rule as: +2 if CONDITION   or: +1 for each of SET, at most 3   or: "
-    "-0.5 per 1 of QUANTITY, proportionally   or: × 0.8 if CONDITION",
-    "arm": "write an arm of the table above as: <= 20 -> 4   or: national -> 2   or: "
-    "otherwise -> 0   or: >= 60 and <= 90 -> 0 to 10",
-}
-
-# Deeper trees than any table needs would exhaust Python's recursion in later passes.
-MAX_DEPTH = 64
-MAX_PARENS = 12
-_STRINGS = re.compile(r'"(?:[^"\\\n]|\\.)*"')
-
 _TAB = 8  # columns a tab indents by, as in most editors' default
-_POINTS_ONLY = re.compile(r"\s*[+-]\s*\d+(?:\.\d+)?\s*$")
-_WORD = re.compile(r"[^\W\d]\w*")
-_ARM_START = re.compile(r"(?:<=|>=|!=|≤|≥|≦|≧|≠|<|>|＜|＞|=|otherwise(?!\w)|[^\W\d]\w*\s*(?:->|→))")
+_STRINGS = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_STRING_OR_HASH = re.compile(r'"(?:[^"\\\n]|\\.)*"|#')
+_WORD_ARROW = re.compile(r"\s*[^\W\d]\w*\s*(?:->|→)")
+# A number literal, as every number token of the grammar starts: not inside a name.
+_LITERAL = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
+# Every node of a line's tree but a few around the top has an operator or keyword of its own,
+# so a line with few of these cannot nest deep, and its tree need not be measured.
+_OPERATORS = re.compile(r"[-+*/×÷<>=≤≥≠≦≧＜＞＝→]|(?<!\w)(?:and|or|not|in|of|over)(?!\w)")
+_WRAPPERS = 5  # levels of a statement's tree around its expressions: ArmLine, Arm, Band, …
 _HALF_WIDTH = {"“": '"', "”": '"', "‘": "'", "’": "'", "\u3000": " ", "、": ",", "。": "."}
 _FULL_WIDTH = re.compile(r"[\uff01-\uff5e\u3000-\u303f“”‘’…—]")
+_EMBEDDED = "software that embeds rubric can raise it (docs/limits.md)"
 
 
-def parse(source: Source) -> n.Document:
-    """Parse a whole rubric; raise RubricSyntaxError listing every line that does not parse."""
+def parse(source: Source, limits: Limits = DEFAULT) -> n.Document:
+    """Parse a whole rubric; raise RubricSyntaxError listing every line that does not parse.
+
+    Each limit of `limits` that reading enforces is checked before the work it bounds: the
+    size of the text before any line is read, a line's length before its grammar runs.
+    """
+    if _longer(source.text, limits.file_bytes):
+        raise RubricSyntaxError(Source("", source.filename), [too_big(limits)])
+    problems = _Problems(limits.errors)
+    reader = _Reader(source, limits, grammar(), problems)
     statements: list[tuple[n.Statement, int]] = []
-    diagnostics: list[Diagnostic] = []
     for offset, line in source.lines():
         body = line.strip()
         if not body or body.startswith("#"):
             continue
-        parsed = _parse_line(line, offset)
+        parsed = reader.statement(offset, line)
         if isinstance(parsed, Diagnostic):
-            diagnostics.append(parsed)
+            problems.add(parsed)
+        elif parsed is None:
+            problems.omitted += 1
         else:
             indent = line[: len(line) - len(line.lstrip())]
             statements.append((parsed, len(indent.expandtabs(_TAB))))
-    if diagnostics:
-        raise RubricSyntaxError(source, diagnostics)
-    return _Assembler(source).assemble(statements)
+    problems.raise_any(source)
+    return _Assembler(source, limits, problems).assemble(statements)
 
 
-def _parse_line(line: str, offset: int) -> n.Statement | Diagnostic:
-    # pyparsing descends about forty frames per parenthesis: bound them before it starts.
-    nesting, deepest = 0, 0
-    for char in _STRINGS.sub('""', line).split("#", 1)[0]:
-        nesting += (char == "(") - (char == ")")
-        deepest = max(deepest, nesting)
-    if deepest > MAX_PARENS:
-        return _too_deep(line, offset, f"nests parentheses {deepest} deep, more than {MAX_PARENS}")
-    try:
-        result = _parse_statement(line)
-    except pp.ParseBaseException as exc:
-        return _diagnose(line, offset, exc.loc, exc.msg)
-    except RecursionError:  # the caller's own stack was deep already
-        return _too_deep(line, offset, "nests too deeply to read")
-    if n.depth(result[0]) > MAX_DEPTH:
-        return _too_deep(line, offset, f"is more than {MAX_DEPTH} operations long or deep")
-    parsed: n.Statement = _relocate(result[0], offset)
-    return parsed
+def _longer(text: str, limit: int) -> bool:
+    """Whether text takes more than limit bytes in UTF-8, found without copying short texts."""
+    if len(text) > limit or len(text) * 4 <= limit:  # a character takes one to four bytes
+        return len(text) > limit
+    return len(text.encode("utf-8", errors="surrogatepass")) > limit
 
 
-def _parse_statement(line: str) -> pp.ParseResults:
-    """Parse one line; when it fails, report the failure of the statement its keyword opens."""
-    try:
-        return statement.parse_string(line, parse_all=True)
-    except pp.ParseBaseException:
-        kind = _kind(line)
-        if kind not in BY_KEYWORD:
-            raise
-    return BY_KEYWORD[kind].parse_string(line, parse_all=True)
+@attrs.define
+class _Problems:
+    """The problems found, up to the limit on how many are reported, and a count of the rest."""
+
+    limit: int
+    kept: list[Diagnostic] = attrs.Factory(list)
+    omitted: int = 0
+
+    @property
+    def full(self) -> bool:
+        """No further problem will be reported, only counted: it need not be worded."""
+        return len(self.kept) >= self.limit
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        if self.full:
+            self.omitted += 1
+        else:
+            self.kept.append(diagnostic)
+
+    def raise_any(self, source: Source) -> None:
+        if self.kept:
+            raise RubricSyntaxError(source, self.kept, omitted=self.omitted)
 
 
-def _too_deep(line: str, offset: int, what: str) -> Diagnostic:
-    start = len(line) - len(line.lstrip())
+def _limit(message: str, span: Span, advice: str, field: str, code: str) -> Diagnostic:
     return Diagnostic(
-        f"this line {what}",
-        Span(offset + start, offset + len(line)),
-        "split the expression into named values, each on its own 'let' line",
+        message, span, f"{advice}\nthe limit is Limits.{field}; {_EMBEDDED}", code=code
     )
 
 
-def _relocate(node: Any, offset: int) -> Any:
-    """Return node with every span moved by offset: lines are parsed on their own."""
-    if isinstance(node, Span):
-        return Span(node.start + offset, node.end + offset)
-    if isinstance(node, tuple):
-        return tuple(_relocate(item, offset) for item in node)
-    if attrs.has(type(node)):
-        changes = {
-            field.name: _relocate(getattr(node, field.name), offset)
-            for field in attrs.fields(type(node))
-        }
-        return attrs.evolve(node, **changes)
-    return node
+@attrs.frozen
+class _Reader:
+    """Reads one line at a time, in place in the whole text, by the statement it opens."""
+
+    source: Source
+    limits: Limits
+    grammar: Grammar
+    problems: _Problems
+
+    def statement(self, offset: int, line: str) -> n.Statement | Diagnostic | None:
+        """The statement on a line, or why it cannot be read (None: not worth wording)."""
+        limits = self.limits
+        start = len(line) - len(line.lstrip())
+        if len(line) > limits.line_chars:
+            return _limit(
+                f"this line is {len(line)} characters long, more than the limit of "
+                f"{limits.line_chars}",
+                Span(offset + start, offset + start + 1),
+                "split it: a long condition into named values, each on its own 'let' line",
+                "line_chars",
+                "E502",
+            )
+        code_end = _code_end(line)
+        code = line[:code_end]
+        if code.count("(") > limits.parentheses:
+            deepest = _parentheses(code)
+            if deepest > limits.parentheses:
+                return _too_deep(
+                    line,
+                    offset,
+                    f"nests parentheses {deepest} deep, more than {limits.parentheses}",
+                    "parentheses",
+                    "E508",
+                )
+        if len(code) > limits.literal_digits:
+            for literal in _LITERAL.finditer(_STRINGS.sub(_blank, code)):
+                digits = len(literal.group()) - ("." in literal.group())
+                if digits > limits.literal_digits:
+                    return _limit(
+                        f"a number of {digits} digits, more than the limit of "
+                        f"{limits.literal_digits}",
+                        Span(offset + literal.start(), offset + literal.end()),
+                        "numbers in a rubric have at most 30 digits",
+                        "literal_digits",
+                        "E503",
+                    )
+        kind = kind_of(code)
+        try:
+            stmt = self.match(kind, offset, offset + code_end)
+        except pp.ParseBaseException as exc:
+            if self.problems.full:
+                return None
+            if kind is None:
+                return _unknown_statement(line, offset)
+            return _diagnose(line, offset, exc.loc - offset, exc.msg, kind, code_end)
+        except RecursionError:  # the caller's own stack was deep already
+            return _too_deep(line, offset, "nests too deeply to read", "expression_depth", "E507")
+        if kind is None and stmt is None:
+            return None if self.problems.full else _unknown_statement(line, offset)
+        assert stmt is not None
+        if _may_nest(code, limits.expression_depth) and n.depth(stmt) > limits.expression_depth:
+            return _too_deep(
+                line,
+                offset,
+                f"is more than {limits.expression_depth} operations long or deep",
+                "expression_depth",
+                "E507",
+            )
+        return self.within_limits(stmt)
+
+    def match(self, kind: Kind | None, start: int, end: int) -> n.Statement | None:
+        """Parse the line's code, text[start:end], with the statement its kind opens."""
+        g, text = self.grammar, self.source.text
+        first = start
+        while first < end and text[first] in " \t\r":
+            first += 1
+        if kind is None:
+            # Only a quoted level word opening an arm starts a line with no kind of its own.
+            return _whole(g.arm_line, text, start, end) if text[first] == '"' else None
+        if kind in ("rule", "arm"):
+            element = g.arm_line
+            if kind == "rule":
+                element = g.points_rule if text[first] in "+-" else g.multiply
+            try:
+                return _whole(element, text, start, end)
+            except pp.ParseFatalException:
+                raise
+            except pp.ParseException as exc:
+                if exc.loc == first:  # nothing of the line could be read
+                    exc.msg = "Expected a statement"
+                raise
+        # A level word may be a keyword, as in `group -> 2`: such a line is first read as arms.
+        if _WORD_ARROW.match(text, start, end):
+            try:
+                return _whole(g.arm_line, text, start, end)
+            except pp.ParseBaseException:
+                pass
+        return _whole(g.statements[kind], text, start, end)
+
+    def within_limits(self, stmt: n.Statement) -> n.Statement | Diagnostic:
+        """The statement, or the first limit on its lists and names it goes past."""
+        limits = self.limits
+        items: tuple[Any, ...] | None = None
+        match stmt:
+            case n.FactDecl(type=n.TypeSpec(words=words)):
+                items = words
+            case n.Each(items=listed):
+                items = listed
+            case n.Rounding(places=places) if places > limits.literal_digits:
+                return _limit(
+                    f"rounding to {places} places, more places than a number may have digits "
+                    f"({limits.literal_digits})",
+                    stmt.span,
+                    "round to at most 10 places; 2 is usual",
+                    "literal_digits",
+                    "E504",
+                )
+        if items is not None and len(items) > limits.list_items:
+            return _limit(
+                f"a list of {len(items)} items, more than the limit of {limits.list_items}",
+                Span(items[limits.list_items].span.start, items[-1].span.end),
+                "a rubric lists a few words or conditions at a time: shorten the list",
+                "list_items",
+                "E506",
+            )
+        name = _declared(stmt)
+        if name is not None and len(name[0]) > limits.id_chars:
+            return _limit(
+                f"the name '{_shortened(name[0])}' is {len(name[0])} characters long, more "
+                f"than the limit of {limits.id_chars}",
+                name[1],
+                "shorten it",
+                "id_chars",
+                "E510",
+            )
+        return stmt
 
 
-def _diagnose(line: str, offset: int, loc: int, msg: str) -> Diagnostic:
+def _declared(stmt: n.Statement) -> tuple[str, Span] | None:
+    """The id or name a statement declares, and where."""
+    match stmt:
+        case n.NodeDecl(id=name, id_span=span) | n.FactDecl(name=name, name_span=span):
+            return name, span
+        case n.Let(name=name, name_span=span) | n.PoolDecl(name=name, span=span):
+            return name, span
+    return None
+
+
+def _shortened(text: str, most: int = 40) -> str:
+    return text if len(text) <= most else text[:most] + "…"
+
+
+def _whole(element: pp.ParserElement, text: str, start: int, end: int) -> n.Statement:
+    """Parse text[start:end] with element, in place: every span is an offset into the text.
+
+    pyparsing's public entry points read a string from its start; a line is read where it
+    stands instead, with `_parse` (what they call), so that no span needs moving afterwards.
+    """
+    loc, tokens = element._parse(text, start)
+    while loc < end and text[loc] in " \t\r":
+        loc += 1
+    if loc < end:
+        raise pp.ParseException(text, loc, "Expected end of text", element)
+    statement: n.Statement = tokens[0]
+    return statement
+
+
+def _code_end(line: str) -> int:
+    """Where a line's code ends: at the '#' of its comment, or at its end."""
+    for found in _STRING_OR_HASH.finditer(line):
+        if found.group() == "#":
+            return found.start()
+    return len(line)
+
+
+def _may_nest(code: str, depth: int) -> bool:
+    """Whether a line's tree may be more than depth deep: not if it has few operators."""
+    if len(code) + _WRAPPERS <= depth:
+        return False
+    return _WRAPPERS + len(_OPERATORS.findall(_STRINGS.sub('""', code))) > depth
+
+
+def _blank(string: re.Match[str]) -> str:
+    """A quoted text replaced by as many spaces, so that offsets stay as they were."""
+    return " " * len(string.group())
+
+
+def _parentheses(code: str) -> int:
+    nesting, deepest = 0, 0
+    for paren in re.findall(r"[()]", _STRINGS.sub('""', code)):
+        nesting += 1 if paren == "(" else -1
+        deepest = max(deepest, nesting)
+    return deepest
+
+
+def _too_deep(line: str, offset: int, what: str, field: str, code: str) -> Diagnostic:
+    start = len(line) - len(line.lstrip())
+    return _limit(
+        f"this line {what}",
+        Span(offset + start, offset + len(line)),
+        "split the expression into named values, each on its own 'let' line",
+        field,
+        code,
+    )
+
+
+def _diagnose(line: str, offset: int, loc: int, msg: str, kind: Kind, code_end: int) -> Diagnostic:
     """Turn a pyparsing failure into a message saying what was found and what was expected."""
     loc = min(loc, len(line))
     while loc < len(line) and line[loc] in " \t":
         loc += 1
+    if loc >= code_end:  # a comment ends the line
+        loc = len(line)
     found = _found(line, loc)
     span = Span(offset + loc, offset + loc + max(1, len(found)))
-    kind = _kind(line)
-    if kind is None:
-        return _unknown_statement(line, offset)
     expected = msg.removeprefix("Expected ")
     if expected == "end of text":
         message = f"unexpected {_quote(found)} at this point"
@@ -159,8 +320,6 @@ def _diagnose(line: str, offset: int, loc: int, msg: str) -> Diagnostic:
         message = f"cannot read this {kind} line"
     else:
         message = f"expected {expected}, found {_quote(found)}"
-    if kind == "rule" and expected == "'if'" and _POINTS_ONLY.match(line[:loc]):
-        message = f"expected 'if', 'for each of' or 'per' after the points, found {_quote(found)}"
     hint = USAGE[kind]
     if found in RESERVED and "name" in expected:
         hint = (
@@ -173,7 +332,7 @@ def _diagnose(line: str, offset: int, loc: int, msg: str) -> Diagnostic:
         hint = f"type ordinary spaces or tabs, between words and at the start of lines\n{hint}"
     elif found and _FULL_WIDTH.match(found):
         hint = f"{_full_width_hint(found[0])}\n{hint}"
-    return Diagnostic(message, span, hint)
+    return Diagnostic(message, span, hint, code="E101")
 
 
 def _unknown_statement(line: str, offset: int) -> Diagnostic:
@@ -185,6 +344,7 @@ def _unknown_statement(line: str, offset: int) -> Diagnostic:
             f"a rule's points need a sign, found {_quote(word)}",
             span,
             f"write +{word} to award points or -{word} to deduct them",
+            code="E103",
         )
     close = difflib.get_close_matches(word, KEYWORDS, n=1)
     suggestion = f"did you mean {_quote(close[0])}? " if close else ""
@@ -193,6 +353,7 @@ def _unknown_statement(line: str, offset: int) -> Diagnostic:
         span,
         f"{suggestion}a line starts with one of {', '.join(KEYWORDS)}; with points such as "
         "+2 or -0.5; or is an arm such as '<= 20 -> 4' under a 'points by' line",
+        code="E102",
     )
 
 
@@ -205,19 +366,6 @@ def _full_width_hint(char: str) -> str:
         f"{_quote(char)} is a full-width (Chinese) character, which the rubric language reads "
         f"only inside quotes{instead} (switch the input method to half-width punctuation)"
     )
-
-
-def _kind(line: str) -> str | None:
-    """Name the kind of statement a line means to be, from its first word."""
-    body = line.lstrip()
-    word = _WORD.match(body)
-    if word and word.group() in KEYWORDS:
-        return word.group()
-    if body[:1] in "+-*×":
-        return "rule"
-    if _ARM_START.match(body):
-        return "arm"
-    return None
 
 
 def _found(line: str, loc: int) -> str:
@@ -240,7 +388,8 @@ class _Assembler:
     """Collects statements into a document: header, declarations, and sections."""
 
     source: Source
-    diagnostics: list[Diagnostic] = attrs.Factory(list)
+    limits: Limits
+    problems: _Problems
     header: n.Header | None = None
     version: n.Version | None = None
     rounding: n.Rounding | None = None
@@ -260,6 +409,7 @@ class _Assembler:
     # Clauses before the first group are the total's; after a group line, that group's.
     root_clauses: list[n.Clause] = attrs.Factory(list)
     negative_total: n.AllowNegative | None = None
+    declared: int = 0  # groups and indicators so far
 
     def assemble(self, statements: list[tuple[n.Statement, int]]) -> n.Document:
         if statements and not isinstance(statements[0][0], n.Header):
@@ -267,15 +417,14 @@ class _Assembler:
                 statements[0][0].span,
                 "a rubric must start with its header line",
                 USAGE["rubric"],
+                "E110",
             )
         for stmt, indent in statements:
-            handler: Callable[[Any, int], None] = getattr(self, f"on_{type(stmt).__name__}")
-            handler(stmt, indent)
+            self.add(stmt, indent)
         self.close_indicator()
         if not statements:
-            self.error(Span(0, 0), "this rubric is empty", USAGE["rubric"])
-        if self.diagnostics:
-            raise RubricSyntaxError(self.source, self.diagnostics)
+            self.error(Span(0, 0), "this rubric is empty", USAGE["rubric"], "E111")
+        self.problems.raise_any(self.source)
         return n.Document(
             span=Span(0, len(self.source.text)),
             header=self.header,
@@ -290,8 +439,46 @@ class _Assembler:
             negative_total=self.negative_total is not None,
         )
 
-    def error(self, span: Span, message: str, hint: str = "") -> None:
-        self.diagnostics.append(Diagnostic(message, span, hint))
+    def add(self, stmt: n.Statement, indent: int) -> None:
+        """Put one statement where it belongs."""
+        match stmt:
+            # Header and declarations: global wherever they stand.
+            case n.Header():
+                self.once(self.header, stmt, "'rubric'")
+                self.header = self.header or stmt
+            case n.Version():
+                self.once(self.version, stmt, "'version'")
+                self.version = self.version or stmt
+            case n.Rounding():
+                self.once(self.rounding, stmt, "'round'")
+                self.rounding = self.rounding or stmt
+            case n.Grade():
+                self.grades.append(stmt)
+            case n.FactDecl():
+                self.facts.append(stmt)
+            case n.Require():
+                self.requires.append(stmt)
+            case n.Let():
+                self.on_let(stmt)
+            # Sections.
+            case n.AllowNegative():
+                self.once(self.negative_total, stmt, "'allow negative total'")
+                self.negative_total = self.negative_total or stmt
+            case n.NodeDecl():
+                self.on_node(stmt)
+            case n.Multiply() | n.CapIf() | n.NotApplicable():
+                self.on_clause(stmt, indent)
+            case n.PoolDecl():
+                self.on_pool(stmt, indent)
+            case n.Start() | n.When() | n.Each() | n.Per() | n.Table() | n.Formula() | n.Adjust():
+                self.on_rule(stmt, indent)
+            case n.ArmLine():
+                self.on_arms(stmt)
+            case _:
+                assert_never(stmt)
+
+    def error(self, span: Span, message: str, hint: str, code: str) -> None:
+        self.problems.add(Diagnostic(message, span, hint, code=code))
 
     def once(self, current: Any, stmt: Any, what: str) -> None:
         if current is not None:
@@ -300,36 +487,17 @@ class _Assembler:
                 stmt.span,
                 f"a second {what} line; the first is on line {line}",
                 f"keep one {what} line and delete the other",
+                "E112",
             )
 
-    # ---- header and declarations: global wherever they stand
-
-    def on_Header(self, stmt: n.Header, indent: int) -> None:  # noqa: N802
-        self.once(self.header, stmt, "'rubric'")
-        self.header = self.header or stmt
-
-    def on_Version(self, stmt: n.Version, indent: int) -> None:  # noqa: N802
-        self.once(self.version, stmt, "'version'")
-        self.version = self.version or stmt
-
-    def on_Rounding(self, stmt: n.Rounding, indent: int) -> None:  # noqa: N802
-        self.once(self.rounding, stmt, "'round'")
-        self.rounding = self.rounding or stmt
-
-    def on_Grade(self, stmt: n.Grade, indent: int) -> None:  # noqa: N802
-        self.grades.append(stmt)
-
-    def on_FactDecl(self, stmt: n.FactDecl, indent: int) -> None:  # noqa: N802
-        self.facts.append(stmt)
-
-    def on_Require(self, stmt: n.Require, indent: int) -> None:  # noqa: N802
-        self.requires.append(stmt)
-
-    def on_Let(self, stmt: n.Let, indent: int) -> None:  # noqa: N802
+    def on_let(self, stmt: n.Let) -> None:
         if self.indicator is not None:
             if self.pool is not None:
                 self.error(
-                    stmt.span, "a 'let' inside a pool", "move the 'let' line above the pool line"
+                    stmt.span,
+                    "a 'let' inside a pool",
+                    "move the 'let' line above the pool line",
+                    "E113",
                 )
             self.local_lets.append(stmt)
         elif self.in_group:
@@ -338,18 +506,25 @@ class _Assembler:
                 "a 'let' between a group line and its first indicator",
                 "put the 'let' inside the indicator that uses it, or before the first group "
                 "to share it between indicators",
+                "E114",
             )
         else:
             self.lets.append(stmt)
 
-    # ---- sections
-
-    def on_AllowNegative(self, stmt: n.AllowNegative, indent: int) -> None:  # noqa: N802
-        self.once(self.negative_total, stmt, "'allow negative total'")
-        self.negative_total = self.negative_total or stmt
-
-    def on_NodeDecl(self, stmt: n.NodeDecl, indent: int) -> None:  # noqa: N802
+    def on_node(self, stmt: n.NodeDecl) -> None:
         self.close_indicator()
+        self.declared += 1
+        if self.declared == self.limits.ids + 1:
+            self.problems.add(
+                _limit(
+                    f"more groups and indicators than the limit of {self.limits.ids}",
+                    stmt.id_span,
+                    "a rubric has at most a few thousand indicators: check that this is the "
+                    "rubric file",
+                    "ids",
+                    "E509",
+                )
+            )
         if stmt.kind == "group":
             self.nodes.append(
                 n.Group(
@@ -372,6 +547,7 @@ class _Assembler:
                 stmt.mode_span,
                 f"'{stmt.mode}' on an indicator",
                 "only a group combines its children's scores: put it on a group line",
+                "E115",
             )
         if stmt.role != "base":
             self.error(
@@ -379,6 +555,7 @@ class _Assembler:
                 f"an indicator line cannot say '{stmt.role}'",
                 f'make a group of them: group extra "加分项" {stmt.role} at most 3, then the '
                 "indicators under it, each with its max",
+                "E116",
             )
         self.indicator = stmt
 
@@ -389,6 +566,7 @@ class _Assembler:
                     stmt.span,
                     "this line is indented under a pool, but it applies to the whole indicator",
                     "move it above the pool line, or out of the pool's indentation",
+                    "E117",
                 )
                 return
             self.clauses.append(stmt)
@@ -399,14 +577,13 @@ class _Assembler:
         else:
             self.root_clauses.append(stmt)
 
-    on_Multiply = on_CapIf = on_NotApplicable = on_clause  # noqa: N815
-
-    def on_PoolDecl(self, stmt: n.PoolDecl, indent: int) -> None:  # noqa: N802
+    def on_pool(self, stmt: n.PoolDecl, indent: int) -> None:
         if self.indicator is None:
             self.error(
                 stmt.span,
                 "a pool outside any indicator",
                 "put the pool line under the 'indicator' line whose rules it caps",
+                "E118",
             )
             return
         self.close_pool()
@@ -418,8 +595,11 @@ class _Assembler:
                 stmt.span,
                 "a rule outside any indicator",
                 "put each rule under the 'indicator' line it scores",
+                "E119",
             )
             return
+        if isinstance(stmt, n.Table):
+            self.count_arms(stmt.arms, 0)
         if self.pool is None:
             self.rules.append(stmt)
             return
@@ -429,6 +609,7 @@ class _Assembler:
                 stmt.span,
                 "'start from' inside a pool",
                 "move the 'start from' line above the pool line",
+                "E120",
             )
         elif indent <= pool_indent:
             self.error(
@@ -437,21 +618,39 @@ class _Assembler:
                 "belongs to that pool",
                 "a pool takes every rule up to the next pool, group or indicator: indent this "
                 "rule under the pool line, or move it above the pool line",
+                "E121",
             )
         else:
             rules.append(stmt)
 
-    on_Start = on_When = on_Each = on_Per = on_Table = on_Formula = on_Adjust = on_rule  # noqa: N815
-
-    def on_ArmLine(self, stmt: n.ArmLine, indent: int) -> None:  # noqa: N802
+    def on_arms(self, stmt: n.ArmLine) -> None:
         rules = self.pool[2] if self.pool is not None else self.rules
         if self.indicator is None or not rules or not isinstance(rules[-1], n.Table):
             self.error(
-                stmt.span, "an arm line without a 'points by' line above it", USAGE["points"]
+                stmt.span,
+                "an arm line without a 'points by' line above it",
+                USAGE["points"],
+                "E122",
             )
             return
         table = rules[-1]
+        self.count_arms(stmt.arms, len(table.arms))
         rules[-1] = attrs.evolve(table, span=table.span + stmt.span, arms=table.arms + stmt.arms)
+
+    def count_arms(self, arms: tuple[n.Arm, ...], before: int) -> None:
+        """Report a table once, where its arms first go past the limit."""
+        limit = self.limits.table_arms
+        if before <= limit < before + len(arms):
+            self.problems.add(
+                _limit(
+                    f"a 'points by' table with more arms than the limit of {limit}",
+                    arms[limit - before].span,
+                    "a table has a few tiers: merge neighbouring bands, or compute the points "
+                    "with a formula (points = …)",
+                    "table_arms",
+                    "E505",
+                )
+            )
 
     def close_pool(self) -> None:
         if self.pool is not None:
@@ -461,6 +660,7 @@ class _Assembler:
                     decl.span,
                     f"the pool '{decl.name}' has no rules",
                     "put the rules it caps on the lines below it, indented",
+                    "E123",
                 )
             self.pools.append(n.Pool(decl.span, decl.name, decl.label, decl.cap, tuple(rules)))
             self.pool = None

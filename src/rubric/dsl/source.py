@@ -1,13 +1,20 @@
-"""Source text of a rubric, with spans and line/column lookup."""
+"""Source text of a rubric: read within the limits, with spans and line/column lookup."""
 
 from __future__ import annotations
 
 import bisect
+import os
+import re
 import unicodedata
+from pathlib import Path
 
 import attrs
 
+from rubric._limits import DEFAULT, Limits
+from rubric.errors import Diagnostic, RubricSyntaxError
+
 _WINDOW = 80  # columns of a long line shown around a problem
+_LINE_BREAK = re.compile("\n")
 
 
 @attrs.frozen
@@ -31,7 +38,7 @@ class Source:
 
     def __attrs_post_init__(self) -> None:
         starts = [0]
-        starts.extend(i + 1 for i, ch in enumerate(self.text) if ch == "\n")
+        starts.extend(found.end() for found in _LINE_BREAK.finditer(self.text))
         object.__setattr__(self, "_line_starts", tuple(starts))
 
     def line_col(self, offset: int) -> tuple[int, int]:
@@ -79,3 +86,36 @@ class Source:
 def display_width(text: str) -> int:
     """Return how many terminal columns text takes: CJK characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def read(path: str | os.PathLike[str], limits: Limits = DEFAULT) -> Source:
+    """Read a `.rub` file as UTF-8, no more of it than the limit on a rubric's size."""
+    path = Path(path)
+    with path.open("rb") as file:
+        data = file.read(limits.file_bytes + 1)
+    if len(data) > limits.file_bytes:
+        raise RubricSyntaxError(Source("", str(path)), [too_big(limits)])
+    try:
+        return Source(data.decode("utf-8"), str(path))
+    except UnicodeDecodeError as exc:
+        source = Source(data.decode("utf-8", errors="replace"), str(path))
+        offset = len(data[: exc.start].decode("utf-8", errors="replace"))
+        problem = Diagnostic(
+            f"byte {exc.start} is not UTF-8 text",
+            Span(offset, offset + 1),
+            "save the rubric as UTF-8 (most editors offer it under 'Save as' / encoding)",
+            code="E104",
+        )
+        raise RubricSyntaxError(source, [problem]) from None
+
+
+def too_big(limits: Limits) -> Diagnostic:
+    """The problem of a rubric longer than the limit on its size."""
+    return Diagnostic(
+        f"this rubric is longer than the limit of {limits.file_bytes} bytes",
+        Span(0, 0),
+        "a rubric of thousands of indicators takes a few megabytes: check that this is the "
+        "rubric file\nthe limit is Limits.file_bytes; software that embeds rubric can raise it "
+        "(docs/limits.md)",
+        code="E501",
+    )
