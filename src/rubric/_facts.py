@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import numbers
 import operator
@@ -10,7 +9,6 @@ import os
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -271,6 +269,8 @@ def _kind_of(raw: object) -> str:
     if raw is None:
         return "null"
     if isinstance(raw, str):
+        import json
+
         return f"the text {json.dumps(raw, ensure_ascii=False)}"
     if isinstance(raw, Decimal) and raw.is_finite() and raw == raw.to_integral_value():
         return f"the decimal number {raw}"  # 2.0 or 1E+2: whole, yet not written as a count
@@ -282,6 +282,8 @@ def _kind_of(raw: object) -> str:
         return f"the number {Decimal(int(raw))}"
     if isinstance(raw, list | tuple | set | frozenset):
         items = sorted(raw, key=str) if isinstance(raw, set | frozenset) else list(raw)
+        import json
+
         return "the list " + json.dumps([_jsonable(i) for i in items], ensure_ascii=False)
     if isinstance(raw, Mapping):
         return "an object"
@@ -304,6 +306,8 @@ def load_facts(path: str | os.PathLike[str]) -> dict[str, object]:
     A file that cannot be read raises OSError, as open() does; one that can but holds no valid
     object of facts raises FactsError.
     """
+    from pathlib import Path
+
     path = Path(path)
     name = str(path)
     data = path.read_bytes()
@@ -332,6 +336,8 @@ def _decode(data: bytes, name: str) -> str:
 
 
 def _parse_json(data: bytes, name: str) -> dict[str, object]:
+    import json
+
     text = _decode(data, name)
     # Keys given twice, object by object; the outermost object, the facts, is parsed last.
     twice: list[list[str]] = []

@@ -9,7 +9,6 @@ threads reading at once may each build them, and either copy is the same.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from decimal import Decimal
 from fractions import Fraction
@@ -302,6 +301,8 @@ class Result:
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """The tree as JSON text, Chinese kept readable."""
+        import json
+
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
 

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import pickle
 import threading
 import weakref
-import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
@@ -130,6 +128,9 @@ def _unpickle(digest: str, payload: bytes) -> Rubric:
     """A pickled rubric again: the one this process knows by its digest, or its plan loaded."""
     found = _KNOWN.get(digest)
     if found is None:
+        import pickle
+        import zlib
+
         # Plain pickle of the plan this class wrote: trusted as the pickle around it is.
         plan = pickle.loads(zlib.decompress(payload))
         found = _known(Rubric(plan, digest))
@@ -238,6 +239,9 @@ class Rubric:
         # carries the rubric costs a copy of those bytes, not a walk of the plan.
         payload = self._payload
         if payload is None:
+            import pickle
+            import zlib
+
             payload = zlib.compress(pickle.dumps(self._plan, pickle.HIGHEST_PROTOCOL), 6)
             object.__setattr__(self, "_payload", payload)
         return _unpickle, (self.digest, payload)
