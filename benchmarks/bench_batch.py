@@ -7,9 +7,9 @@ lines to a temporary file, the form large batches arrive in. Each measured run r
 and scores every unit with `Rubric.score_many`, counting rows:
 
   one process   reads and scores all the lines itself, streaming;
-  a pool        `ProcessPoolExecutor` workers each read and score their own ranges of lines
-                (`Rubric.score_batch` over a chunk) and send back their rows; the parent only
-                hands out line ranges and gathers rows.
+  a pool        `ProcessPoolExecutor` workers each read and score their own byte ranges of
+                the file (`Rubric.score_batch` over a chunk of lines) and send back their rows;
+                the parent only finds the ranges' ends and gathers rows.
 
 It prints units per second for each, their ratio, and the peak resident memory of the parent
 and of the workers (the largest of them). The pooled rows are checked against the serial ones.
@@ -39,32 +39,43 @@ from bench_score import FactsGenerator  # noqa: E402 - beside this script
 ANHUI = rubric.load(REPO / "rubrics" / "anhui_2019.rub")
 
 
-def lines(path: str, start: int, stop: int) -> Iterator[tuple[str, dict[str, object]]]:
-    """The units on lines [start, stop) of a JSON-lines file, as (id, facts) pairs."""
-    with open(path, encoding="utf-8") as file:
-        for number, line in enumerate(file):
-            if number >= stop:
-                break
-            if number >= start:
-                unit = json.loads(line)
-                yield unit["id"], unit["facts"]
+def units(
+    path: str, start: int = 0, stop: int | None = None
+) -> Iterator[tuple[str, dict[str, object]]]:
+    """The units in bytes [start, stop) of a JSON-lines file, as (id, facts) pairs."""
+    with open(path, "rb") as file:
+        file.seek(start)
+        data = file.read() if stop is None else file.read(stop - start)
+    for line in data.splitlines():
+        unit = json.loads(line)
+        yield unit["id"], unit["facts"]
 
 
 def score_range(job: tuple[str, int, int]) -> list[rubric.Row]:
-    """What a worker runs: read its lines and score them."""
+    """What a worker runs: read its part of the file and score it."""
     path, start, stop = job
-    return ANHUI.score_batch(lines(path, start, stop))
+    return ANHUI.score_batch(units(path, start, stop))
 
 
-def serial(path: str, n: int) -> list[rubric.Row]:
-    return list(ANHUI.score_many(lines(path, 0, n)))
+def serial(path: str) -> list[rubric.Row]:
+    return list(ANHUI.score_many(units(path)))
 
 
-def pooled(
-    path: str, n: int, workers: int, chunk: int, pool: ProcessPoolExecutor
-) -> list[rubric.Row]:
-    jobs = [(path, start, min(n, start + chunk)) for start in range(0, n, chunk)]
-    return [row for rows in pool.map(score_range, jobs) for row in rows]
+def chunks(path: str, chunk: int) -> list[tuple[str, int, int]]:
+    """Byte ranges of the file, `chunk` lines each, found by one pass over its line ends."""
+    ends, size = [0], 0
+    with open(path, "rb") as file:
+        for number, line in enumerate(file, 1):
+            size += len(line)
+            if number % chunk == 0:
+                ends.append(size)
+    if ends[-1] != size:
+        ends.append(size)
+    return [(path, a, b) for a, b in zip(ends, ends[1:], strict=False)]
+
+
+def pooled(path: str, chunk: int, pool: ProcessPoolExecutor) -> list[rubric.Row]:
+    return [row for rows in pool.map(score_range, chunks(path, chunk)) for row in rows]
 
 
 def peak_mb(who: int) -> float:
@@ -92,13 +103,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file.write(json.dumps(unit, ensure_ascii=False) + "\n")
         one, many = [], []
         with ProcessPoolExecutor(max_workers=args.workers) as pool:
-            pooled(path, min(args.n, args.chunk * args.workers), args.workers, args.chunk, pool)
+            list(pool.map(score_range, chunks(path, args.chunk)[: args.workers]))  # warm up
             for _ in range(args.repeat):
                 start = time.perf_counter()
-                rows = serial(path, args.n)
+                rows = serial(path)
                 one.append(time.perf_counter() - start)
                 start = time.perf_counter()
-                rows_pooled = pooled(path, args.n, args.workers, args.chunk, pool)
+                rows_pooled = pooled(path, args.chunk, pool)
                 many.append(time.perf_counter() - start)
                 if [r.as_dict() for r in rows_pooled] != [r.as_dict() for r in rows]:
                     print("MISMATCH: pooled rows differ from serial rows")

@@ -331,6 +331,11 @@ class Row:
     places: int = attrs.field(repr=False)
     mode: str = attrs.field(repr=False)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Rows cross process boundaries by the thousand: as the arguments that make them.
+        fields = (self.unit, self.grade, self.error, self._scores, self.ids, self.places)
+        return Row, (*fields, self.mode)
+
     def __repr__(self) -> str:
         if self.error is not None:
             return f"<Row {self.unit}: error>"
