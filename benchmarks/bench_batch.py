@@ -18,6 +18,7 @@ and of the workers (the largest of them). The pooled rows are checked against th
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import resource
@@ -71,7 +72,7 @@ def chunks(path: str, chunk: int) -> list[tuple[str, int, int]]:
                 ends.append(size)
     if ends[-1] != size:
         ends.append(size)
-    return [(path, a, b) for a, b in zip(ends, ends[1:], strict=False)]
+    return [(path, a, b) for a, b in itertools.pairwise(ends)]
 
 
 def pooled(path: str, chunk: int, pool: ProcessPoolExecutor) -> list[rubric.Row]:
