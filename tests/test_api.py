@@ -53,6 +53,11 @@ def test_public_names() -> None:
             "load_units",
             "write_report",
             "write_template",
+            # issue 10, item 6: advice and what-if
+            "Advice",
+            "FactChange",
+            "NodeChange",
+            "WhatIf",
         ]
     )
     for name in rubric.__all__:

@@ -9,7 +9,7 @@
 from typing import TYPE_CHECKING, Any
 
 from rubric._facts import Bound, FactSpec, load_facts
-from rubric._result import Reason, Result, Row, ScoredNode
+from rubric._result import Advice, Reason, Result, Row, ScoredNode
 from rubric._rubric import GradeLine, OutlineNode, Rubric, load, loads
 from rubric._values import Adjustment, FactValue
 from rubric.errors import (
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from rubric._evaluation.units import Unit, load_units
     from rubric._report.folder import write_report
     from rubric._report.template import write_template
+    from rubric._whatif import FactChange, NodeChange, WhatIf
 
 __version__ = "0.2.0"
 
@@ -51,6 +52,9 @@ _LATER = {
     "UnitError": "rubric._evaluation.evaluation",
     "Unit": "rubric._evaluation.units",
     "load_units": "rubric._evaluation.units",
+    "FactChange": "rubric._whatif",
+    "NodeChange": "rubric._whatif",
+    "WhatIf": "rubric._whatif",
     "write_report": "rubric._report.folder",
     "write_template": "rubric._report.template",
 }
@@ -73,17 +77,20 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "Adjustment",
+    "Advice",
     "Bound",
     "Comparison",
     "Diagnostic",
     "Difference",
     "Evaluation",
+    "FactChange",
     "FactProblem",
     "FactSpec",
     "FactValue",
     "FactsError",
     "GradeLine",
     "GradeShare",
+    "NodeChange",
     "NodeStatistics",
     "OutlineNode",
     "Reason",
@@ -98,6 +105,7 @@ __all__ = [
     "Standing",
     "Unit",
     "UnitError",
+    "WhatIf",
     "__version__",
     "load",
     "load_facts",

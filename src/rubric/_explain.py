@@ -6,16 +6,23 @@ module computes no score and imports nothing from `_score`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 from functools import lru_cache
-from typing import assert_never
+from typing import TYPE_CHECKING, assert_never
 
+from rubric import _advice as a
 from rubric import _figures as f
 from rubric import _plan as p
 from rubric import _wording as w
+from rubric._numbers import plain, terminates
 from rubric._values import Adjustment, Value
 
-__all__ = ["entry", "problem"]
+if TYPE_CHECKING:
+    from rubric._facts import FactSpec
+    from rubric._whatif import WhatIf
+
+__all__ = ["advice", "entry", "problem", "what_if"]
 
 _SYMBOLS = {"+": "+", "-": "-", "*": "×", "/": "/"}
 _DIFFERENCES = {"short of": "比{right}少的部分", "over": "比{right}多的部分"}
@@ -485,3 +492,202 @@ def problem(found: f.Problem, rules: p.Policy) -> str:
             return f"{req.message} (rubric line {req.line} requires it)"
         case _:
             assert_never(what)
+
+
+# ---------------------------------------------------------------- advice
+
+# How a condition reads as a goal: "若…达到2人", "若…不超过30个工作日".
+_GOALS = {">=": "达到", ">": "超过", "<=": "不超过", "<": "低于", "=": "为", "!=": "不为"}
+_NEGATIVES = ("未", "不", "无", "没", "非")
+_OPPOSITE: dict[p.CompareOp, p.CompareOp] = {
+    "<": ">=",
+    "<=": ">",
+    ">": "<=",
+    ">=": "<",
+    "=": "!=",
+    "!=": "=",
+}
+
+
+def advice(hint: a.Hint, rules: p.Policy) -> str:
+    """The sentence of one piece of advice: '若实际帮扶户数达到帮扶目标任务数，可再得1.25分'."""
+    places = rules.places
+    # 少扣 where the advice names a deduction's cause going away; 再得 where it names a target.
+    verb = "可少扣" if hint.undo else "可再得"
+    return f"若{_aim(hint.aim, places)}，{verb}{w.points(hint.points, places)}分"
+
+
+def _aim(aim: a.Aim, places: int) -> str:
+    match aim:
+        case a.Holds():
+            return _goal(aim.condition, aim.traced, aim.want, places)
+        case a.Items():
+            what = label(aim.collection)
+            if aim.change < 0:
+                return f"{what}减少{-aim.change}项"
+            if not aim.choices:
+                return f"{what}再有{aim.change}项"
+            labels = aim.collection.subject.labels if isinstance(aim.collection, p.FactRef) else {}
+            items = "、".join(labels.get(choice, choice) for choice in aim.choices)
+            if aim.change == len(aim.choices):
+                return f"{what}再包括{items}"
+            return f"{what}再包括{items}中的任{aim.change}项"
+        case a.Reaches():
+            verb = "达到" if aim.up else "降至"
+            if aim.rate is not None:
+                return f"{label(aim.rate[0])}{verb}{label(aim.rate[1])}"
+            quantity = aim.quantity
+            if aim.written is not None:
+                goal = aim.written
+            elif isinstance(aim.target, p.Const):
+                goal = f"{aim.target.text}{unit(quantity) or ''}"
+            elif aim.target is not None:
+                goal = label(aim.target)
+            else:
+                goal = _figure(aim.value, unit(quantity), places)
+            return f"{label(quantity)}{verb}{goal}"
+        case a.Band():
+            rule, arm = aim.rule, aim.arm
+            what = label(rule.subject)
+            if aim.words:
+                subject = rule.subject
+                labels = (
+                    subject.subject.labels if isinstance(subject, p.FactRef | p.ValueRef) else {}
+                )
+                return f"{what}为{'或'.join(labels.get(word, word) for word in aim.words)}"
+            if arm.word is not None:
+                return f"{what}为{arm.text}"
+            if arm.otherwise:
+                bands = "、".join(f"“{other.text}”" for other in rule.arms if not other.otherwise)
+                return f"{what}不属于{bands}"
+            return f"{what}在“{arm.text}”一档"
+        case _:
+            assert_never(aim)
+
+
+def _figure(value: Fraction, unit: str | None, places: int) -> str:
+    """A target value, exact where its decimal ends: '40户', '98.5%', '约96.67%'."""
+    for shown in range(places, 11):
+        if terminates(value, shown):
+            return f"{plain(value, shown)}{unit or ''}"
+    return f"约{plain(value, places)}{unit or ''}"
+
+
+def _goal(expr: p.Expr, traced: f.Traced, want: bool, places: int) -> str:
+    """What would make a condition hold (want) or stop holding, as found by its trace."""
+    match expr:
+        case p.Comparison():
+            op = expr.op if want else _OPPOSITE[expr.op]
+            right = expr.right
+            if isinstance(right, p.Const):
+                bound_unit = unit(expr.left) if not isinstance(right.value, str) else None
+                goal = f"{right.text}{bound_unit or ''}"
+            else:
+                goal = label(right)
+            return f"{label(expr.left)}{_GOALS[op]}{goal}"
+        case p.Membership():
+            where = "包括" if want else "不再包括"
+            return f"{label(expr.collection)}{where}“{expr.item.text}”"
+        case p.Junction():
+            parts = list(traced.parts) + [None] * (len(expr.operands) - len(traced.parts))
+            every = (expr.op == "and") == want  # each part must change, or any one will do
+            if every:
+                # Only the parts that are not yet as wanted need to change.
+                chosen = [
+                    (o, t)
+                    for o, t in zip(expr.operands, parts, strict=True)
+                    if t is None or bool(t.value) != want
+                ]
+            else:
+                chosen = list(zip(expr.operands, parts, strict=True))
+            goals = [_inner(o, t, want, places) for o, t in chosen]
+            return ("且" if every else "或").join(goals)
+        case p.Inversion():
+            return _goal(expr.operand, traced.parts[0], not want, places)
+        case p.FactRef() | p.ValueRef():
+            what = label(expr)
+            if want:
+                return what
+            # "不再未按时报送…" would read as a double negative.
+            return f"“{what}”不成立" if what.startswith(_NEGATIVES) else f"不再{what}"
+        case _:
+            return f"“{label(expr)}”{'成立' if want else '不成立'}"
+
+
+def _inner(expr: p.Expr, traced: f.Traced | None, want: bool, places: int) -> str:
+    """A part's goal within an and/or: an inner and/or of several parts in brackets."""
+    if traced is None:
+        traced = f.Traced(not want)  # a part never read: taken as not yet as wanted
+    goal = _goal(expr, traced, want, places)
+    if isinstance(expr, p.Junction) and ("且" in goal or "或" in goal):
+        return f"（{goal}）"
+    return goal
+
+
+# ---------------------------------------------------------------- what-if
+
+
+def _subject(spec: FactSpec) -> p.Subject:
+    choices = spec.choices or ()
+    return p.Subject(
+        spec.name,
+        spec.description or spec.name,
+        spec.unit,
+        dict(spec.labels),
+        {word: i for i, word in enumerate(choices)},
+    )
+
+
+def fact_text(value: Value | None, spec: FactSpec, places: int) -> str:
+    """A fact's value as a sentence shows it: '39户', '是', '国家级媒体报道'; '未填' if left out."""
+    if value is None:
+        return "未填"
+    if isinstance(value, Adjustment) and value.points:
+        return f"{w.gain(value.points, places)}（{value.reason}）"
+    return _value_text(value, _subject(spec), places, integral=spec.kind == "count")
+
+
+def what_if(changes: WhatIf, specs: Sequence[FactSpec], places: int) -> str:
+    """A what-if in Chinese: the facts changed, each node that moved and why, total and grade."""
+    known = {spec.name: spec for spec in specs}
+    lines = ["假如改变以下事实："]
+    for fact in changes.facts:
+        spec = known[fact.name]
+        before = fact_text(fact.before, spec, places)
+        after = fact_text(fact.after, spec, places)
+        lines.append(f"  {spec.description or spec.name}：{before} → {after}")
+    if not changes.facts:
+        lines.append("  （无：给出的值与原值相同）")
+    old, new = changes.before, changes.after
+    depths = {old.root.id: 0}
+    for scored in old:
+        depths.update((child.id, depths[scored.id] + 1) for child in scored.children)
+    moved = [node for node in changes.nodes if node.id != old.root.id]
+    lines += ["", "得分变化：" if moved else "各项得分不变"]
+    for node in moved:
+        indent = "  " * depths[node.id]
+        head = (
+            f"{indent}{node.title}  {node.before} → {node.after}（{_difference(node.difference)}）"
+        )
+        if node.applicable_before != node.applicable_after:
+            head += "（改为不适用）" if node.applicable_before else "（改为适用）"
+        lines.append(f"{head}  {node.id}")
+        lines.extend(f"{indent}    {reason.text}" for reason in node.reasons)
+    top = next((node for node in changes.nodes if node.id == old.root.id), None)
+    lines.append("")
+    total = f"总分 {old.total} → {new.total}"
+    if top is not None:
+        lines.append(f"{total}（{_difference(new.total - old.total)}）")
+        lines.extend(f"    {reason.text}" for reason in top.reasons)
+    else:
+        lines.append(f"{total}（不变）")
+    if old.grade is not None or new.grade is not None:
+        same = "（不变）" if old.grade == new.grade else ""
+        lines.append(f"等级 {old.grade or '无'} → {new.grade or '无'}{same}")
+    return "\n".join(lines)
+
+
+def _difference(value: object) -> str:
+    """'+1.67', '-2.25'; '0.00' for a move too small to show."""
+    text = str(value)
+    return text if text.startswith("-") or not text.strip("0.") else f"+{text}"

@@ -21,9 +21,12 @@ from rubric._values import Adjustment, FactValue
 from rubric._wording import exact_text
 
 if TYPE_CHECKING:
-    from rubric._rubric import Rubric
+    from collections.abc import Mapping
 
-__all__ = ["Adjustment", "FactValue", "Reason", "Result", "Row", "ScoredNode"]
+    from rubric._rubric import Rubric
+    from rubric._whatif import WhatIf
+
+__all__ = ["Adjustment", "Advice", "FactValue", "Reason", "Result", "Row", "ScoredNode"]
 
 
 _PLAIN = frozenset({bool, int, str})
@@ -84,15 +87,45 @@ def line_dict(line: Line, places: int) -> dict[str, Any]:
     }
 
 
+@attrs.frozen
+class Advice:
+    """What would have earned points a node lost: the sentence, and the points it would add."""
+
+    text: str
+    points: Fraction
+    line: int | None = None
+    facts: tuple[str, ...] = ()  # the facts the rule it concerns reads
+
+    def to_dict(self, places: int) -> dict[str, Any]:
+        """The advice as JSON-ready data; points shown with `places` decimals and exactly."""
+        return {
+            "text": self.text,
+            "points": fixed(self.points, places),
+            "exact": exact_text(self.points),
+            "line": self.line,
+            "facts": list(self.facts),
+        }
+
+
 class _Book:
     """The explanations of one result, written on first read and kept."""
 
-    __slots__ = ("_lines", "_reasons", "_result")
+    __slots__ = ("_advice", "_lines", "_reasons", "_result")
 
     def __init__(self, result: Result) -> None:
         self._result = result
         self._lines: tuple[dict[str, tuple[Line, ...]], tuple[Line, ...]] | None = None
         self._reasons: dict[str | None, tuple[Reason, ...]] = {}
+        self._advice: dict[str, tuple[Advice, ...]] | None = None
+
+    def advice(self, node_id: str) -> tuple[Advice, ...]:
+        """What would have earned a node's lost points, worked out when first asked."""
+        advice = self._advice
+        if advice is None:
+            result = self._result
+            advice = result._rubric._advice(result._facts)
+            self._advice = advice
+        return advice[node_id]
 
     def lines(self) -> tuple[dict[str, tuple[Line, ...]], tuple[Line, ...]]:
         """Every node's explanation entries by id, and the grade's."""
@@ -140,6 +173,15 @@ class ScoredNode:
         return self._book.reasons(self.id)
 
     @property
+    def advice(self) -> tuple[Advice, ...]:
+        """What would have earned the points the node lost: one entry per rule, cap or
+        multiplier that cost it points and that a change of facts could undo; () for a node
+        that lost none or does not apply. Each counts its own change, the rest as it is."""
+        if self._book is None:
+            return ()
+        return self._book.advice(self.id)
+
+    @property
     def score(self) -> Decimal:
         """The score as reported: a Decimal with the rubric's decimal places."""
         return Decimal(fixed(self.exact, self.places, self.mode))
@@ -160,8 +202,8 @@ class ScoredNode:
         for child in self.children:
             yield from child.walk()
 
-    def to_dict(self) -> dict[str, Any]:
-        """The node and its subtree as JSON-ready data."""
+    def to_dict(self, *, advice: bool = False) -> dict[str, Any]:
+        """The node and its subtree as JSON-ready data; with advice=True, each node's advice."""
         data: dict[str, Any] = {
             "id": self.id,
             "title": self.title,
@@ -176,8 +218,10 @@ class ScoredNode:
         if not self.applicable:
             data["applicable"] = False
             data["policy"] = self.policy
-        data["children"] = [child.to_dict() for child in self.children]
+        data["children"] = [child.to_dict(advice=advice) for child in self.children]
         data["explanation"] = [reason.to_dict(self.places) for reason in self.explanation]
+        if advice:
+            data["advice"] = [item.to_dict(self.places) for item in self.advice]
         return data
 
 
@@ -288,22 +332,45 @@ class Result:
     def __len__(self) -> int:
         return len(self._scores)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The tree as JSON-ready data; the root also carries the grade."""
+    def to_dict(self, *, advice: bool = False) -> dict[str, Any]:
+        """The tree as JSON-ready data; the root also carries the grade. With advice=True,
+        each node also carries its advice (see `ScoredNode.advice`)."""
         by_node, grade = self._explained().lines()
         # Straight from the numbers and the entries: no ScoredNode is needed to write them.
         data = self._rubric._tree_dict(self._scores, self._skipped, by_node)
+        if advice:
+            self._advise(data)
         data["grade"] = self.grade
         if grade:
             places = self._rubric.places
             data["grade_explanation"] = [line_dict(line, places) for line in grade]
         return data
 
-    def to_json(self, *, indent: int | None = 2) -> str:
-        """The tree as JSON text, Chinese kept readable."""
+    def _advise(self, data: dict[str, Any]) -> None:
+        """Add each node's advice to the tree's data, after its explanation."""
+        book, places = self._explained(), self._rubric.places
+        stack = [data]
+        while stack:
+            node = stack.pop()
+            node["advice"] = [item.to_dict(places) for item in book.advice(node["id"])]
+            stack.extend(node["children"])
+
+    def to_json(self, *, indent: int | None = 2, advice: bool = False) -> str:
+        """The tree as JSON text, Chinese kept readable; with advice=True, each node's advice."""
         import json
 
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+        return json.dumps(self.to_dict(advice=advice), ensure_ascii=False, indent=indent)
+
+    def what_if(self, changes: Mapping[str, object]) -> WhatIf:
+        """Score the same unit with some facts changed, and show what moved, node by node.
+
+        `changes` maps fact names to new values, given as any facts are (None leaves an
+        optional fact out); the facts are validated as any facts are, and a FactsError names
+        every bad one.
+        """
+        from rubric._whatif import what_if
+
+        return what_if(self, changes)
 
 
 def _result(

@@ -15,7 +15,7 @@ import attrs
 from rubric._facts import FactSpec, validate
 from rubric._limits import DEFAULT, Limits
 from rubric._numbers import fixed, scaled, scaled_text
-from rubric._result import Line, Result, Row, ScoredNode, _Book, line_dict
+from rubric._result import Advice, Line, Result, Row, ScoredNode, _Book, line_dict
 from rubric._values import FactValue
 from rubric.errors import FactProblem, FactsError
 
@@ -510,3 +510,38 @@ class Rubric:
 
         by_node = {s.node.id: reasons(s.entries) for s in outcome.root.walk()}
         return by_node, reasons(outcome.grade_entries)
+
+    def _advice(self, facts: tuple[FactValue | None, ...]) -> dict[str, tuple[Advice, ...]]:
+        """Every node's advice, for validated facts: scored again, its figures read."""
+        from rubric._advice import hints
+        from rubric._explain import advice
+        from rubric._score import interpret
+
+        plan = self._plan
+        rules = plan.policy
+        values = {
+            spec.name: value
+            for spec, value in zip(plan.facts, facts, strict=True)
+            if value is not None
+        }
+        outcome = interpret.run(plan, values)
+        specs = {spec.name: spec for spec in plan.facts}
+        found: dict[str, tuple[Advice, ...]] = {}
+        for position, scored in enumerate(outcome.root.walk()):
+            if not scored.applicable:
+                found[scored.node.id] = ()
+                continue
+            made = hints(
+                scored.node,
+                scored.entries,
+                scored.exact,
+                root=position == 0,
+                lets=plan.lets,
+                facts=values,
+                specs=specs,
+                rules=rules,
+            )
+            found[scored.node.id] = tuple(
+                Advice(advice(hint, rules), hint.points, hint.line, hint.facts) for hint in made
+            )
+        return found

@@ -14,7 +14,7 @@ from rubric._evaluation.evaluation import Evaluation
 from rubric._evaluation.units import TABLE_SUFFIXES, load_units
 from rubric._facts import load_facts
 from rubric._numbers import fixed
-from rubric._result import Reason, Result, ScoredNode
+from rubric._result import Advice, Reason, Result, ScoredNode
 from rubric._rubric import Rubric, load
 from rubric.dsl.source import display_width
 from rubric.errors import FactsError, RubricError
@@ -76,6 +76,16 @@ def _parser() -> argparse.ArgumentParser:
         help="text: an indented tree with explanations (default), or for several units a ranked "
         "summary; json: the scored tree, or every unit; csv, xlsx: the ranked summary",
     )
+    score.add_argument(
+        "--what-if",
+        metavar="FACT=VALUE",
+        dest="what_if",
+        action="append",
+        type=_change,
+        default=[],
+        help="score the unit again with this fact changed (VALUE as JSON where it parses, "
+        "else as text), and print what moved; may be repeated",
+    )
     _many_options(score)
     score.set_defaults(run=_score)
 
@@ -121,6 +131,21 @@ def _many_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--encoding", help="the encoding of CSV tables (default: detected)")
 
 
+def _change(text: str) -> tuple[str, object]:
+    """A --what-if argument: a fact's name and its value, JSON where it parses, else text."""
+    name, equals, value = text.partition("=")
+    if not equals or not name.strip():
+        raise argparse.ArgumentTypeError(f"expected FACT=VALUE, found {text!r}")
+    import json
+    from decimal import Decimal
+
+    try:
+        parsed: object = json.loads(value, parse_float=Decimal)
+    except ValueError:
+        parsed = value
+    return name.strip(), parsed
+
+
 def _check(args: argparse.Namespace, out: TextIO) -> int:
     rubric = load(args.rubric)
     nodes = rubric.outline()[1:]
@@ -145,6 +170,9 @@ def _count(number: int, word: str) -> str:
 def _score(args: argparse.Namespace, out: TextIO) -> int:
     one = len(args.facts) == 1 and args.facts[0].suffix.lower() not in TABLE_SUFFIXES
     if not one or args.format in ("csv", "xlsx"):
+        if args.what_if:
+            print("rubric score: --what-if takes one unit's facts file", file=sys.stderr)
+            return EXIT_USAGE
         return _score_many(args, out)
     args.facts = args.facts[0]
     if args.output is None:
@@ -160,10 +188,25 @@ def _score_one(args: argparse.Namespace, out: TextIO) -> int:
         result = rubric.score(facts)
     except FactsError as error:
         raise FactsError(error.problems, str(args.facts)) from None
+    what = None
+    if args.what_if:
+        try:
+            what = result.what_if(dict(args.what_if))
+        except FactsError as error:
+            raise FactsError(error.problems, "--what-if") from None
     if args.format == "json":
-        print(result.to_json(), file=out)
+        if what is None:
+            print(result.to_json(), file=out)
+        else:
+            import json
+
+            data = result.to_dict()
+            data["what_if"] = what.to_dict()
+            print(json.dumps(data, ensure_ascii=False, indent=2), file=out)
     else:
         print(render_text(rubric, result), file=out)
+        if what is not None:
+            print(f"\n{what.text()}", file=out)
     return EXIT_OK
 
 
@@ -252,9 +295,11 @@ def render_text(rubric: Rubric, result: Result) -> str:
         if not node.applicable:
             lines[-1] += "  （不适用）"
         lines.extend(_reason_line(reason, depth, rubric.places) for reason in node.explanation)
+        lines.extend(_advice_line(advice, depth) for advice in node.advice)
     if root.explanation:
         lines += ["", "总分"]
         lines.extend(_reason_line(reason, 1, rubric.places) for reason in root.explanation)
+        lines.extend(_advice_line(advice, 1) for advice in root.advice)
     if result.grade_explanation:
         lines += ["", "等级"]
         lines.extend(f"  {reason.text}" for reason in result.grade_explanation)
@@ -269,6 +314,12 @@ def _reason_line(reason: Reason, depth: int, places: int) -> str:
     shown = fixed(reason.points, places)
     signed = ("+" if reason.points > 0 and shown.strip("0.") else "") + shown
     return f"{'  ' * depth}{signed:>7}  {reason.text}"
+
+
+def _advice_line(advice: Advice, depth: int) -> str:
+    # Under the sentences of the explanation, with no figure in the column of points: the
+    # points are what a change would add, not part of the score.
+    return f"{'  ' * depth}{'':>7}  可改进：{advice.text}"
 
 
 if __name__ == "__main__":  # pragma: no cover
