@@ -12,6 +12,7 @@ import pytest
 from anhui_reference import reference_grade, reference_scores
 from anhui_strategies import BASE_GOOD
 from conftest import ANHUI
+from rubric import load
 from rubric.cli import main
 
 
@@ -105,6 +106,106 @@ def test_toml_facts_score_like_json(capsys: pytest.CaptureFixture[str], good: Pa
     )
     assert run(capsys, "score", ANHUI, good, "--format", "json") == run(
         capsys, "score", ANHUI, toml, "--format", "json"
+    )
+
+
+def test_score_text_shows_what_would_earn_lost_points(
+    capsys: pytest.CaptureFixture[str], good: Path
+) -> None:
+    code, out, _ = run(capsys, "score", ANHUI, good)
+    assert code == 0
+    lines = out.splitlines()
+    coverage = lines.index("    保障情况         7.75 /  9.00  output.delivery.coverage")
+    assert lines[coverage + 1 : coverage + 4] == [
+        "        +9.00  起评分为满分9分",
+        "        -1.25  实际帮扶户数/帮扶目标任务数 = 97.50%，比100%少2.50个百分点，"
+        "每少1个百分点扣0.5分，扣1.25分",
+        "               可改进：若实际帮扶户数达到帮扶目标任务数，可再得1.25分",
+    ]
+    # Only indicators that lost points have any.
+    assert sum("可改进：" in line for line in lines) == 1
+
+
+def test_score_what_if_prints_what_moved(capsys: pytest.CaptureFixture[str], good: Path) -> None:
+    plain = run(capsys, "score", ANHUI, good)[1]
+    code, out, err = run(
+        capsys,
+        "score",
+        ANHUI,
+        good,
+        "--what-if",
+        "households_aided=30",
+        "--what-if",
+        "media_coverage=none",  # not JSON: taken as text
+    )
+    assert (code, err) == (0, "")
+    assert out == plain + (
+        "\n"
+        "假如改变以下事实：\n"
+        "  实际帮扶户数：39户 → 30户\n"
+        "  媒体报道：国家级媒体报道 → 无\n"
+        "\n"
+        "得分变化：\n"
+        "  产出  23.75 → 16.00（-7.75）  output\n"
+        "    项目产出  23.75 → 16.00（-7.75）  output.delivery\n"
+        "      保障情况  7.75 → 0.00（-7.75）  output.delivery.coverage\n"
+        "          实际帮扶户数/帮扶目标任务数 = 75.00%，比100%少25.00个百分点，"
+        "每少1个百分点扣0.5分，扣12.5分\n"
+        "          各项合计扣3.5分，低于0分，按0分计\n"
+        "  效果  25.00 → 23.00（-2.00）  effect\n"
+        "    项目效益  25.00 → 23.00（-2.00）  effect.benefit\n"
+        "      可持续影响  6.00 → 4.00（-2.00）  effect.benefit.sustainability\n"
+        "          媒体报道：无，不得分\n"
+        "\n"
+        "总分 98.75 → 89.00（-9.75）\n"
+        "等级 优秀 → 优秀（不变）\n"
+    )
+    # JSON where it parses: a quoted text, a list, the same as the facts file would give.
+    quoted = run(capsys, "score", ANHUI, good, "--what-if", 'media_coverage="none"')[1]
+    assert quoted == run(capsys, "score", ANHUI, good, "--what-if", "media_coverage=none")[1]
+    listed = run(capsys, "score", ANHUI, good, "--what-if", 'allocation_factors=["甲"]')[1]
+    assert "  资金分配依据的因素：地方经济社会发展、建档困难职工户数、资金使用绩效 → 甲\n" in listed
+
+
+def test_score_what_if_in_json(capsys: pytest.CaptureFixture[str], good: Path) -> None:
+    code, out, _ = run(
+        capsys, "score", ANHUI, good, "--format", "json", "--what-if", "households_aided=30"
+    )
+    assert code == 0
+    data = json.loads(out)
+    result = load(ANHUI).score(json.loads(good.read_text(encoding="utf-8")))
+    assert data.pop("what_if") == result.what_if({"households_aided": 30}).to_dict()
+    assert data == result.to_dict()
+
+
+@pytest.mark.parametrize("change", ["households_aided", "=3"])
+def test_score_what_if_needs_fact_equals_value(
+    capsys: pytest.CaptureFixture[str], good: Path, change: str
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["score", str(ANHUI), str(good), "--what-if", change])
+    assert caught.value.code == 2
+    assert capsys.readouterr().err.endswith(
+        f"rubric score: error: argument --what-if: expected FACT=VALUE, found {change!r}\n"
+    )
+
+
+def test_score_what_if_names_every_bad_fact(capsys: pytest.CaptureFixture[str], good: Path) -> None:
+    args = ["--what-if", "househlds_aided=30", "--what-if", "households_aided=-1"]
+    assert run(capsys, "score", ANHUI, good, *args) == (
+        1,
+        "",
+        "--what-if: 2 problems, nothing was scored\n"
+        "  households_aided: expected a count (a whole number, 0 or more), found the number -1\n"
+        "  househlds_aided: unknown fact; did you mean 'households_aided'?\n",
+    )
+
+
+def test_score_what_if_takes_one_unit(capsys: pytest.CaptureFixture[str], good: Path) -> None:
+    assert run(capsys, "score", ANHUI, good, good, "--what-if", "households_aided=3") == (
+        2,
+        "",
+        "rubric score: --what-if takes one unit's facts file\n",
     )
 
 

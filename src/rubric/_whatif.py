@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from rubric._numbers import fixed
 from rubric._values import FactValue
 
 if TYPE_CHECKING:
@@ -99,11 +98,7 @@ class WhatIf:
             "total": {
                 "before": str(self.before.total),
                 "after": str(self.after.total),
-                "difference": fixed(
-                    self.after.root.exact - self.before.root.exact,
-                    places,
-                    self.before._rubric.mode,
-                ),
+                "difference": str(self.after.total - self.before.total),
             },
             "grade": {"before": self.before.grade, "after": self.after.grade},
         }
