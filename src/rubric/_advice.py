@@ -12,7 +12,8 @@ hints it returns.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import TYPE_CHECKING, TypeAlias
 
@@ -29,6 +30,15 @@ if TYPE_CHECKING:
 __all__ = ["Band", "Hint", "Holds", "Items", "Reaches", "hints", "replay"]
 
 ZERO = Fraction(0)
+# A band's or a fact's bounds, as a number meets them.
+_BOUNDS: dict[str, Callable[[Fraction, Fraction], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "=": operator.eq,
+    "!=": operator.ne,
+}
 
 # ---------------------------------------------------------------- what would have to change
 
@@ -393,7 +403,8 @@ def _counted(
         best = ZERO
     else:
         collection = rule.collection
-        rank = collection.subject.rank if isinstance(collection, p.FactRef) else {}
+        named = collection if isinstance(collection, p.FactRef | p.ValueRef) else None
+        rank = named.subject.rank if named is not None else {}
         if rank:
             choices = tuple(word for word in rank if word not in items)
             best = k * (fig.count + len(choices))
@@ -511,9 +522,7 @@ def _linear_best(arm: p.Arm) -> tuple[Fraction, Fraction] | None:
     line = arm.linear
     assert line is not None
     at, points = (line.high, line.end) if line.end >= line.start else (line.low, line.start)
-    from rubric._score.interpret import compare
-
-    if all(compare(op, at, bound) for op, bound in arm.bounds):
+    if all(_BOUNDS[op](at, bound) for op, bound in arm.bounds):
         return at, points
     return None
 
@@ -596,15 +605,13 @@ def _allowed(expr: p.Expr, value: Fraction, context: _Context) -> bool:
     spec = context.specs.get(expr.subject.name)
     if spec is None:
         return True
-    from rubric._score.interpret import compare
-
     for bound in spec.bounds:
         limit: Value | None = bound.value
         if bound.fact is not None:
             limit = context.facts.get(bound.fact)
             if limit is None:
                 continue
-        if not compare(bound.op, value, limit):  # type: ignore[arg-type]
+        if not isinstance(limit, int | Fraction) or not _BOUNDS[bound.op](value, Fraction(limit)):
             return False
     return True
 

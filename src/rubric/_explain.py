@@ -527,7 +527,8 @@ def _aim(aim: a.Aim, places: int) -> str:
                 return f"{what}减少{-aim.change}项"
             if not aim.choices:
                 return f"{what}再有{aim.change}项"
-            labels = aim.collection.subject.labels if isinstance(aim.collection, p.FactRef) else {}
+            named = aim.collection
+            labels = named.subject.labels if isinstance(named, p.FactRef | p.ValueRef) else {}
             items = "、".join(labels.get(choice, choice) for choice in aim.choices)
             if aim.change == len(aim.choices):
                 return f"{what}再包括{items}"
