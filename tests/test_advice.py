@@ -162,6 +162,12 @@ CASES = [
         [("若开展业务培训且（资料齐全或工作人员人数超过3人），可再得1分", 1)],
     ),
     (
+        "and: a part never read, behind a guard",
+        one(1, "+1 if staff >= 1 and not (aided / staff >= 2)"),
+        {"staff": 0},
+        [("若工作人员人数达到1人且实际帮扶户数/工作人员人数低于2，可再得1分", 1)],
+    ),
+    (
         "deduction of an and: any part may go",
         one(10, "start from full marks", "-1 if late and accident"),
         {"late": True, "accident": True},

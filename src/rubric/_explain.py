@@ -604,7 +604,9 @@ def _goal(expr: p.Expr, traced: f.Traced, want: bool, places: int) -> str:
             goals = [_inner(o, t, want, places) for o, t in chosen]
             return ("且" if every else "或").join(goals)
         case p.Inversion():
-            return _goal(expr.operand, traced.parts[0], not want, places)
+            # A part an and/or never read has no trace of its own parts.
+            inner = traced.parts[0] if traced.parts else f.Traced(not traced.value)
+            return _goal(expr.operand, inner, not want, places)
         case p.FactRef() | p.ValueRef():
             what = label(expr)
             if want:
