@@ -11,14 +11,15 @@ from pathlib import Path
 from typing import TextIO
 
 from rubric import __version__
+from rubric._cases import case_files, coverage, load_case, run_case
 from rubric._evaluator import Group
 from rubric._facts import load_facts
 from rubric._numbers import fixed
 from rubric._result import Reason, Result, ScoredNode
 from rubric._rubric import Rubric, load
 from rubric.dsl.format import format_file, format_text
-from rubric.dsl.source import display_width
-from rubric.errors import FactsError, RubricError
+from rubric.dsl.source import Source, display_width
+from rubric.errors import CaseError, FactsError, RubricError
 
 __all__ = ["main"]
 
@@ -85,6 +86,19 @@ def _parser() -> argparse.ArgumentParser:
         "--diff", action="store_true", help="change nothing; print what would change as a diff"
     )
     fmt.set_defaults(run=_fmt)
+
+    test = commands.add_parser(
+        "test", help="score test cases of a rubric and compare; report what no case exercised"
+    )
+    test.add_argument("rubric", metavar="FILE.rub", type=Path)
+    test.add_argument(
+        "cases",
+        metavar="CASE",
+        nargs="+",
+        type=Path,
+        help="a case file (TOML: [facts] and [expect]), or a directory of *.case.toml files",
+    )
+    test.set_defaults(run=_test)
     return parser
 
 
@@ -246,3 +260,45 @@ def _fmt_summary(changed: int, unchanged: int, failed: int, *, write: bool) -> s
     if failed:
         parts.append(f"{files(failed)} could not be formatted")
     return ", ".join(parts)
+
+
+def _test(args: argparse.Namespace, out: TextIO) -> int:
+    rubric = load(args.rubric)
+    paths = case_files(args.cases)
+    if not paths:
+        print(
+            f"rubric test: no *.case.toml files in {', '.join(map(str, args.cases))}",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    outcomes, broken = [], 0
+    for path in paths:
+        try:
+            case = load_case(path)
+        except (CaseError, OSError) as error:
+            broken += 1
+            print(
+                error
+                if isinstance(error, CaseError)
+                else f"rubric: cannot read {path}: {error.strerror}",
+                file=sys.stderr,
+            )
+            continue
+        if case.rubric is not None and case.rubric != args.rubric.resolve():
+            broken += 1
+            print(f"{path}: this case is for {case.rubric}, not {args.rubric}", file=sys.stderr)
+            continue
+        outcome = run_case(rubric, case)
+        outcomes.append(outcome)
+        print(f"{'ok  ' if outcome.passed else 'FAIL'}  {path}  {case.name}", file=out)
+    failed = [o for o in outcomes if not o.passed]
+    for outcome in failed:
+        print(f"\n{outcome.render()}", file=out)
+    counts = f"{len(outcomes) - len(failed)} passed, {len(failed)} failed"
+    if broken:
+        counts += f", {broken} could not be run"
+    print(f"\n{_count(len(paths), 'case')}: {counts}", file=out)
+    text = args.rubric.read_text(encoding="utf-8").removeprefix("\ufeff")
+    results = [o.result for o in outcomes if o.result is not None]
+    print(coverage(Source(text, str(args.rubric)), results).render(str(args.rubric)), file=out)
+    return EXIT_INVALID if failed or broken else EXIT_OK

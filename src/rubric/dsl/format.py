@@ -18,6 +18,7 @@ from rubric.errors import Diagnostic, RubricSyntaxError
 
 __all__ = [
     "Formatted",
+    "arm_text",
     "format_file",
     "format_source",
     "format_text",
@@ -103,6 +104,11 @@ def format_source(source: Source) -> Formatted:
             f"formatting {source.filename} would lose a comment; it was left as it is"
         )
     return Formatted(text, tuple(moved))
+
+
+def arm_text(text: str, arm: n.Arm) -> str:
+    """An arm of a table as the formatter writes it; `text` is the source it was parsed from."""
+    return _Writer(text).arm(arm)
 
 
 def shape(node: Any) -> Any:
