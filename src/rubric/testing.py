@@ -241,20 +241,45 @@ def _range(spec: FactSpec, given: Facts) -> tuple[_Range, list[Fraction]]:
 
 def _quantity(spec: FactSpec, given: Facts, turns: tuple[Fraction, ...]) -> st.SearchStrategy[Any]:
     """Counts and numbers within their bounds and steps, often at or beside a threshold."""
+    key = (id(turns), spec)
+    if key in _SETTLED:
+        where, ways = _SETTLED[key][1:]
+    else:
+        where, ways = _settled(spec, given, turns)
+        if not any(bound.fact for bound in spec.bounds):  # the same for every draw: keep it
+            if len(_SETTLED) > 4096:
+                _SETTLED.clear()
+            _SETTLED[key] = (turns, where, ways)
+    # Other facts' values too: a rate such as done / target turns where the two are equal.
+    others = [v for v in map(_number, given.values()) if v is not None and v != 0][-4:]
+    deltas = (where.step,) if where.step is not None else _FINE
+    matching = {v for p in others for v in (p, *(p + d for d in deltas), *(p - d for d in deltas))}
+    fitting = sorted(v for v in matching if where.allows(v) and _terminates(v))
+    more = [st.sampled_from(fitting)] * 2 if fitting else []
+    whole = spec.kind == "count"
+    return st.one_of([*ways, *more]).map(lambda value: _plain(value, whole))
+
+
+# The strategies of facts whose bounds name no other fact, by rubric (its thresholds) and fact.
+_SETTLED: dict[
+    tuple[int, FactSpec],
+    tuple[tuple[Fraction, ...], _Range, list[st.SearchStrategy[Fraction]]],
+] = {}
+
+
+def _settled(
+    spec: FactSpec, given: Facts, turns: tuple[Fraction, ...]
+) -> tuple[_Range, list[st.SearchStrategy[Fraction]]]:
+    """A fact's range, and its values at and beside the thresholds, anywhere, and huge."""
     where, targets = _range(spec, given)
     deltas = (where.step,) if where.step is not None else _FINE
 
     def fitting(points: set[Fraction]) -> list[Fraction]:
         return sorted(v for v in points if where.allows(v) and _terminates(v))
 
-    def beside(points: set[Fraction]) -> list[Fraction]:
-        """The neighbours of points a step (or a hundredth, a thousandth) away."""
-        return fitting({p + sign * d for p in points for d in deltas for sign in (-1, 1)})
-
     limits = {limit for limit in (where.low, where.high) if limit is not None}
     points = {Fraction(0), Fraction(1), *targets, *turns, *limits}
-    # Other facts' values too: a rate such as done / target turns where the two are equal.
-    others = {v for v in map(_number, given.values()) if v is not None and v != 0}
+    beside = {p + sign * d for p in points for d in deltas for sign in (-1, 1)}
     # Beyond the thresholds: anywhere in a range around them, and now and then very large.
     start = where.low if where.low is not None else min((*turns, Fraction(0))) - 100
     stop = where.high if where.high is not None else max((*turns, start)) + 1000
@@ -269,21 +294,13 @@ def _quantity(spec: FactSpec, given: Facts, turns: tuple[Fraction, ...]) -> st.S
         ).map(Fraction)
     else:
         spread = st.nothing()
-    spread = spread.filter(where.allows)
-    huge = st.integers(HUGE // 10, HUGE).map(Fraction).filter(where.allows)
     # Mostly at or beside the thresholds, often anywhere, rarely huge: weights by repetition.
-    ways = [spread] * 3
-    for found, weight in (
-        (fitting(points), 3),
-        (beside(points), 2),
-        (fitting(others), 1),
-        (beside(others), 1),
-    ):
+    ways = [spread.filter(where.allows)] * 3
+    for found, weight in ((fitting(points), 3), (fitting(beside), 2)):
         ways += [st.sampled_from(found)] * weight if found else []
     if where.high is None:
-        ways.append(huge)
-    whole = spec.kind == "count"
-    return st.one_of(ways).map(lambda value: _plain(value, whole))
+        ways.append(st.integers(HUGE // 10, HUGE).map(Fraction).filter(where.allows))
+    return where, ways
 
 
 def _terminates(value: Fraction) -> bool:
