@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import runpy
 import subprocess
 import sys
 from collections import Counter
@@ -227,7 +228,7 @@ def test_a_score_outside_its_bounds_is_named() -> None:
     assert str(caught.value) == (
         "demo: scores outside their bounds:\n"
         "  demo (示例) scored 10, outside [0, 9]\n"
-        "  q (及时) scored 10, outside [1, 19/2]"
+        "  q (及时) scored 10, outside [1, 9.5]"
     )
 
 
@@ -311,3 +312,23 @@ def test_without_hypothesis_rubric_testing_says_how_to_install_it() -> None:
         "ImportError: rubric.testing needs hypothesis, which is not installed; install it with: "
         "pip install 'rubric[testing]'  (or: pip install hypothesis)"
     )
+
+
+# ---------------------------------------------------------------- the example of docs/testing.md
+
+EXAMPLE = ROOT / "docs" / "examples" / "testing" / "test_anhui_properties.py"
+
+
+def test_the_docs_show_the_example_file_as_it_is() -> None:
+    doc = (ROOT / "docs" / "testing.md").read_text(encoding="utf-8")
+    assert f"```python\n{EXAMPLE.read_text(encoding='utf-8')}```" in doc
+    assert len(EXAMPLE.read_text(encoding="utf-8").splitlines()) <= 20
+
+
+def test_the_example_property_tests_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)  # where a user runs pytest, and the example loads the rubric from
+    example = runpy.run_path(str(EXAMPLE))
+    tests = [value for name, value in example.items() if name.startswith("test_")]
+    assert len(tests) == 2
+    for test in tests:
+        test()

@@ -6,7 +6,7 @@ import difflib
 import os
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,17 @@ from rubric.dsl.parser import parse
 from rubric.dsl.source import Source
 from rubric.errors import CaseError, FactsError
 
-__all__ = ["SUFFIX", "Case", "Coverage", "Outcome", "case_files", "load_case", "run_case"]
+__all__ = [
+    "SUFFIX",
+    "Case",
+    "Coverage",
+    "Outcome",
+    "case_files",
+    "coverage",
+    "exact",
+    "load_case",
+    "run_case",
+]
 
 SUFFIX = ".case.toml"  # what pytest collects, and what a directory of cases holds
 _KEYS = ("rubric", "description", "facts", "expect")
@@ -210,7 +220,7 @@ def _compare(case: Case, result: Result) -> Iterator[Failure]:
 def _shown(value: object, node: ScoredNode) -> tuple[str, str]:
     """The expected and the actual score, alike written: exact fractions, or decimals."""
     if isinstance(value, Fraction):
-        return _exact(value), _exact(node.exact)
+        return exact(value), exact(node.exact)
     assert isinstance(value, Decimal)
     if value == node.score:
         return str(node.score), str(node.score)
@@ -229,8 +239,18 @@ def _reason(reason: Reason, places: int) -> str:
     return f"{_signed(reason.points, places):>7}  {reason.text}"
 
 
-def _exact(value: Fraction) -> str:
-    return str(value.numerator) if value.denominator == 1 else str(value)
+def exact(value: Fraction) -> str:
+    """A number exactly: 9.5 when its decimal ends, 29/3 when it does not."""
+    rest = value.denominator
+    for prime in (2, 5):
+        while rest % prime == 0:
+            rest //= prime
+    if rest != 1:
+        return f"{value.numerator}/{value.denominator}"
+    with localcontext() as context:
+        context.prec = len(str(value.numerator)) + len(str(value.denominator)) + 2
+        quotient = Decimal(value.numerator) / Decimal(value.denominator)
+    return format(quotient.normalize(), "f")
 
 
 def _signed(points: Fraction, places: int) -> str:

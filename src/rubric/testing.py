@@ -27,6 +27,7 @@ except ImportError as error:  # pragma: no cover - exercised in a subprocess wit
         "pip install 'rubric[testing]'  (or: pip install hypothesis)"
     ) from error
 
+from rubric._cases import exact
 from rubric._facts import FactSpec
 from rubric._result import Result, ScoredNode
 from rubric._rubric import Rubric
@@ -416,12 +417,8 @@ def _within(value: Fraction, low: Fraction | None, high: Fraction | None) -> boo
 
 
 def _outside(node: ScoredNode, low: Fraction | None, high: Fraction | None) -> str:
-    shown = f"[{'-∞' if low is None else _text(low)}, {'∞' if high is None else _text(high)}]"
-    return f"  {node.id} ({node.title}) scored {_text(node.exact)}, outside {shown}"
-
-
-def _text(value: Fraction) -> str:
-    return str(value.numerator) if value.denominator == 1 else str(value)
+    shown = f"[{'-∞' if low is None else exact(low)}, {'∞' if high is None else exact(high)}]"
+    return f"  {node.id} ({node.title}) scored {exact(node.exact)}, outside {shown}"
 
 
 def assert_monotonic(
@@ -450,7 +447,14 @@ def assert_monotonic(
     below, above = rubric.score(low)[at].exact, rubric.score(high)[at].exact
     if (direction == "up" and above < below) or (direction == "down" and above > below):
         moved = "fell" if above < below else "rose"
+        values = f"from {_shown(low.get(name))} to {_shown(high.get(name))}"
         raise AssertionError(
-            f"{at}: raising {name} from {low.get(name)!r} to {high.get(name)!r} {moved} "
-            f"from {_text(below)} to {_text(above)}, but it should only go {direction}"
+            f"{at}: raising {name} {values} {moved} from {exact(below)} to {exact(above)}, "
+            f"but it should only go {direction}"
         )
+
+
+def _shown(value: object) -> str:
+    """A fact's value in a message: numbers as written, other values as Python shows them."""
+    number = _number(value)
+    return exact(number) if number is not None else repr(value)
