@@ -2,7 +2,7 @@
 
 Like jmespath's compliance suite, each folder holds a rubric and named cases: `facts.json` maps a
 case's name to its facts, `expected.json` the same name to what scoring them must give. A case
-of `expected.json` that `facts.json` lacks expects the rubric itself to be refused.
+of `expected.json` that `facts.json` lacks is about the rubric itself: it compiles, or is refused.
 
 Facts are JSON, numbers read exactly (`0.1` is one tenth). Three values JSON cannot write:
 `{"$fraction": "1/3"}` is a Fraction, `{"$adjustment": ["-1", "理由"]}` a rubric.Adjustment,
@@ -23,7 +23,9 @@ What a case may expect (every key optional):
   another folder: "folder/case") whose result must equal this one.
 - `error`: the whole text of the FactsError; `error_lines`: lines of it by index;
   `error_contains`: a part of it; `error_facts`: its `facts`.
-- For a rubric refused: `problems` (each among the checker's messages) or `problems_exactly`.
+- A case `facts.json` lacks is about the rubric itself: `rubric` (its `id`, `max`… as texts) for
+  a rubric that compiles; `problems` (each among the checker's messages) or `problems_exactly`
+  for one refused.
 """
 
 from __future__ import annotations
@@ -88,8 +90,8 @@ def _score(folder: Path, name: str) -> rubric.Result | rubric.FactsError:
 
 def test_there_are_cases_of_every_kind() -> None:
     params = _params()
-    assert len(FOLDERS) >= 60
-    assert len(params) >= 190
+    assert len(FOLDERS) >= 140
+    assert len(params) >= 270
 
 
 @pytest.mark.parametrize(("folder", "name"), _params())
@@ -111,9 +113,14 @@ def test_case(folder: Path, name: str) -> None:
 
 
 def _refused(folder: Path, expected: dict[str, Any]) -> None:
-    with pytest.raises(rubric.RubricError) as caught:
+    if "rubric" in expected:  # the rubric compiles, and is what it says
+        compiled = _rubric.__wrapped__(folder)
+        for key, value in expected["rubric"].items():
+            assert str(getattr(compiled, key)) == value
+        return
+    with pytest.raises(rubric.RubricCheckError) as caught:
         _rubric.__wrapped__(folder)
-    assert isinstance(caught.value, rubric.RubricCheckError | rubric.RubricSyntaxError)
+    assert isinstance(caught.value, rubric.RubricCheckError)
     messages = [d.message for d in caught.value.diagnostics]
     if "problems_exactly" in expected:
         assert messages == expected["problems_exactly"]
