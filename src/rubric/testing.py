@@ -290,6 +290,9 @@ def _settled(
         first, last = math.ceil(start / step), math.floor(stop / step)
         spread = st.integers(first, last).map(lambda k: k * step) if first <= last else st.nothing()
     elif start <= stop:
+        # An excluded bound is left out of the range drawn from, not filtered out after.
+        start += _FINE[1] if where.low_open and start == where.low else 0
+        stop -= _FINE[1] if where.high_open and stop == where.high else 0
         spread = st.decimals(
             _decimal_near(start), _decimal_near(stop), places=3, allow_nan=False
         ).map(Fraction)
