@@ -11,9 +11,9 @@ from typing import Any, Literal, TypeAlias, assert_never
 import attrs
 
 from rubric.dsl import nodes as n
-from rubric.dsl.tokens import OPERATORS, RESERVED
 from rubric.dsl.parser import parse
 from rubric.dsl.source import Source, Span, display_width
+from rubric.dsl.tokens import OPERATORS, RESERVED
 from rubric.errors import Diagnostic, RubricSyntaxError
 
 __all__ = [
