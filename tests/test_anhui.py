@@ -8,10 +8,12 @@ from fractions import Fraction
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 import rubric
 from anhui_reference import INDICATORS, MAXES, PARENT, ROOT, reference_grade, reference_scores
 from anhui_strategies import BASE_GOOD, anhui_facts, anhui_named_boundary_cases
+from rubric import testing
 
 CASES = anhui_named_boundary_cases()
 
@@ -177,6 +179,18 @@ def test_generated_facts_match_the_reference(
     expected = reference_scores(facts)
     assert {node.id: node.score for node in result} == expected
     assert result.grade == reference_grade(result.total)
+
+
+@given(st.data())
+def test_facts_drawn_from_the_declarations_match_the_reference(
+    anhui: rubric.Rubric, data: st.DataObject
+) -> None:
+    # rubric.testing knows nothing of Anhui but its declarations and its thresholds.
+    facts = data.draw(testing.facts(anhui))
+    result = anhui.score(facts)
+    assert {node.id: node.score for node in result} == reference_scores(facts)
+    assert result.grade == reference_grade(result.total)
+    testing.assert_within_bounds(anhui, result)
 
 
 @given(anhui_facts())

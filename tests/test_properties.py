@@ -5,10 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from hypothesis import given
+import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rubric
+from conftest import ANHUI
+from rubric import testing
 from rubric._numbers import round_to
 
 FACTS = (
@@ -97,9 +100,13 @@ facts = st.fixed_dictionaries(
 )
 
 
-@given(rubrics(), facts)
-def test_scores_stay_in_bounds_and_add_up(r: rubric.Rubric, f: dict[str, object]) -> None:
+@given(rubrics(), st.data())
+def test_scores_stay_in_bounds_and_add_up(r: rubric.Rubric, data: st.DataObject) -> None:
+    # The hand-made facts above, or facts rubric.testing draws from the declarations, near
+    # the drawn rubric's thresholds.
+    f = data.draw(facts | testing.facts(r))
     result = r.score(f)
+    testing.assert_within_bounds(r, result)
     step = Decimal(1).scaleb(-r.places)
     for node in result:
         assert Fraction(0) <= node.exact <= node.max_points
@@ -226,11 +233,16 @@ def _without_aggregate(node: rubric.ScoredNode) -> Fraction:
     return sum((child.exact for child in node.children), Fraction(0))
 
 
-@given(rich_rubrics(), facts, adjustments)
+@given(rich_rubrics(), st.data())
 def test_every_form_keeps_scores_in_bounds_and_explained(
-    r: rubric.Rubric, f: dict[str, object], adj: object
+    r: rubric.Rubric, data: st.DataObject
 ) -> None:
+    drawn = data.draw(
+        st.builds(lambda f, adj: {**f, "adj": adj}, facts, adjustments) | testing.facts(r)
+    )
+    f, adj = {k: v for k, v in drawn.items() if k != "adj"}, drawn["adj"]
     result = r.score({**f, "adj": adj})
+    testing.assert_within_bounds(r, result)
     for node in result:
         low = node.min_points
         if node is not result.root:
@@ -250,3 +262,30 @@ def test_every_form_keeps_scores_in_bounds_and_explained(
     if r.outline()[0].min is not None:  # the total may not go below 0
         assert result.root.exact >= 0
     assert r.score({**f, "adj": adj}) == result
+
+
+# ---------------------------------------------------------------- Anhui: facts that move one way
+
+ANHUI_RUBRIC = rubric.load(ANHUI)
+# Each fact of the Anhui rubric, and the way raising it moves the total: more done, more
+# satisfied, is never worth less; more days, more households below the standard, more people
+# surveyed or households targeted for the same result, are never worth more.
+DOWN = {
+    "disbursement_working_days",
+    "fund_entry_working_days",
+    "noncompliant_households",
+    "households_targeted",
+    "aided_surveyed",
+    *(f"{group}_surveyed" for group in ("officials", "workers", "unionists", "beneficiaries")),
+}
+ONE_WAY = [(spec.name, "down" if spec.name in DOWN else "up") for spec in ANHUI_RUBRIC.facts]
+
+
+@pytest.mark.parametrize(("name", "direction"), ONE_WAY, ids=[name for name, _ in ONE_WAY])
+@settings(max_examples=8)
+@given(data=st.data())
+def test_each_anhui_fact_moves_the_total_one_way(
+    name: str, direction: str, data: st.DataObject
+) -> None:
+    first, second = data.draw(testing.fact_pairs(ANHUI_RUBRIC, name))
+    testing.assert_monotonic(ANHUI_RUBRIC, name, first, second, direction=direction)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 from collections.abc import Sequence
@@ -10,14 +11,16 @@ from pathlib import Path
 from typing import TextIO
 
 from rubric import __version__
+from rubric._cases import case_files, coverage, load_case, run_case
 from rubric._evaluation.evaluation import Evaluation
 from rubric._evaluation.units import TABLE_SUFFIXES, load_units
 from rubric._facts import load_facts
 from rubric._numbers import fixed
 from rubric._result import Advice, Reason, Result, ScoredNode
 from rubric._rubric import Rubric, load
-from rubric.dsl.source import display_width
-from rubric.errors import FactsError, RubricError
+from rubric.dsl.format import format_file, format_text
+from rubric.dsl.source import Source, display_width
+from rubric.errors import CaseError, FactsError, RubricError
 
 __all__ = ["main"]
 
@@ -123,6 +126,34 @@ def _parser() -> argparse.ArgumentParser:
         help="leave out the 分报告 (one per unit), as for very many units",
     )
     report.set_defaults(run=_report)
+    fmt = commands.add_parser("fmt", help="rewrite .rub files in the one canonical layout")
+    fmt.add_argument(
+        "files",
+        metavar="FILE",
+        nargs="+",
+        type=Path,
+        help="a .rub file, a directory (every .rub file below it), or - (stdin to stdout)",
+    )
+    fmt.add_argument(
+        "--check", action="store_true", help="change nothing; exit 1 if a file is not formatted"
+    )
+    fmt.add_argument(
+        "--diff", action="store_true", help="change nothing; print what would change as a diff"
+    )
+    fmt.set_defaults(run=_fmt)
+
+    test = commands.add_parser(
+        "test", help="score test cases of a rubric and compare; report what no case exercised"
+    )
+    test.add_argument("rubric", metavar="FILE.rub", type=Path)
+    test.add_argument(
+        "cases",
+        metavar="CASE",
+        nargs="+",
+        type=Path,
+        help="a case file (TOML: [facts] and [expect]), or a directory of *.case.toml files",
+    )
+    test.set_defaults(run=_test)
     return parser
 
 
@@ -324,3 +355,122 @@ def _advice_line(advice: Advice, depth: int) -> str:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+def _fmt(args: argparse.Namespace, out: TextIO) -> int:
+    if Path("-") in args.files:
+        if len(args.files) > 1:
+            print("rubric fmt: - (stdin) cannot be given with files", file=sys.stderr)
+            return EXIT_USAGE
+        text = sys.stdin.read()
+        try:
+            new = format_text(text, "<stdin>")
+        except RuntimeError as error:  # a bug in the formatter: the text is left as it is
+            print(f"rubric fmt: {error}", file=sys.stderr)
+            return EXIT_INVALID
+        if args.diff:
+            out.writelines(_diff(text, new, "<stdin>"))
+        elif not args.check:
+            out.write(new)
+        return EXIT_INVALID if args.check and new != text else EXIT_OK
+    paths = _rubric_files(args.files)
+    write = not (args.check or args.diff)
+    changed = unchanged = failed = 0
+    for path in paths:
+        try:
+            text, new = format_file(path)
+        except RubricError as error:
+            failed += 1
+            print(error, file=sys.stderr)
+            continue
+        except OSError as error:
+            failed += 1
+            print(f"rubric: cannot read {path}: {error.strerror}", file=sys.stderr)
+            continue
+        except RuntimeError as error:  # a bug in the formatter: the file is left as it is
+            failed += 1
+            print(f"rubric fmt: {error}", file=sys.stderr)
+            continue
+        if new == text:
+            unchanged += 1
+            continue
+        changed += 1
+        if args.diff:
+            out.writelines(_diff(text, new, str(path)))
+        if write:
+            path.write_bytes(new.encode("utf-8"))
+            print(f"reformatted {path}", file=out)
+        elif not args.diff:
+            print(f"would reformat {path}", file=out)
+    print(_fmt_summary(changed, unchanged, failed, write=write), file=out)
+    return EXIT_INVALID if failed or (changed and args.check) else EXIT_OK
+
+
+def _rubric_files(given: list[Path]) -> list[Path]:
+    """The files given, and every .rub file below each directory given, in order."""
+    found: list[Path] = []
+    for path in given:
+        found.extend(sorted(path.rglob("*.rub")) if path.is_dir() else [path])
+    return list(dict.fromkeys(found))
+
+
+def _diff(old: str, new: str, name: str) -> list[str]:
+    lines = difflib.unified_diff(
+        old.splitlines(keepends=True), new.splitlines(keepends=True), name, f"{name} (formatted)"
+    )
+    return [line if line.endswith("\n") else line + "\n" for line in lines]
+
+
+def _fmt_summary(changed: int, unchanged: int, failed: int, *, write: bool) -> str:
+    def files(count: int) -> str:
+        return f"{count} file{'' if count == 1 else 's'}"
+
+    if write:
+        parts = [f"{files(changed)} reformatted", f"{files(unchanged)} left unchanged"]
+    else:
+        parts = [f"{files(changed)} would be reformatted", f"{files(unchanged)} already formatted"]
+    if failed:
+        parts.append(f"{files(failed)} could not be formatted")
+    return ", ".join(parts)
+
+
+def _test(args: argparse.Namespace, out: TextIO) -> int:
+    rubric = load(args.rubric)
+    paths = case_files(args.cases)
+    if not paths:
+        print(
+            f"rubric test: no *.case.toml files in {', '.join(map(str, args.cases))}",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    outcomes, broken = [], 0
+    for path in paths:
+        try:
+            case = load_case(path)
+        except (CaseError, OSError) as error:
+            broken += 1
+            print(
+                error
+                if isinstance(error, CaseError)
+                else f"rubric: cannot read {path}: {error.strerror}",
+                file=sys.stderr,
+            )
+            continue
+        if case.rubric is not None and case.rubric != args.rubric.resolve():
+            broken += 1
+            print(f"{path}: this case is for {case.rubric}, not {args.rubric}", file=sys.stderr)
+            continue
+        outcome = run_case(rubric, case)
+        outcomes.append(outcome)
+        print(f"{'ok  ' if outcome.passed else 'FAIL'}  {path}  {case.name}", file=out)
+    failed = [o for o in outcomes if not o.passed]
+    for outcome in failed:
+        print(f"\n{outcome.render()}", file=out)
+    counts = f"{len(outcomes) - len(failed)} passed, {len(failed)} failed"
+    if broken:
+        counts += f", {broken} could not be run"
+    print(f"\n{_count(len(paths), 'case')}: {counts}", file=out)
+    text = args.rubric.read_text(encoding="utf-8").removeprefix("\ufeff")
+    results = [o.result for o in outcomes if o.result is not None]
+    print(coverage(Source(text, str(args.rubric)), results).render(str(args.rubric)), file=out)
+    return EXIT_INVALID if failed or broken else EXIT_OK

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from rubric.dsl.source import Source, Span
 
 __all__ = [
+    "CaseError",
     "Diagnostic",
     "FactProblem",
     "FactsError",
@@ -141,3 +142,15 @@ class FactsError(RubricError):
         count = len(self.problems)
         head = f"{self.origin}: {count} problem{'s' if count != 1 else ''}, nothing was scored"
         return "\n".join([head, *(f"  {p.render()}" for p in self.problems)])
+
+
+class CaseError(RubricError):
+    """A test case file (`rubric test`, the pytest plugin) cannot be read as a case."""
+
+    def __init__(self, path: object, message: str) -> None:
+        self.path = str(path)
+        self.message = message
+        super().__init__(f"{self.path}: {message}")
+
+    def __reduce__(self) -> tuple[type[CaseError], tuple[str, str]]:
+        return type(self), (self.path, self.message)
