@@ -193,8 +193,8 @@ def _score_many(args: argparse.Namespace, out: TextIO) -> int:
     elif args.format == "json":
         from rubric._evaluation.evaluation import json_chunks, passing
 
-        # Unit by unit, each explanation read from a copy and dropped: flat memory for many.
-        chunks = json_chunks(evaluation, result_of=passing)
+        # Unit by unit, a line each, each explanation read from a copy and dropped: flat memory.
+        chunks = json_chunks(evaluation, result_of=passing, one_per_line=True)
         if args.output is None:
             out.writelines(chunks)
             out.write("\n")

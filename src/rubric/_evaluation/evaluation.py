@@ -536,11 +536,14 @@ def json_chunks(
     *,
     indent: int | None = 2,
     result_of: Callable[[Standing], Result] = _kept,
+    one_per_line: bool = False,
 ) -> Iterator[str]:
     """Evaluation.to_json's text in pieces, a unit at a time, to write as they come.
 
     result_of gives the result each unit's tree and explanation are read from: its own (kept
-    once read) by default; `passing` reads each from a copy, in flat memory.
+    once read) by default; `passing` reads each from a copy, in flat memory. one_per_line
+    writes each unit and each comparison on one line of its own: the same data, and many
+    times faster for thousands of units, as json indents in Python and writes lines in C.
     """
     if indent is None:
         start, between, end = "{", ", ", "}"
@@ -557,7 +560,8 @@ def json_chunks(
             continue
         empty = True
         for item in value:
-            yield (each if not empty else first) + _json(item, indent, 2)
+            text = _json(item, None if one_per_line else indent, 2)
+            yield (each if not empty else first) + text
             empty = False
         yield "[]" if empty else last
     yield end

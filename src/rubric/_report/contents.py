@@ -83,6 +83,9 @@ class Table:
     align: tuple[Align, ...]
     caption: str = ""
     kind: Literal["table"] = "table"
+    # Columns of titles and paths, broken only at spaces: a title split between two of its
+    # characters, one or two a line, reads badly in a narrow column.
+    whole: tuple[int, ...] = ()
 
 
 @attrs.frozen
@@ -649,7 +652,10 @@ def _scores_section(evaluation: Evaluation, standing: Standing) -> Section:
         "各指标得分",
     )
     table = Table(
-        ("指标", "得分", "满分", "评分说明"), tuple(rows), ("left", "right", "right", "left")
+        ("指标", "得分", "满分", "评分说明"),
+        tuple(rows),
+        ("left", "right", "right", "left"),
+        whole=(0,),
     )
     return Section("二、各指标得分", (Chart(bars, "图 各指标得分与满分"), table))
 
@@ -666,7 +672,8 @@ def rectification_table(losses: Sequence[tuple[Shortfall, str]], *, with_unit: b
     header = ["序号", *(["单位"] if with_unit else []), "指标", "失分", "失分原因"]
     header += ["整改措施", "责任单位", "整改时限"]
     align: list[Align] = ["right", *_if(with_unit, "left"), "left", "right", "left"]
-    return Table(tuple(header), tuple(rows), (*align, "left", "left", "left"))
+    path = header.index("指标")
+    return Table(tuple(header), tuple(rows), (*align, "left", "left", "left"), whole=(path,))
 
 
 def _unit_losses_section(evaluation: Evaluation, standing: Standing, places: int) -> Section:

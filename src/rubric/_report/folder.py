@@ -60,7 +60,7 @@ def write_report(
 
     json_path = folder / "evaluation.json"
     with json_path.open("w", encoding="utf-8") as out:
-        for chunk in json_chunks(evaluation, comparison, result_of=explained):
+        for chunk in json_chunks(evaluation, comparison, result_of=explained, one_per_line=True):
             out.write(chunk)
         out.write("\n")
     written += write_workbooks(
