@@ -9,6 +9,7 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import docx
 import pytest
@@ -312,3 +313,34 @@ def test_titles_and_paths_are_not_broken_between_characters(folder: Path) -> Non
     assert '<td class="left whole" style="padding-left: 2.8em">资金使用合规性</td>' in page
     assert '<td class="left whole">产出 / 项目产出 / 保障情况</td>' in page
     assert "td.whole { word-break: keep-all; }" in page
+
+
+def test_the_rectification_workbook_is_the_summary_sheet_alone(
+    folder: Path, verified: rubric.Evaluation, tmp_path: Path
+) -> None:
+    path = folder / "问题整改清单.xlsx"
+    assert CalamineWorkbook.from_path(str(path)).sheet_names == ["整改清单"]
+    # The same rows as a workbook xlsxwriter writes with that sheet alone.
+    alone = rubric._report.xlsx.write_rectification(verified, tmp_path / "alone.xlsx")
+    assert sheet(path, "整改清单") == sheet(alone, "整改清单")
+    package = zipfile.ZipFile(path)
+    parts = package.namelist()
+    for name in parts:
+        ElementTree.fromstring(package.read(name))  # every part is well-formed XML
+    types = package.read("[Content_Types].xml").decode()
+    assert all(f'PartName="/{name}"' in types for name in parts if not name.endswith(".rels")
+               and name != "[Content_Types].xml")  # fmt: skip
+    summary = zipfile.ZipFile(folder / "汇总.xlsx")
+    # The cells' formats are the summary's: its styles come along unchanged.
+    assert package.read("xl/styles.xml") == summary.read("xl/styles.xml")
+    rows = len(verified.shortfalls()) + 1
+    assert (
+        '<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
+        f"整改清单!$A$1:$K${rows}</definedName>"
+    ) in package.read("xl/workbook.xml").decode()
+    cells = package.read("xl/worksheets/sheet1.xml").decode()
+    assert (
+        cells.replace(' tabSelected="1"', "", 1)
+        == summary.read("xl/worksheets/sheet3.xml").decode()
+    )
+    assert '<sheetView tabSelected="1" workbookViewId="0">' in cells
