@@ -15,7 +15,8 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 import rubric
-from conftest import ANHUI, EXAMPLES
+from conftest import ANHUI, EXAMPLES, ROOT
+from rubric._evaluation.evaluation import json_chunks, passing
 from rubric.cli import main
 from units_helpers import HEADER, TABLE_RUBRIC, table_rubric, write_csv
 
@@ -346,6 +347,13 @@ def test_score_many_json_csv_xlsx(
     code, out, _ = run(capsys, "score", demo_file, table, "--format", "json")
     data = json.loads(out)
     assert code == 0
+    # Everything, each unit on a line of its own: written as it comes, unit by unit.
+    anhui_like = rubric.Evaluation(table_rubric(), rubric.load_units(table_rubric(), table))
+    assert data == anhui_like.to_dict()
+    assert sum(line.startswith('    {"id": "A0') for line in out.splitlines()) == 4
+    target = tmp_path / "out.json"
+    assert run(capsys, "score", demo_file, table, "--format", "json", "-o", target)[:2] == (0, "")
+    assert target.read_text(encoding="utf-8") == out
     assert [(u["rank"], u["id"], u["total"]) for u in data["units"]] == [
         (1, "A01", "20.00"),
         (2, "A03", "18.00"),
@@ -498,3 +506,69 @@ def test_template_errors(
         f"{path}: 1 problem, nothing was scored\n"
         "  unknown kind of form '.txt'; use .xlsx, .csv, .json or .toml\n",
     )
+
+
+NA_FACTS: dict[str, Any] = {
+    "progress_score": 16, "no_construction": True, "accidents": 0,
+    "no_land_acquisition": False, "complaints": 2, "maintenance_score": 24,
+    "free_supply": False, "fee_rate": 80,
+}  # fmt: skip
+
+
+def test_nodes_that_do_not_apply_are_left_out_of_statistics_and_shortfalls() -> None:
+    na = rubric.load(ROOT / "docs" / "examples" / "na.rub")
+    building = rubric.Unit("建", "在建", dict(NA_FACTS, no_construction=False, accidents=1))
+    idle = rubric.Unit("闲", "无在建", NA_FACTS)
+    evaluation = rubric.Evaluation(na, [building, idle])
+    assert evaluation.results["闲"].not_applicable() == {"build.safety": "redistribute to siblings"}
+    assert evaluation.results["建"].not_applicable() == {}
+    ids = [node.id for node in evaluation.nodes]
+    safety = ids.index("build.safety")
+    assert (evaluation.applies("建", safety), evaluation.applies("闲", safety)) == (True, False)
+    assert evaluation.applies("闲", ids.index("build.land"))
+    # The scores as reported, in the order of the nodes, as the scored tree has them.
+    for unit_id, result in evaluation.results.items():
+        assert evaluation.scores(unit_id) == tuple(node.score for node in result)
+    stats = {s.id: s for s in evaluation.statistics}
+    assert (stats["build.safety"].units, stats["build.safety"].mean) == (1, Fraction(5))
+    assert stats["build.land"].units == 2
+    lost = [(s.unit.id, s.id, s.score, s.lost) for s in evaluation.shortfalls()]
+    # By unit, then most lost; 施工安全 does not apply to 闲, which loses nothing there.
+    assert lost == [
+        ("建", "operation.maintenance", Decimal("24"), Decimal("6")),
+        ("建", "operation.fees", Decimal("24"), Decimal("6")),
+        ("建", "build.safety", Decimal("5"), Decimal("5")),
+        ("建", "build.progress", Decimal("16"), Decimal("4")),
+        ("建", "build.land", Decimal("6"), Decimal("4")),
+        ("闲", "operation.maintenance", Decimal("24"), Decimal("6")),
+        ("闲", "operation.fees", Decimal("24"), Decimal("6")),
+        ("闲", "build.progress", Decimal("16"), Decimal("4")),
+        ("闲", "build.land", Decimal("6"), Decimal("4")),
+    ]
+    first = evaluation.shortfalls("建")[0]
+    assert (first.title, first.max, first.path) == (
+        "设施维护",
+        Decimal("30"),
+        ("不适用示例", "运行管理", "设施维护"),
+    )
+    assert first.node is evaluation.results["建"]["operation.maintenance"]
+
+
+def test_json_comes_in_pieces_as_to_json_writes_it(five: rubric.Evaluation) -> None:
+    other = rubric.Evaluation(five.rubric, [unit("A", "市", rate=80), unit("C", "市")])
+    comparison = five.compare(other)
+    for indent in (2, None, 4):
+        text = five.to_json(comparison, indent=indent)
+        assert text == json.dumps(five.to_dict(comparison), ensure_ascii=False, indent=indent)
+        assert "".join(json_chunks(five, comparison, indent=indent)) == text
+        lines = "".join(json_chunks(five, comparison, indent=indent, one_per_line=True))
+        assert json.loads(lines) == json.loads(text)
+    lines = "".join(json_chunks(five, comparison, one_per_line=True, result_of=passing))
+    units = [line for line in lines.splitlines() if '"result": ' in line]
+    assert [json.loads(line.rstrip(","))["id"] for line in units] == ["A", "B", "C", "D", "E"]
+    assert len(lines.splitlines()) == len(text.splitlines()) - sum(
+        len(json.dumps(item, indent=2).splitlines()) - 1
+        for item in [*five.to_dict()["units"], *five.to_dict(comparison)["comparison"]]
+    )
+    empty = rubric.Evaluation(five.rubric, [])
+    assert "".join(json_chunks(empty, one_per_line=True)) == empty.to_json()

@@ -8,6 +8,8 @@ import re
 import zipfile
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
 
 import docx
 import pytest
@@ -16,7 +18,7 @@ from python_calamine import CalamineWorkbook
 import rubric
 from conftest import ANHUI, EXAMPLES
 from rubric.cli import main
-from units_helpers import HEADER, TABLE_RUBRIC, write_csv
+from units_helpers import HEADER, TABLE_RUBRIC, table_rubric, write_csv
 
 DAY = datetime.date(2020, 1, 20)
 
@@ -219,3 +221,126 @@ def test_report_without_unit_reports(capsys: pytest.CaptureFixture[str], tmp_pat
     assert code == 0
     assert "0 分报告" in capsys.readouterr().out
     assert not (tmp_path / "分报告").exists()
+
+
+def test_json_has_a_unit_a_line(folder: Path, verified: rubric.Evaluation) -> None:
+    lines = (folder / "evaluation.json").read_text(encoding="utf-8").splitlines()
+    units = [json.loads(line.rstrip(",")) for line in lines if '"result": {' in line]
+    assert [u["id"] for u in units] == [s.unit.id for s in verified.ranking]
+    assert lines[:2] == ["{", '  "rubric": {']
+
+
+def test_summary_rows_are_coloured_by_grade(folder: Path) -> None:
+    xml = zipfile.ZipFile(folder / "汇总.xlsx").read("xl/worksheets/sheet1.xml").decode()
+    rules = re.findall(r"<formula>([^<]*)</formula>", xml)
+    assert rules == ['$G2="优秀"', '$G2="良好"', '$G2="中等"', '$G2="差"']
+    assert '<conditionalFormatting sqref="A2:K19">' in xml
+    compared = zipfile.ZipFile(folder / "汇总.xlsx").read("xl/worksheets/sheet4.xml").decode()
+    assert re.findall(r"<formula>([^<]*)</formula>", compared) == [
+        'AND($G2="是",$C2&lt;&gt;"总分")'
+    ]
+
+
+def count_explanations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record each time a result's explanation is built (by the rubric's id)."""
+    built: list[str] = []
+    explain = rubric.Rubric._explanations
+
+    def counted(self: rubric.Rubric, facts: Any) -> Any:
+        built.append(self.id)
+        return explain(self, facts)
+
+    monkeypatch.setattr(rubric.Rubric, "_explanations", counted)
+    return built
+
+
+def test_explanations_are_read_once_a_unit_and_kept_only_for_unit_reports(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, anhui: rubric.Rubric
+) -> None:
+    units = rubric.load_units(anhui, EXAMPLES / "evaluation_2019.xlsx")
+    built = count_explanations(monkeypatch)
+    evaluation = rubric.Evaluation(anhui, units)
+    rubric.write_report(evaluation, tmp_path / "all", date=DAY)
+    assert len(built) == 18  # JSON, 整改清单 (XLSX, Markdown) and 分报告 share each one
+    first = evaluation.ranking[0].result
+    assert first["output.delivery.coverage"].explanation
+    assert len(built) == 18  # kept on the results: the 分报告 read them all anyway
+    built.clear()
+    evaluation = rubric.Evaluation(anhui, units)
+    rubric.write_report(evaluation, tmp_path / "big", unit_reports=False, date=DAY)
+    assert len(built) == 18
+    assert evaluation.ranking[0].result["output.delivery.coverage"].explanation
+    assert len(built) == 19  # each was read from a copy, and went with it
+    # A unit that lost no points needs no explanation for the workbooks.
+    built.clear()
+    demo = table_rubric()
+    full = {"care": True, "aided": 120, "rate": 95, "spent": 12, "media": "national",
+            "targets": ["living"], "factors": ["a", "b", "c", "d", "e"], "check": 0}  # fmt: skip
+    pair = rubric.Evaluation(
+        demo, [rubric.Unit("满", "满分", full), rubric.Unit("失", "失分", dict(full, rate=80))]
+    )
+    assert [len(pair.shortfalls(u)) for u in ("满", "失")] == [0, 1]
+    rubric._report.xlsx.write_workbooks(pair, tmp_path / "s.xlsx", tmp_path / "r.xlsx")
+    assert built == ["table_demo"]
+    same = [
+        sheet(tmp_path / "big" / name, "整改清单") for name in ("汇总.xlsx", "问题整改清单.xlsx")
+    ]
+    assert same[0] == same[1] == sheet(tmp_path / "all" / "问题整改清单.xlsx", "整改清单")
+
+
+def test_docx_package(folder: Path, tmp_path: Path) -> None:
+    package = zipfile.ZipFile(folder / "总报告.docx")
+    names = package.namelist()
+    assert names[0] == "[Content_Types].xml"
+    assert "word/stylesWithEffects.xml" not in names and "docProps/thumbnail.jpeg" not in names
+    document = docx.Document(str(folder / "分报告" / "baihe_白河县总工会.docx"))
+    properties = document.core_properties
+    assert (properties.title, properties.subject, properties.author) == (
+        "白河县总工会 绩效评价分报告",
+        "安徽省困难职工帮扶民生工程绩效评价指标（试行）",
+        "rubric",
+    )
+    from rubric._report.contents import Document, Paragraph, Section
+    from rubric._report.docx import write_docx
+
+    odd = Document("A & B <c>\x0b", "s", (), (Section("一", (Paragraph("x\x01y & z"),)),))
+    texts = [p.text for p in docx.Document(str(write_docx(odd, tmp_path / "o.docx"))).paragraphs]
+    assert texts == ["A & B <c>", "s", "一", "xy & z"]
+
+
+def test_titles_and_paths_are_not_broken_between_characters(folder: Path) -> None:
+    page = (folder / "分报告" / "baihe_白河县总工会.html").read_text(encoding="utf-8")
+    assert '<td class="left whole" style="padding-left: 2.8em">资金使用合规性</td>' in page
+    assert '<td class="left whole">产出 / 项目产出 / 保障情况</td>' in page
+    assert "td.whole { word-break: keep-all; }" in page
+
+
+def test_the_rectification_workbook_is_the_summary_sheet_alone(
+    folder: Path, verified: rubric.Evaluation, tmp_path: Path
+) -> None:
+    path = folder / "问题整改清单.xlsx"
+    assert CalamineWorkbook.from_path(str(path)).sheet_names == ["整改清单"]
+    # The same rows as a workbook xlsxwriter writes with that sheet alone.
+    alone = rubric._report.xlsx.write_rectification(verified, tmp_path / "alone.xlsx")
+    assert sheet(path, "整改清单") == sheet(alone, "整改清单")
+    package = zipfile.ZipFile(path)
+    parts = package.namelist()
+    for name in parts:
+        ElementTree.fromstring(package.read(name))  # every part is well-formed XML
+    types = package.read("[Content_Types].xml").decode()
+    assert all(f'PartName="/{name}"' in types for name in parts if not name.endswith(".rels")
+               and name != "[Content_Types].xml")  # fmt: skip
+    summary = zipfile.ZipFile(folder / "汇总.xlsx")
+    # The cells' formats are the summary's: its styles come along unchanged.
+    assert package.read("xl/styles.xml") == summary.read("xl/styles.xml")
+    rows = len(verified.shortfalls()) + 1
+    assert (
+        '<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
+        f"整改清单!$A$1:$K${rows}</definedName>"
+    ) in package.read("xl/workbook.xml").decode()
+    cells = package.read("xl/worksheets/sheet1.xml").decode()
+    assert (
+        cells.replace(' tabSelected="1"', "", 1)
+        == summary.read("xl/worksheets/sheet3.xml").decode()
+    )
+    assert '<sheetView tabSelected="1" workbookViewId="0">' in cells

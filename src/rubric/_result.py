@@ -279,6 +279,11 @@ class Result:
         ids = self._rubric.ids
         return {ids[i]: self._exact(i) for i in range(len(ids))}
 
+    def not_applicable(self) -> dict[str, str | None]:
+        """The nodes that do not apply, by id, with their policy, without building the tree."""
+        ids = self._rubric.ids
+        return {ids[i]: policy for i, policy in self._skipped}
+
     @property
     def facts(self) -> dict[str, FactValue]:
         """The facts scored, as validated: counts as ints, numbers as Fractions, sets frozen."""

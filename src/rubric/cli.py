@@ -264,10 +264,21 @@ def _score_many(args: argparse.Namespace, out: TextIO) -> int:
         from rubric._report.xlsx import write_summary
 
         write_summary(evaluation, args.output)
+    elif args.format == "json":
+        from rubric._evaluation.evaluation import json_chunks, passing
+
+        # Unit by unit, a line each, each explanation read from a copy and dropped: flat memory.
+        chunks = json_chunks(evaluation, result_of=passing, one_per_line=True)
+        if args.output is None:
+            out.writelines(chunks)
+            out.write("\n")
+        else:
+            with args.output.open("w", encoding="utf-8", newline="") as file:
+                file.writelines(chunks)
+                file.write("\n")
     else:
         text = {
             "text": lambda: summary_text(evaluation) + "\n",
-            "json": lambda: evaluation.to_json() + "\n",
             "csv": lambda: summary_csv(evaluation),
         }[args.format]()
         if args.output is None:

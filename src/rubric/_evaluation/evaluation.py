@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+import decimal
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
@@ -17,7 +19,7 @@ from rubric.errors import FactProblem, FactsError
 
 if TYPE_CHECKING:
     from rubric._result import Result, ScoredNode
-    from rubric._rubric import GradeLine, Rubric
+    from rubric._rubric import GradeLine, OutlineNode, Rubric
 
 __all__ = [
     "Comparison",
@@ -120,9 +122,18 @@ class Shortfall:
     """An indicator where a unit lost points: a row of the 问题整改清单."""
 
     unit: Unit
-    node: ScoredNode = attrs.field(repr=False)
+    id: str
+    title: str
     path: tuple[str, ...]
+    max: Decimal
+    score: Decimal
     lost: Decimal
+    result: Result = attrs.field(repr=False, eq=False)
+
+    @property
+    def node(self) -> ScoredNode:
+        """The indicator in the unit's scored tree, with its explanation."""
+        return self.result[self.id]
 
 
 @attrs.frozen
@@ -168,22 +179,44 @@ class Comparison:
 class Evaluation:
     """One rubric applied to many units: each scored once, then ranked and summarised.
 
-    Ranks and statistics are computed from the scores alone; no explanation is read until a
-    report asks for it. Immutable once built, and safe to share between threads.
+    Ranks, statistics, shortfalls and comparisons are computed from each unit's scores as
+    numbers; no scored tree is built and no explanation is read until a report asks for one.
+    Immutable once built, and safe to share between threads.
     """
 
     def __init__(self, rubric: Rubric, units: Iterable[Unit]) -> None:
         self._rubric = rubric
         self._units = tuple(units)
+        self._outline = rubric.outline()
+        ids = [node.id for node in self._outline]
+        places, mode = rubric.places, rubric.mode
+        # The scores as reported, shared: the same few values come back unit after unit.
+        reported: dict[Fraction, Decimal] = {}
         results: dict[str, Result] = {}
+        scores: dict[str, tuple[Decimal, ...]] = {}
+        skipped: dict[str, frozenset[int]] = {}
         errors: list[UnitError] = []
         for unit in self._units:
             outcome = _score(rubric, unit)
             if isinstance(outcome, UnitError):
                 errors.append(outcome)
-            else:
-                results[unit.id] = outcome
+                continue
+            results[unit.id] = outcome
+            exact = outcome.scores()
+            row = []
+            for node_id in ids:
+                value = exact[node_id]
+                shown = reported.get(value)
+                if shown is None:
+                    shown = reported[value] = Decimal(fixed(value, places, mode))
+                row.append(shown)
+            scores[unit.id] = tuple(row)
+            left_out = outcome.not_applicable()
+            if left_out:
+                skipped[unit.id] = frozenset(i for i, node in enumerate(ids) if node in left_out)
         self._results = results
+        self._scores = scores
+        self._skipped = skipped
         self._errors = tuple(errors)
 
     def __repr__(self) -> str:
@@ -212,6 +245,15 @@ class Evaluation:
         """The units that could not be scored, each with its problems."""
         return self._errors
 
+    def scores(self, unit_id: str) -> tuple[Decimal, ...]:
+        """A scored unit's score on every node as reported, in the order of `nodes`."""
+        return self._scores[unit_id]
+
+    def applies(self, unit_id: str, position: int) -> bool:
+        """Whether the node at this position of `nodes` applies to a scored unit."""
+        left_out = self._skipped.get(unit_id)
+        return left_out is None or position not in left_out
+
     @cached_property
     def scored(self) -> tuple[Unit, ...]:
         """The units that were scored, in the order given."""
@@ -220,7 +262,7 @@ class Evaluation:
     @cached_property
     def ranking(self) -> tuple[Standing, ...]:
         """The scored units by total, highest first; equal totals share a rank (1, 2, 2, 4)."""
-        totals = {unit.id: self._results[unit.id].total for unit in self.scored}
+        totals = {unit.id: self._scores[unit.id][0] for unit in self.scored}
         overall = _ranks(totals)
         by_category: dict[str, int] = {}
         categories: dict[str | None, dict[str, Decimal]] = {}
@@ -234,12 +276,16 @@ class Evaluation:
             Standing(overall[u.id], u, self._results[u.id], by_category.get(u.id)) for u in order
         )
 
+    @cached_property
+    def _standings(self) -> dict[str, Standing]:
+        return {standing.unit.id: standing for standing in self.ranking}
+
     def standing(self, unit_id: str) -> Standing:
         """The standing of one scored unit; KeyError if it was not scored."""
-        for standing in self.ranking:
-            if standing.unit.id == unit_id:
-                return standing
-        raise KeyError(f"no scored unit {unit_id!r}")
+        found = self._standings.get(unit_id)
+        if found is None:
+            raise KeyError(f"no scored unit {unit_id!r}")
+        return found
 
     @cached_property
     def categories(self) -> tuple[str, ...]:
@@ -264,33 +310,33 @@ class Evaluation:
             for grade, count in counts.items()
         )
 
-    @cached_property
-    def nodes(self) -> tuple[ScoredNode, ...]:
-        """The rubric's tree, as a scored unit's nodes: the root first, parents before children."""
-        first = next(iter(self._results.values()), None)
-        return tuple(first) if first is not None else ()
+    @property
+    def nodes(self) -> tuple[OutlineNode, ...]:
+        """The rubric's tree as declared: the root first, parents before children."""
+        return self._outline
 
     @cached_property
     def paths(self) -> Mapping[str, tuple[str, ...]]:
         """Each node's path of titles, from the root's."""
         paths: dict[str, tuple[str, ...]] = {}
-        if self.nodes:
-            _paths(self.nodes[0], (), paths)
+        for node in self._outline:
+            above = paths[node.parent] if node.parent is not None else ()
+            paths[node.id] = (*above, node.title)
         return paths
 
     @cached_property
     def statistics(self) -> tuple[NodeStatistics, ...]:
         """Every node's figures across the scored units, in rubric order, the total first."""
         stats = []
-        for node in self.nodes:
+        units = [unit.id for unit in self.scored]
+        for position, node in enumerate(self._outline):
             scores = [
-                result[node.id].score
-                for result in self._results.values()
-                if result[node.id].applicable
+                self._scores[unit][position] for unit in units if self.applies(unit, position)
             ]
             if not scores:
                 continue
             top = node.max
+            short = [top - s for s in scores if s < top]
             stats.append(
                 NodeStatistics(
                     id=node.id,
@@ -299,11 +345,11 @@ class Evaluation:
                     path=self.paths[node.id],
                     max=top,
                     units=len(scores),
-                    mean=sum((Fraction(s) for s in scores), Fraction(0)) / len(scores),
+                    mean=_exact_sum(scores) / len(scores),
                     minimum=min(scores),
                     maximum=max(scores),
-                    lost=sum(1 for s in scores if s < top),
-                    points_lost=sum((Fraction(top - s) for s in scores if s < top), Fraction(0)),
+                    lost=len(short),
+                    points_lost=_exact_sum(short),
                 )
             )
         return tuple(stats)
@@ -316,20 +362,27 @@ class Evaluation:
     def shortfalls(self, unit_id: str | None = None) -> tuple[Shortfall, ...]:
         """The 问题整改清单: each indicator where a unit lost points; by unit, then most lost."""
         if unit_id is None:
-            return self._shortfalls
+            return tuple(row for unit in self.scored for row in self._unit_shortfalls(unit))
         return self._unit_shortfalls(self.standing(unit_id).unit)
-
-    @cached_property
-    def _shortfalls(self) -> tuple[Shortfall, ...]:
-        return tuple(row for unit in self.scored for row in self._unit_shortfalls(unit))
 
     def _unit_shortfalls(self, unit: Unit) -> tuple[Shortfall, ...]:
         lost = []
-        for node in self._results[unit.id]:
-            if node.kind == "indicator" and node.applicable:
-                score, top = node.score, node.max
-                if score < top:
-                    lost.append(Shortfall(unit, node, self.paths[node.id], top - score))
+        scores, result, paths = self._scores[unit.id], self._results[unit.id], self.paths
+        for position, node in enumerate(self._outline):
+            score = scores[position]
+            if node.kind == "indicator" and score < node.max and self.applies(unit.id, position):
+                lost.append(
+                    Shortfall(
+                        unit,
+                        node.id,
+                        node.title,
+                        paths[node.id],
+                        node.max,
+                        score,
+                        node.max - score,
+                        result,
+                    )
+                )
         return tuple(sorted(lost, key=lambda s: -s.lost))
 
     def next_grade(self, unit_id: str) -> tuple[str, Decimal] | None:
@@ -347,52 +400,48 @@ class Evaluation:
             if step.threshold is None:
                 return None
             needed = step.threshold + (Fraction(1, 10**places) if step.strict else 0)
-            short = needed - Fraction(result.total)
+            short = needed - Fraction(self._scores[unit_id][0])
             if short > 0:
                 return step.name, Decimal(fixed(short, places, "up"))
         return None
 
     def rows(self) -> list[dict[str, Any]]:
         """The ranked summary as flat rows: rank, unit, fields, total, grade and each group."""
-        groups = [node for node in self.nodes if len(self.paths[node.id]) == 2]
+        groups = [(i, node.id) for i, node in enumerate(self._outline) if node.depth == 1]
         rows = []
         for standing in self.ranking:
-            unit, result = standing.unit, standing.result
+            unit = standing.unit
+            scores = self._scores[unit.id]
             row: dict[str, Any] = {
                 "rank": standing.rank,
                 "category_rank": standing.category_rank,
                 "id": unit.id,
                 "name": unit.name,
                 **dict(unit.fields),
-                "total": result.total,
-                "grade": result.grade,
+                "total": scores[0],
+                "grade": standing.grade,
             }
-            for group in groups:
-                row[group.id] = result[group.id].score
+            for position, group in groups:
+                row[group] = scores[position]
             rows.append(row)
         return rows
 
     def compare(self, self_assessment: Evaluation) -> Comparison:
         """This evaluation (verification) against another of the same units (their 自评)."""
         claimed = self_assessment.results
-        differences = []
+        theirs = {node.id: i for i, node in enumerate(self_assessment.nodes)}
+        shared = [(i, node, theirs[node.id]) for i, node in enumerate(self._outline)
+                  if node.id in theirs]  # fmt: skip
+        differences: list[Difference] = []
+        paths = self.paths
         for unit in self.scored:
             if unit.id not in claimed:
                 continue
-            mine, theirs = self._results[unit.id], claimed[unit.id]
-            for node in mine:
-                if node.id not in theirs:
-                    continue
+            mine, other = self._scores[unit.id], self_assessment.scores(unit.id)
+            for i, node, j in shared:
+                path = paths[node.id]
                 differences.append(
-                    Difference(
-                        unit,
-                        node.id,
-                        node.title,
-                        node.kind,
-                        self.paths[node.id],
-                        theirs[node.id].score,
-                        node.score,
-                    )
+                    Difference(unit, node.id, node.title, node.kind, path, other[j], mine[i])
                 )
         return Comparison(
             tuple(differences),
@@ -402,68 +451,137 @@ class Evaluation:
 
     def to_dict(self, comparison: Comparison | None = None) -> dict[str, Any]:
         """Everything, as JSON-ready data: the rubric, units, errors, statistics, comparison."""
-        rubric = self._rubric
-        data: dict[str, Any] = {
-            "rubric": {
-                "id": rubric.id,
-                "title": rubric.title,
-                "version": rubric.version,
-                "max": str(rubric.max),
-            },
-            "units": [
-                {
-                    "id": s.unit.id,
-                    "name": s.unit.name,
-                    "fields": dict(s.unit.fields),
-                    "origin": s.unit.where,
-                    "rank": s.rank,
-                    "category_rank": s.category_rank,
-                    "total": str(s.total),
-                    "grade": s.grade,
-                    "result": s.result.to_dict(),
-                }
-                for s in self.ranking
-            ],
-            "errors": [error.to_dict() for error in self._errors],
-            "grades": [
-                {"grade": g.grade, "count": g.count, "share": _ratio(g.share)} for g in self.grades
-            ],
-            "statistics": [
-                {
-                    "id": s.id,
-                    "title": s.title,
-                    "kind": s.kind,
-                    "max": str(s.max),
-                    "units": s.units,
-                    "mean": fixed(s.mean, rubric.places),
-                    "min": str(s.minimum),
-                    "max_score": str(s.maximum),
-                    "rate": None if s.rate is None else _ratio(s.rate),
-                    "units_losing_points": s.lost,
-                    "points_lost": fixed(s.points_lost, rubric.places),
-                }
-                for s in self.statistics
-            ],
-        }
-        if comparison is not None:
-            data["comparison"] = [
-                {
-                    "id": d.unit.id,
-                    "name": d.unit.name,
-                    "node": d.id,
-                    "title": d.title,
-                    "claimed": str(d.claimed),
-                    "verified": str(d.verified),
-                    "difference": str(d.difference),
-                    "claimed_higher": d.higher,
-                }
-                for d in comparison.differences
-            ]
-        return data
+        return {key: list(value) if isinstance(value, _Each) else value
+                for key, value in self._parts(comparison, _kept)}  # fmt: skip
 
     def to_json(self, comparison: Comparison | None = None, *, indent: int | None = 2) -> str:
         """to_dict as JSON text, Chinese kept readable."""
-        return json.dumps(self.to_dict(comparison), ensure_ascii=False, indent=indent)
+        return "".join(json_chunks(self, comparison, indent=indent))
+
+    def _parts(
+        self, comparison: Comparison | None, result_of: Callable[[Standing], Result]
+    ) -> Iterator[tuple[str, Any]]:
+        """The top-level entries of to_dict, the long lists as _Each to write item by item."""
+        rubric = self._rubric
+        about = {"id": rubric.id, "title": rubric.title, "version": rubric.version,
+                 "max": str(rubric.max)}  # fmt: skip
+        grades = [
+            {"grade": g.grade, "count": g.count, "share": _ratio(g.share)} for g in self.grades
+        ]
+        statistics = [
+            {
+                "id": s.id,
+                "title": s.title,
+                "kind": s.kind,
+                "max": str(s.max),
+                "units": s.units,
+                "mean": fixed(s.mean, rubric.places),
+                "min": str(s.minimum),
+                "max_score": str(s.maximum),
+                "rate": None if s.rate is None else _ratio(s.rate),
+                "units_losing_points": s.lost,
+                "points_lost": fixed(s.points_lost, rubric.places),
+            }
+            for s in self.statistics
+        ]
+        yield "rubric", about
+        yield "units", _Each(self._unit_dict(s, result_of(s)) for s in self.ranking)
+        yield "errors", [error.to_dict() for error in self._errors]
+        yield "grades", grades
+        yield "statistics", statistics
+        if comparison is not None:
+            yield "comparison", _Each(_difference_dict(d) for d in comparison.differences)
+
+    def _unit_dict(self, standing: Standing, result: Result) -> dict[str, Any]:
+        unit = standing.unit
+        return {
+            "id": unit.id,
+            "name": unit.name,
+            "fields": dict(unit.fields),
+            "origin": unit.where,
+            "rank": standing.rank,
+            "category_rank": standing.category_rank,
+            "total": str(standing.total),
+            "grade": standing.grade,
+            "result": result.to_dict(),
+        }
+
+
+def _difference_dict(d: Difference) -> dict[str, Any]:
+    return {
+        "id": d.unit.id,
+        "name": d.unit.name,
+        "node": d.id,
+        "title": d.title,
+        "claimed": str(d.claimed),
+        "verified": str(d.verified),
+        "difference": str(d.difference),
+        "claimed_higher": d.higher,
+    }
+
+
+def _kept(standing: Standing) -> Result:
+    return standing.result
+
+
+def passing(standing: Standing) -> Result:
+    """A copy of a unit's result, holding its numbers alone: an explanation read from it goes
+    when the copy does, so that thousands of units written one by one do not keep theirs."""
+    return copy.copy(standing.result)
+
+
+def json_chunks(
+    evaluation: Evaluation,
+    comparison: Comparison | None = None,
+    *,
+    indent: int | None = 2,
+    result_of: Callable[[Standing], Result] = _kept,
+    one_per_line: bool = False,
+) -> Iterator[str]:
+    """Evaluation.to_json's text in pieces, a unit at a time, to write as they come.
+
+    result_of gives the result each unit's tree and explanation are read from: its own (kept
+    once read) by default; `passing` reads each from a copy, in flat memory. one_per_line
+    writes each unit and each comparison on one line of its own: the same data, and many
+    times faster for thousands of units, as json indents in Python and writes lines in C.
+    """
+    if indent is None:
+        start, between, end = "{", ", ", "}"
+        first, each, last = "[", ", ", "]"
+    else:
+        one, two = "\n" + " " * indent, "\n" + " " * (2 * indent)
+        start, between, end = "{" + one, "," + one, "\n}"
+        first, each, last = "[" + two, "," + two, one + "]"
+    yield start
+    for number, (key, value) in enumerate(evaluation._parts(comparison, result_of)):
+        yield (between if number else "") + _json(key, indent, 1) + ": "
+        if not isinstance(value, _Each):
+            yield _json(value, indent, 1)
+            continue
+        empty = True
+        for item in value:
+            text = _json(item, None if one_per_line else indent, 2)
+            yield (each if not empty else first) + text
+            empty = False
+        yield "[]" if empty else last
+    yield end
+
+
+class _Each:
+    """A long list of JSON values, made one at a time as it is written."""
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self._items = items
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._items)
+
+
+def _json(value: object, indent: int | None, level: int) -> str:
+    """A value as json.dumps writes it at this depth inside an indented document."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    # JSON text never holds a raw line break inside a string: each one is the indentation's.
+    return text.replace("\n", "\n" + " " * (indent * level)) if indent else text
 
 
 def _score(rubric: Rubric, unit: Unit) -> Result | UnitError:
@@ -484,6 +602,14 @@ def _score(rubric: Rubric, unit: Unit) -> Result | UnitError:
         return UnitError(unit, error.problems)
 
 
+def _exact_sum(values: Sequence[Decimal]) -> Fraction:
+    """The exact sum of decimals: no digit is dropped, however many there are."""
+    with decimal.localcontext() as context:
+        context.prec = decimal.MAX_PREC
+        context.Emax, context.Emin = decimal.MAX_EMAX, decimal.MIN_EMIN
+        return Fraction(sum(values, Decimal(0)))
+
+
 def _ranks(totals: Mapping[str, Decimal]) -> dict[str, int]:
     """Competition ranks: 1 + how many totals are higher; equal totals share a rank."""
     ordered = sorted(totals.values(), reverse=True)
@@ -491,13 +617,6 @@ def _ranks(totals: Mapping[str, Decimal]) -> dict[str, int]:
     for index, total in enumerate(ordered):
         first.setdefault(total, index + 1)
     return {key: first[total] for key, total in totals.items()}
-
-
-def _paths(node: ScoredNode, above: tuple[str, ...], paths: dict[str, tuple[str, ...]]) -> None:
-    path = (*above, node.title)
-    paths[node.id] = path
-    for child in node.children:
-        _paths(child, path, paths)
 
 
 def _ratio(value: Fraction) -> str:

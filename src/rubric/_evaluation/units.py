@@ -79,8 +79,13 @@ class Frozen(Mapping[str, Any]):
         return hash(tuple(self._data))
 
 
+_ATOMS = frozenset({str, int, bool, float, Decimal})
+
+
 def _freeze(value: object) -> object:
     """Lists become tuples and objects Frozen mappings, so that a unit's facts cannot change."""
+    if value.__class__ in _ATOMS:
+        return value
     if isinstance(value, list | tuple):
         return tuple(_freeze(item) for item in value)
     if isinstance(value, Mapping):
@@ -331,7 +336,12 @@ def _read_table(rubric: Rubric, path: Path, encoding: str | None) -> list[Unit]:
     percent = table.percent
     if percent_columns and path.suffix.lower() in (".xlsx", ".xlsm"):
         percent = _percent_cells(path, percent_columns)
-    return [_unit_of_row(columns, number, row, name, located, percent) for number, row in data]
+    # Cells repeat down a column (是, 否, the same few words and counts): each distinct one
+    # is read once per column.
+    memos: list[dict[tuple[type, Cell, bool], tuple[object, str]]] = [{} for _ in columns]
+    return [
+        _unit_of_row(columns, number, row, name, located, percent, memos) for number, row in data
+    ]
 
 
 def _header_row(rows: list[list[Cell]]) -> int | None:
@@ -442,11 +452,12 @@ def _unit_of_row(
     origin: str,
     located: Frozen,
     percent: frozenset[tuple[int, int]],
+    memos: Sequence[dict[tuple[type, Cell, bool], tuple[object, str]]],
 ) -> Unit:
     fields: dict[str, str] = {}
     facts: dict[str, object] = {}
     problems: list[FactProblem] = []
-    for column in columns:
+    for column, memo in zip(columns, memos, strict=True):
         cell = row[column.index] if column.index < len(row) else ""
         if column.field is not None:
             text = _id_text(cell)
@@ -459,8 +470,12 @@ def _unit_of_row(
             if not spec.optional:
                 problems.append(FactProblem(spec.name, f"empty; expected {expected(spec)}"))
             continue
-        as_percent = (number - 1, column.index) in percent
-        value, problem = read_cell(spec, cell, as_percent=as_percent)
+        as_percent = bool(percent) and (number - 1, column.index) in percent
+        key = (cell.__class__, cell, as_percent)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = read_cell(spec, cell, as_percent=as_percent)
+        value, problem = found
         if problem:
             problems.append(FactProblem(spec.name, problem))
         else:

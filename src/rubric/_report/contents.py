@@ -6,6 +6,7 @@ the same; the Chinese wording of the reports lives here, the numbers come from t
 
 from __future__ import annotations
 
+import copy
 import datetime
 from collections.abc import Sequence
 from decimal import Decimal
@@ -21,12 +22,14 @@ from rubric._report.charts import Svg
 
 if TYPE_CHECKING:
     from rubric._evaluation.evaluation import Comparison, Evaluation, Shortfall, Standing
-    from rubric._result import ScoredNode
+    from rubric._result import Result, ScoredNode
+    from rubric._rubric import OutlineNode
 
 __all__ = [
     "Bullets",
     "Chart",
     "Document",
+    "Losses",
     "Paragraph",
     "Row",
     "Section",
@@ -80,6 +83,9 @@ class Table:
     align: tuple[Align, ...]
     caption: str = ""
     kind: Literal["table"] = "table"
+    # Columns of titles and paths, broken only at spaces: a title split between two of its
+    # characters, one or two a line, reads badly in a narrow column.
+    whole: tuple[int, ...] = ()
 
 
 @attrs.frozen
@@ -141,6 +147,24 @@ def why(node: ScoredNode) -> str:
     if not chosen:
         chosen = [r.text for r in node.explanation if r.kind not in ("start", "rounding")]
     return "；".join(chosen)
+
+
+# A unit's rows of the 问题整改清单, each with why the indicator lost points.
+Losses = tuple[tuple["Shortfall", str], ...]
+
+
+def losses_of(evaluation: Evaluation, unit_id: str, result: Result | None = None) -> Losses:
+    """A unit's rows of the 问题整改清单 with their reasons, read from result.
+
+    Without a result, the reasons are read from a copy of the unit's (a result copies as its
+    numbers alone): the explanation is built, worded for the indicators that lost points, and
+    dropped, so that thousands of units do not keep theirs.
+    """
+    items = evaluation.shortfalls(unit_id)
+    if not items:
+        return ()
+    source = result if result is not None else copy.copy(evaluation.results[unit_id])
+    return tuple((item, why(source[item.id])) for item in items)
 
 
 def _today(date: datetime.date | None) -> str:
@@ -278,8 +302,9 @@ def _grades_section(evaluation: Evaluation) -> Section:
     return Section("二、等级分布", (table, Chart(chart, "图1 等级分布（单位数及占比）")))
 
 
-def _group_nodes(evaluation: Evaluation) -> list[ScoredNode]:
-    return [node for node in evaluation.nodes if len(evaluation.paths[node.id]) == 2]
+def _group_nodes(evaluation: Evaluation) -> list[tuple[int, OutlineNode]]:
+    """The top-level groups, with their positions among the evaluation's nodes."""
+    return [(i, node) for i, node in enumerate(evaluation.nodes) if node.depth == 1]
 
 
 def _ranking_section(evaluation: Evaluation, index: dict[str, int]) -> Section:
@@ -287,17 +312,18 @@ def _ranking_section(evaluation: Evaluation, index: dict[str, int]) -> Section:
     categories = bool(evaluation.categories)
     header = ["名次", *(["类别内名次"] if categories else []), "单位"]
     header += [*(["类别"] if categories else []), "总分", "等级"]
-    header += [f"{g.title}（{g.max}）" for g in groups]
+    header += [f"{g.title}（{g.max}）" for _, g in groups]
     rows = []
     for standing in evaluation.ranking:
+        scores = evaluation.scores(standing.unit.id)
         cells = [str(standing.rank)]
         if categories:
             cells.append("" if standing.category_rank is None else str(standing.category_rank))
         cells.append(standing.unit.label)
         if categories:
             cells.append(standing.unit.category or "")
-        cells += [str(standing.total), standing.grade or ""]
-        cells += [str(standing.result[g.id].score) for g in groups]
+        cells += [str(scores[0]), standing.grade or ""]
+        cells += [str(scores[i]) for i, _ in groups]
         tone = f"g{index.get(standing.grade or '', 0)}"
         rows.append(Row(tuple(cells), tone))
     align: list[Align] = ["right", *_if(categories, "right"), "left"]
@@ -365,11 +391,13 @@ def _indicators_section(evaluation: Evaluation) -> Section:
     note = Paragraph(
         "得分率 = 平均分 ÷ 满分；失分单位数 = 得分低于满分的单位数 / 参与计算的单位数。", "note"
     )
+    positions = {node.id: i for i, node in enumerate(evaluation.nodes)}
     indicators = [s for s in evaluation.statistics if s.kind == "indicator"]
     shown, part = _charted(evaluation)
     units = [s.unit for s in shown]
     rates = [
-        [_rate(evaluation.results[unit.id][stats.id]) for unit in units] for stats in indicators
+        [_unit_rate(evaluation, unit.id, positions[stats.id], stats.max) for unit in units]
+        for stats in indicators
     ]
     heat = charts.heat_map(
         [s.title for s in indicators], [u.label for u in units], rates, "各单位各指标得分率"
@@ -380,10 +408,13 @@ def _indicators_section(evaluation: Evaluation) -> Section:
     )
 
 
-def _rate(node: ScoredNode) -> Fraction | None:
-    if not node.applicable or node.max <= 0:
+def _unit_rate(
+    evaluation: Evaluation, unit_id: str, position: int, top: Decimal
+) -> Fraction | None:
+    """A unit's 得分率 on the node at position: its score over the max, None where none."""
+    if not evaluation.applies(unit_id, position) or top <= 0:
         return None
-    return Fraction(node.score) / Fraction(node.max)
+    return Fraction(evaluation.scores(unit_id)[position]) / Fraction(top)
 
 
 def _losses_section(evaluation: Evaluation) -> Section:
@@ -561,18 +592,19 @@ def _result_section(evaluation: Evaluation, standing: Standing) -> Section:
     blocks.append(Paragraph(text, "lead"))
     if result.grade_explanation:
         blocks.append(Bullets(tuple(reason.text for reason in result.grade_explanation)))
-    groups = _group_nodes(evaluation)
+    unit_id = standing.unit.id
+    scores = evaluation.scores(unit_id)
     rows = tuple(
         Row(
             (
                 g.title,
-                str(result[g.id].score),
+                str(scores[i]),
                 str(g.max),
-                percent(_rate(result[g.id])),
+                percent(_unit_rate(evaluation, unit_id, i, g.max)),
                 points(_mean(evaluation, g.id), places),
             )
         )
-        for g in groups
+        for i, g in _group_nodes(evaluation)
     )
     blocks.append(
         Table(
@@ -581,13 +613,13 @@ def _result_section(evaluation: Evaluation, standing: Standing) -> Section:
             ("left", "right", "right", "right", "right"),
         )
     )
-    nxt = evaluation.next_grade(standing.unit.id)
-    shortfalls = evaluation.shortfalls(standing.unit.id)
+    nxt = evaluation.next_grade(unit_id)
+    shortfalls = evaluation.shortfalls(unit_id)
     if nxt is not None:
         grade, short = nxt
         text = f"距“{grade}”还差{short}分。"
         if shortfalls:
-            biggest = "、".join(f"“{s.node.title}”（失{s.lost}分）" for s in shortfalls[:3])
+            biggest = "、".join(f"“{s.title}”（失{s.lost}分）" for s in shortfalls[:3])
             text += f"失分最多的是{biggest}，从这些指标入手最快。"
         blocks.append(Paragraph(text))
     elif result.grade and evaluation.grade_steps and result.grade == evaluation.grade_steps[0].name:
@@ -620,28 +652,33 @@ def _scores_section(evaluation: Evaluation, standing: Standing) -> Section:
         "各指标得分",
     )
     table = Table(
-        ("指标", "得分", "满分", "评分说明"), tuple(rows), ("left", "right", "right", "left")
+        ("指标", "得分", "满分", "评分说明"),
+        tuple(rows),
+        ("left", "right", "right", "left"),
+        whole=(0,),
     )
     return Section("二、各指标得分", (Chart(bars, "图 各指标得分与满分"), table))
 
 
-def rectification_table(shortfalls: Sequence[Shortfall], *, with_unit: bool) -> Table:
+def rectification_table(losses: Sequence[tuple[Shortfall, str]], *, with_unit: bool) -> Table:
     """The 问题整改清单 as a table, with empty columns for the office to fill."""
     rows = []
-    for number, item in enumerate(shortfalls, 1):
+    for number, (item, reason) in enumerate(losses, 1):
         cells = [str(number)]
         if with_unit:
             cells.append(item.unit.label)
-        cells += [indicator_path(item.path), str(item.lost), why(item.node), "", "", ""]
+        cells += [indicator_path(item.path), str(item.lost), reason, "", "", ""]
         rows.append(Row(tuple(cells)))
     header = ["序号", *(["单位"] if with_unit else []), "指标", "失分", "失分原因"]
     header += ["整改措施", "责任单位", "整改时限"]
     align: list[Align] = ["right", *_if(with_unit, "left"), "left", "right", "left"]
-    return Table(tuple(header), tuple(rows), (*align, "left", "left", "left"))
+    path = header.index("指标")
+    return Table(tuple(header), tuple(rows), (*align, "left", "left", "left"), whole=(path,))
 
 
 def _unit_losses_section(evaluation: Evaluation, standing: Standing, places: int) -> Section:
-    shortfalls = evaluation.shortfalls(standing.unit.id)
+    losses = losses_of(evaluation, standing.unit.id, standing.result)
+    shortfalls = [item for item, _ in losses]
     if not shortfalls:
         return Section("三、问题整改清单", (Paragraph("各项指标均得满分，无须整改。"),))
     total = sum((Fraction(s.lost) for s in shortfalls), Fraction(0))
@@ -651,7 +688,7 @@ def _unit_losses_section(evaluation: Evaluation, standing: Standing, places: int
     )
     return Section(
         "三、问题整改清单",
-        (Paragraph(text), rectification_table(shortfalls, with_unit=False)),
+        (Paragraph(text), rectification_table(losses, with_unit=False)),
     )
 
 

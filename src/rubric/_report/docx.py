@@ -1,11 +1,22 @@
-"""DOCX reports (python-docx): real headings and tables, fonts set for Chinese (w:eastAsia)."""
+"""DOCX reports: real headings and tables, fonts set for Chinese (w:eastAsia), A4.
+
+python-docx makes the package once per process (its blank document, with our page, fonts and
+styles); each report is then that package with its own body and title, written as a zip. The
+body is WordprocessingML text: python-docx's calls look styles up by name each time and save
+every part again, which took seconds over the 分报告 of a few dozen units.
+"""
 
 from __future__ import annotations
 
+import datetime
+import io
+import os
+import re
+import zipfile
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 from typing import Any, assert_never
-from xml.sax.saxutils import escape
 
 from rubric._evaluation.units import missing_extra
 from rubric._report.contents import Bullets, Chart, Document, Paragraph, Row, Table
@@ -17,29 +28,13 @@ HEADING_FONT = "黑体"
 LATIN_FONT = "Times New Roman"
 _TONES = {"g0": "E8F5E9", "g1": "E3F2FD", "g2": "FFF3E0", "g3": "FFEBEE", "g4": "F3E5F5",
           "group": "F2F2F2", "flag": "FFF0F0"}  # fmt: skip
+_DOCUMENT = "word/document.xml"
+_CORE = "docProps/core.xml"
 
 
 def write_docx(document: Document, path: Path) -> Path:
     """Write the document as a Word file: A4, headings, tables with a header row."""
-    try:
-        import docx
-        from docx.oxml import parse_xml
-        from docx.shared import Mm, Pt, RGBColor
-    except ImportError:
-        raise missing_extra("python-docx", "writing .docx reports") from None
-    word = docx.Document()
-    page = word.sections[0]
-    page.page_width, page.page_height = Mm(210), Mm(297)
-    page.left_margin = page.right_margin = Mm(20)
-    page.top_margin = page.bottom_margin = Mm(20)
-    _fonts(word.styles["Normal"], BODY_FONT, Pt(10.5))
-    for name in ("Title", "Heading 1", "Heading 2", "Heading 3", "Subtitle"):
-        _fonts(word.styles[name], HEADING_FONT, None, RGBColor(0x8B, 0x1A, 0x1A))
-    _fonts(word.styles["List Bullet"], BODY_FONT, Pt(10.5))
-    word.core_properties.title = document.title
-    word.core_properties.subject = document.subtitle
-    # The body is built as WordprocessingML text and parsed once: python-docx's own calls look
-    # styles up by name each time, which takes seconds over the 分报告 of a few dozen units.
+    parts, before, after = _package()
     body = [_paragraph(document.title, "Title"), _paragraph(document.subtitle, "Subtitle")]
     facts = tuple(Row(fact, "group") for fact in document.facts)
     body.append(_table(Table(("项目", "内容"), facts, ("left", "left"))))
@@ -61,12 +56,81 @@ def write_docx(document: Document, path: Path) -> Path:
                     body.append(_paragraph(text, size=18, italic=True))
                 case _:
                     assert_never(block)
-    parsed = parse_xml(f"<w:body {_NAMESPACE}>{''.join(body)}</w:body>")
-    end = word.element.body.sectPr
-    for element in list(parsed):
-        end.addprevious(element)
-    word.save(str(path))
+    moment = _moment()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            if name == _DOCUMENT:
+                data = "".join((before, *body, after)).encode()
+            elif name == _CORE:
+                data = _titled(data, document.title, document.subtitle)
+            package.writestr(zipfile.ZipInfo(name, moment), data, zipfile.ZIP_DEFLATED)
     return path
+
+
+@cache
+def _package() -> tuple[dict[str, bytes], str, str]:
+    """The parts of the blank document, and its document.xml before and after the body."""
+    try:
+        import docx
+        from docx.shared import Mm, Pt, RGBColor
+    except ImportError:
+        raise missing_extra("python-docx", "writing .docx reports") from None
+    word = docx.Document()
+    page = word.sections[0]
+    page.page_width, page.page_height = Mm(210), Mm(297)
+    page.left_margin = page.right_margin = Mm(20)
+    page.top_margin = page.bottom_margin = Mm(20)
+    _fonts(word.styles["Normal"], BODY_FONT, Pt(10.5))
+    for name in ("Title", "Heading 1", "Heading 2", "Heading 3", "Subtitle"):
+        _fonts(word.styles[name], HEADING_FONT, None, RGBColor(0x8B, 0x1A, 0x1A))
+    _fonts(word.styles["List Bullet"], BODY_FONT, Pt(10.5))
+    properties = word.core_properties
+    properties.author = properties.last_modified_by = "rubric"
+    properties.comments = ""
+    # Parts a report does not need, dropped so that each file is smaller and quicker to write:
+    # Word 2010's copy of the styles, and the thumbnail of a blank page.
+    dropped = ((word.part.rels, "stylesWithEffects"), (word.part.package.rels, "thumbnail"))
+    for rels, kind in dropped:
+        for key, rel in list(rels.items()):
+            if rel.reltype.endswith("/" + kind):
+                del rels[key]
+    buffer = io.BytesIO()
+    word.save(buffer)
+    with zipfile.ZipFile(buffer) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    text = parts[_DOCUMENT].decode()
+    at = text.index("<w:sectPr")
+    return parts, text[:at], text[at:]
+
+
+def _titled(core: bytes, title: str, subject: str) -> bytes:
+    """The core properties with the document's title and subject."""
+    text = core.decode()
+    for tag, value in (("dc:title", title), ("dc:subject", subject)):
+        empty, element = f"<{tag}/>", f"<{tag}>{_escape(value)}</{tag}>"
+        assert empty in text, tag  # python-docx's blank document leaves both empty
+        text = text.replace(empty, element)
+    return text.encode()
+
+
+def _moment() -> tuple[int, int, int, int, int, int]:
+    """The files' time in the zip: SOURCE_DATE_EPOCH when set, for reproducible files."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        when = datetime.datetime.fromtimestamp(max(int(epoch), 315532800), datetime.UTC)
+    else:
+        when = datetime.datetime.now()
+    return (when.year, when.month, when.day, when.hour, when.minute, when.second)
+
+
+# Characters XML 1.0 cannot hold, even escaped: a stray one in a cell would spoil the file.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _escape(text: str) -> str:
+    """Text for an XML element: &, < and > escaped, characters XML cannot hold left out."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _UNWRITABLE.sub("", text)
 
 
 def _fonts(style: Any, east_asian: str, size: Any, colour: Any = None) -> None:
@@ -104,7 +168,7 @@ def _paragraph(
         )
     )
     return (
-        f'<w:p>{props}<w:r><w:rPr>{run}</w:rPr><w:t xml:space="preserve">{escape(text)}</w:t>'
+        f'<w:p>{props}<w:r><w:rPr>{run}</w:rPr><w:t xml:space="preserve">{_escape(text)}</w:t>'
         "</w:r></w:p>"
     )
 
@@ -123,9 +187,6 @@ def _table(block: Table) -> str:
     )
 
 
-_NAMESPACE = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-
-
 def _row(cells: Sequence[str], align: Sequence[str], tone: str, indent: int) -> str:
     header = tone == "header"
     fill = "D9E1F2" if header else _TONES.get(tone)
@@ -138,7 +199,7 @@ def _row(cells: Sequence[str], align: Sequence[str], tone: str, indent: int) -> 
             f'<w:tc><w:tcPr><w:tcW w:w="0" w:type="auto"/>{shade}</w:tcPr>'
             f'<w:p><w:pPr><w:spacing w:before="0" w:after="0"/><w:jc w:val="{align[column]}"/>'
             f'</w:pPr><w:r><w:rPr>{bold}<w:sz w:val="18"/></w:rPr>'
-            f'<w:t xml:space="preserve">{escape(shown)}</w:t></w:r></w:p></w:tc>'
+            f'<w:t xml:space="preserve">{_escape(shown)}</w:t></w:r></w:p></w:tc>'
         )
     parts.append("</w:tr>")
     return "".join(parts)

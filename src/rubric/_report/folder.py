@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from rubric._evaluation.evaluation import Comparison, Evaluation
+    from rubric._evaluation.evaluation import Comparison, Evaluation, Standing
     from rubric._evaluation.units import Unit
-    from rubric._report.contents import Document
+    from rubric._report.contents import Document, Losses
+    from rubric._result import Result
 
 __all__ = ["write_report"]
 
@@ -30,11 +32,12 @@ def write_report(
     verification. unit_reports=False leaves out the 分报告, for very many units.
     """
     # Imported here: `import rubric` stays light, and reports need the whole package loaded.
+    from rubric._evaluation.evaluation import json_chunks, passing
     from rubric._report import contents
     from rubric._report.docx import write_docx
     from rubric._report.html import write_html
     from rubric._report.markdown import write_markdown
-    from rubric._report.xlsx import write_rectification, write_summary
+    from rubric._report.xlsx import write_workbooks
 
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
@@ -44,11 +47,31 @@ def write_report(
     written.append(write_html(overall, folder / "总报告.html"))
     written.append(write_markdown(overall, folder / "总报告.md"))
     written.append(write_docx(overall, folder / "总报告.docx"))
-    written.append(write_summary(evaluation, folder / "汇总.xlsx", comparison, date=date))
-    written.append(write_rectification(evaluation, folder / "问题整改清单.xlsx"))
-    written.append(write_markdown(_rectification(evaluation), folder / "问题整改清单.md"))
+
+    # Each unit's explanation is read once, here, for evaluation.json and the 整改清单 both.
+    # The 分报告 read every unit's anyway: then the results keep theirs for them. Without
+    # them, each is read from a copy of the result and dropped once written, in flat memory.
+    reasons: dict[str, Losses] = {}
+
+    def explained(standing: Standing) -> Result:
+        result = standing.result if unit_reports else passing(standing)
+        reasons[standing.unit.id] = contents.losses_of(evaluation, standing.unit.id, result)
+        return result
+
     json_path = folder / "evaluation.json"
-    json_path.write_text(evaluation.to_json(comparison) + "\n", encoding="utf-8")
+    with json_path.open("w", encoding="utf-8") as out:
+        for chunk in json_chunks(evaluation, comparison, result_of=explained, one_per_line=True):
+            out.write(chunk)
+        out.write("\n")
+    written += write_workbooks(
+        evaluation,
+        folder / "汇总.xlsx",
+        folder / "问题整改清单.xlsx",
+        comparison,
+        date=date,
+        losses=reasons.__getitem__,
+    )
+    written.append(write_markdown(_rectification(evaluation, reasons), folder / "问题整改清单.md"))
     written.append(json_path)
     if unit_reports and evaluation.ranking:
         units = folder / "分报告"
@@ -68,17 +91,17 @@ def file_stem(unit: Unit) -> str:
     return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("._") or "unit"
 
 
-def _rectification(evaluation: Evaluation) -> Document:
+def _rectification(evaluation: Evaluation, reasons: Mapping[str, Losses]) -> Document:
     from rubric._report import contents
     from rubric._report.contents import Document, Paragraph, Section
 
     rubric = evaluation.rubric
-    shortfalls = evaluation.shortfalls()
+    rows = [row for unit in evaluation.scored for row in reasons[unit.id]]
     text = (
-        f"共{len(evaluation.ranking)}个单位、{len(shortfalls)}项失分指标，按单位排列，"
+        f"共{len(evaluation.ranking)}个单位、{len(rows)}项失分指标，按单位排列，"
         "同一单位内按失分从多到少。整改措施、责任单位和整改时限由各单位填写。"
     )
-    table = contents.rectification_table(shortfalls, with_unit=True)
+    table = contents.rectification_table(rows, with_unit=True)
     return Document(
         "问题整改清单",
         rubric.title,

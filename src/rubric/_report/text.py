@@ -16,23 +16,24 @@ __all__ = ["summary_csv", "summary_rows", "summary_text"]
 
 def summary_rows(evaluation: Evaluation) -> tuple[list[str], list[list[str]], list[bool]]:
     """The summary's header, its rows as texts, and which columns hold numbers."""
-    groups = [n for n in evaluation.nodes if len(evaluation.paths[n.id]) == 2]
+    groups = [(i, n) for i, n in enumerate(evaluation.nodes) if n.depth == 1]
     categories = bool(evaluation.categories)
     header = ["名次", *(["类别内名次"] if categories else []), "编号", "单位"]
     header += [*(["类别"] if categories else []), "总分", "等级"]
-    header += [g.title for g in groups]
+    header += [g.title for _, g in groups]
     numeric = [True, *([True] if categories else []), False, False]
     numeric += [*([False] if categories else []), True, False] + [True] * len(groups)
     rows = []
     for s in evaluation.ranking:
+        scores = evaluation.scores(s.unit.id)
         row = [str(s.rank)]
         if categories:
             row.append("" if s.category_rank is None else str(s.category_rank))
         row += [s.unit.id, s.unit.label]
         if categories:
             row.append(s.unit.category or "")
-        row += [str(s.total), s.grade or ""]
-        row += [str(s.result[g.id].score) for g in groups]
+        row += [str(scores[0]), s.grade or ""]
+        row += [str(scores[i]) for i, _ in groups]
         rows.append(row)
     return header, rows, numeric
 

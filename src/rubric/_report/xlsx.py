@@ -1,194 +1,265 @@
-"""Workbooks (xlsxwriter): 汇总.xlsx and 问题整改清单.xlsx, numbers as numbers, by grade colour."""
+"""Workbooks (xlsxwriter): 汇总.xlsx and 问题整改清单.xlsx, numbers as numbers, by grade colour.
+
+Both stream to disk row by row (xlsxwriter's constant_memory), so that 10,000 units take flat
+memory. A cell carries no format of its own: each column has one (0.00 for scores, wrapped
+text for reasons), and rows are coloured by grade with one conditional format per grade. The
+整改清单, a sheet of 汇总.xlsx and a workbook of its own, is written once, into 汇总.xlsx;
+问题整改清单.xlsx is that sheet's XML with the styles, in a package of one sheet.
+"""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+import shutil
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
+from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from rubric import __version__
-from rubric._report.contents import indicator_path, why
+from rubric._report.contents import Losses, indicator_path, losses_of
 from rubric._report.template import workbook
 from rubric.dsl.source import display_width
 
 if TYPE_CHECKING:
     from rubric._evaluation.evaluation import Comparison, Evaluation
 
-__all__ = ["write_rectification", "write_summary"]
+__all__ = ["write_rectification", "write_summary", "write_workbooks"]
+
+# What a column holds, and so its format: a score (0.00), a whole number, text, or long text.
+Kind = Literal["number", "whole", "text", "wrap"]
 
 _TONES = ("#E8F5E9", "#E3F2FD", "#FFF3E0", "#FFEBEE", "#F3E5F5", "#ECEFF1")
+_FLAG = "#FFE0E0"
+_RECTIFY_SHEET = "整改清单"
 _RECTIFY = ("序号", "编号", "单位", "指标", "满分", "得分", "失分", "失分原因", "整改措施",
             "责任单位", "整改时限")  # fmt: skip
+_RECTIFY_KINDS: tuple[Kind, ...] = ("whole", "text", "text", "text", "number", "number",
+                                    "number", "wrap", "text", "text", "text")  # fmt: skip
 
 
-class _Formats:
-    """The workbook's cell formats, made once each: header, text, number, by tone."""
+class _Book:
+    """A workbook streamed to disk, with the few formats its columns and headers use."""
 
-    def __init__(self, book: Any) -> None:
-        self._book = book
-        self._made: dict[tuple[str, str], Any] = {}
-        self.header = book.add_format(
-            {"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True,
-             "valign": "vcenter", "align": "center"}
-        )  # fmt: skip
-        self.title = book.add_format({"bold": True, "font_size": 14})
-        self.key = book.add_format({"bold": True, "valign": "top"})
-        self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    def __init__(self, path: Path) -> None:
+        # Rows are written in order, so the workbook streams to disk: flat memory for many units.
+        self.path = path
+        self.book = workbook(path, constant_memory=True)
+        add = self.book.add_format
+        self.header = add({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True,
+                           "valign": "vcenter", "align": "center"})  # fmt: skip
+        self.columns: dict[Kind, Any] = {
+            "number": add({"num_format": "0.00", "valign": "top"}),
+            "whole": add({"valign": "top"}),
+            "text": add({"valign": "top"}),
+            "wrap": add({"text_wrap": True, "valign": "top"}),
+        }
+        self.title = add({"bold": True, "font_size": 14})
+        self.key = add({"bold": True, "valign": "top"})
+        self.fills: dict[str, Any] = {}
 
-    def cell(self, kind: str, tone: str = "") -> Any:
-        """A format for 'text', 'number' (0.00), 'whole' or 'wrap' cells, filled by tone."""
-        key = (kind, tone)
-        if key not in self._made:
-            spec: dict[str, Any] = {"border": 1, "valign": "top"}
-            if kind == "number":
-                spec["num_format"] = "0.00"
-            elif kind == "wrap":
-                spec["text_wrap"] = True
-            if tone:
-                spec["bg_color"] = tone
-            self._made[key] = self._book.add_format(spec)
-        return self._made[key]
+    def fill(self, colour: str) -> Any:
+        """A conditional format that fills a row with colour."""
+        if colour not in self.fills:
+            self.fills[colour] = self.book.add_format({"bg_color": colour})
+        return self.fills[colour]
 
-
-def _workbook(path: Path) -> Any:
-    # Rows are written in order, so the workbook streams to disk: flat memory for 10,000 units.
-    return workbook(path, constant_memory=True)
+    def close(self) -> Path:
+        self.book.close()
+        return self.path
 
 
-def _number(value: Decimal) -> float:
-    """A score for a numeric cell: the float that prints as the same decimal, 80.05 as 80.05."""
-    return float(value)
+class _Table:
+    """One sheet of a header and rows, its columns formatted, streamed row by row."""
 
+    def __init__(
+        self,
+        book: _Book,
+        name: str,
+        header: Sequence[str],
+        kinds: Sequence[Kind],
+        widths: Sequence[int],
+        *,
+        header_height: int = 30,
+        freeze: tuple[int, int] = (1, 0),
+    ) -> None:
+        self.book = book
+        self.sheet = sheet = book.book.add_worksheet(name)
+        self.count = 0
+        self.columns = len(header)
+        for column, (kind, width) in enumerate(zip(kinds, widths, strict=True)):
+            sheet.set_column(column, column, width, book.columns[kind])
+        sheet.set_row(0, header_height)
+        sheet.write_row(0, 0, header, book.header)
+        sheet.freeze_panes(*freeze)
+        self._number, self._string = sheet.write_number, sheet.write_string
 
-def _widths(
-    sheet: Any, header: Sequence[str], rows: Sequence[Sequence[object]], most: int = 40
-) -> None:
-    for column, title in enumerate(header):
-        sample = [display_width(str(row[column])) for row in rows[:200] if column < len(row)]
-        width = max([display_width(title), *sample]) + 2
-        sheet.set_column(column, column, min(max(width, 6), most))
-
-
-def _table(
-    sheet: Any,
-    formats: _Formats,
-    header: Sequence[str],
-    rows: Sequence[Sequence[object]],
-    tones: Sequence[str] = (),
-    wrap: Sequence[int] = (),
-) -> None:
-    """Write a header and rows; Decimals as 0.00 numbers, ints as whole numbers."""
-    _widths(sheet, header, rows)
-    for column in wrap:
-        sheet.set_column(column, column, 48)
-    sheet.set_row(0, 30)
-    sheet.write_row(0, 0, header, formats.header)
-    for index, row in enumerate(rows, start=1):
-        tone = tones[index - 1] if tones else ""
-        for column, value in enumerate(row):
-            if value == "" and not tone:
-                continue  # an empty cell to fill in needs no record; 10,000 units write faster
-            if isinstance(value, Decimal):
-                sheet.write_number(index, column, _number(value), formats.cell("number", tone))
-            elif isinstance(value, int) and not isinstance(value, bool):
-                sheet.write_number(index, column, value, formats.cell("whole", tone))
+    def row(self, values: Sequence[object]) -> None:
+        """Write a row: Decimals and ints as numbers, the rest as text, '' and None not at all."""
+        self.count += 1
+        row, number, string = self.count, self._number, self._string
+        for column, value in enumerate(values):
+            if value is None or value == "":
+                continue  # an empty cell to fill in needs no record; many units write faster
+            if isinstance(value, Decimal | int):
+                number(row, column, float(value))  # the float that prints as the same decimal
             else:
-                kind = "wrap" if column in wrap else "text"
-                sheet.write_string(index, column, "" if value is None else str(value),
-                                   formats.cell(kind, tone))  # fmt: skip
-    sheet.freeze_panes(1, 0)
-    if rows:
-        sheet.autofilter(0, 0, len(rows), len(header) - 1)
+                string(row, column, str(value))
+
+    def tone(self, rules: Iterable[tuple[str, str]]) -> None:
+        """Fill the rows a formula (written for row 2, as Excel reads it) picks out."""
+        if not self.count:
+            return
+        for criteria, colour in rules:
+            self.sheet.conditional_format(
+                1, 0, self.count, self.columns - 1,
+                {"type": "formula", "criteria": criteria, "format": self.book.fill(colour)},
+            )  # fmt: skip
+
+    def finish(self) -> None:
+        """Filters on the header, once every row is written."""
+        if self.count:
+            self.sheet.autofilter(0, 0, self.count, self.columns - 1)
 
 
-def _tone(evaluation: Evaluation, grade: str | None) -> str:
-    names = [share.grade for share in evaluation.grades]
-    return _TONES[names.index(grade) % len(_TONES)] if grade in names else ""
+def _letter(column: int) -> str:
+    letters = ""
+    column += 1
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
-def _summary_sheet(book: Any, formats: _Formats, evaluation: Evaluation) -> None:
-    groups = [n for n in evaluation.nodes if len(evaluation.paths[n.id]) == 2]
+def _width(texts: Iterable[str], title: str, most: int = 40) -> int:
+    """A column's width: its header's or its widest text's, among the first 200, within 6..most."""
+    widest = display_width(title)
+    for count, text in enumerate(texts):
+        if count == 200:
+            break
+        widest = max(widest, display_width(text))
+    return min(max(widest + 2, 6), most)
+
+
+def _quoted(word: str) -> str:
+    """A text as an Excel formula writes it: "优秀"."""
+    return '"' + word.replace('"', '""') + '"'
+
+
+def _grade_tones(evaluation: Evaluation, column: int) -> list[tuple[str, str]]:
+    """One rule per grade: a row whose grade cell holds it is filled with its colour."""
+    cell = f"${_letter(column)}2"
+    return [
+        (f"={cell}={_quoted(s.grade)}", _TONES[i % len(_TONES)])
+        for i, s in enumerate(evaluation.grades)
+    ]
+
+
+def _summary_sheet(book: _Book, evaluation: Evaluation) -> None:
+    groups = [(i, n) for i, n in enumerate(evaluation.nodes) if n.depth == 1]
     categories = bool(evaluation.categories)
-    header = ["名次", *(["类别内名次"] if categories else []), "编号", "单位"]
-    header += [*(["类别"] if categories else []), "总分", "等级"]
-    header += [f"{g.title}（{g.max}）" for g in groups]
-    rows, tones = [], []
-    for s in evaluation.ranking:
+    ranking = evaluation.ranking
+    columns: list[tuple[str, Kind, Iterable[str]]] = [
+        ("名次", "whole", (str(s.rank) for s in ranking))
+    ]
+    if categories:
+        columns.append(("类别内名次", "whole", ()))
+    columns += [("编号", "text", (s.unit.id for s in ranking)),
+                ("单位", "text", (s.unit.label for s in ranking))]  # fmt: skip
+    if categories:
+        columns.append(("类别", "text", (s.unit.category or "" for s in ranking)))
+    columns += [("总分", "number", ()), ("等级", "text", (s.grade or "" for s in ranking))]
+    columns += [(f"{g.title}（{g.max}）", "number", ()) for _, g in groups]
+    header = [title for title, _, _ in columns]
+    kinds = [kind for _, kind, _ in columns]
+    widths = [_width(texts, title) for title, _, texts in columns]
+    table = _Table(book, "汇总", header, kinds, widths)
+    for s in ranking:
+        scores = evaluation.scores(s.unit.id)
         row: list[object] = [s.rank]
         if categories:
-            row.append(s.category_rank if s.category_rank is not None else "")
+            row.append(s.category_rank)
         row += [s.unit.id, s.unit.label]
         if categories:
-            row.append(s.unit.category or "")
-        row += [s.total, s.grade or ""]
-        row += [s.result[g.id].score for g in groups]
-        rows.append(row)
-        tones.append(_tone(evaluation, s.grade))
-    _table(book.add_worksheet("汇总"), formats, header, rows, tones)
+            row.append(s.unit.category)
+        row += [scores[0], s.grade]
+        row += [scores[i] for i, _ in groups]
+        table.row(row)
+    table.tone(_grade_tones(evaluation, header.index("等级")))
+    table.finish()
 
 
-def _scores_sheet(book: Any, formats: _Formats, evaluation: Evaluation) -> None:
-    indicators = [n for n in evaluation.nodes if n.kind == "indicator"]
-    header = ["名次", "编号", "单位", "总分"]
-    header += [f"{n.title}（{n.max}）" for n in indicators]
-    rows = []
-    for s in evaluation.ranking:
-        row: list[object] = [s.rank, s.unit.id, s.unit.label, s.total]
-        row += [s.result[n.id].score for n in indicators]
-        rows.append(row)
-    sheet = book.add_worksheet("指标得分")
-    _table(sheet, formats, header, rows)
-    sheet.set_row(0, 60)
-    sheet.set_column(4, len(header), 11)
-    sheet.freeze_panes(1, 3)
+def _scores_sheet(book: _Book, evaluation: Evaluation) -> None:
+    indicators = [(i, n) for i, n in enumerate(evaluation.nodes) if n.kind == "indicator"]
+    ranking = evaluation.ranking
+    header = ["名次", "编号", "单位", "总分"] + [f"{n.title}（{n.max}）" for _, n in indicators]
+    number: list[Kind] = ["number"] * len(indicators)
+    kinds: list[Kind] = ["whole", "text", "text", "number", *number]
+    widths = [_width((str(s.rank) for s in ranking), "名次"),
+              _width((s.unit.id for s in ranking), "编号"),
+              _width((s.unit.label for s in ranking), "单位"), 8]  # fmt: skip
+    widths += [11] * len(indicators)
+    table = _Table(book, "指标得分", header, kinds, widths, header_height=60, freeze=(1, 3))
+    for s in ranking:
+        scores = evaluation.scores(s.unit.id)
+        table.row([s.rank, s.unit.id, s.unit.label, scores[0], *(scores[i] for i, _ in indicators)])
+    table.finish()
 
 
-def _rectify_sheet(book: Any, formats: _Formats, evaluation: Evaluation) -> None:
-    rows = []
-    for number, item in enumerate(evaluation.shortfalls(), 1):
-        rows.append(
-            [number, item.unit.id, item.unit.label, indicator_path(item.path), item.node.max,
-             item.node.score, item.lost, why(item.node), "", "", ""]
-        )  # fmt: skip
-    sheet = book.add_worksheet("整改清单")
-    _table(sheet, formats, _RECTIFY, rows, wrap=(7,))
-    sheet.set_column(3, 3, 30)
-    sheet.set_column(8, 10, 16)
+def _rectify_sheet(book: _Book, evaluation: Evaluation, losses: Callable[[str], Losses]) -> None:
+    """The 整改清单: each unit's reasons are read here, and only for the units that lost points."""
+    scored = evaluation.scored
+    widths = [6, _width((u.id for u in scored), "编号"), _width((u.label for u in scored), "单位"),
+              30, 8, 8, 8, 48, 16, 16, 16]  # fmt: skip
+    table = _Table(book, _RECTIFY_SHEET, _RECTIFY, _RECTIFY_KINDS, widths)
+    number = 0
+    for unit in scored:
+        for item, why in losses(unit.id):
+            number += 1
+            table.row((number, unit.id, unit.label, indicator_path(item.path), item.max,
+                       item.score, item.lost, why))  # fmt: skip
+    table.finish()
 
 
-def _comparison_sheet(book: Any, formats: _Formats, comparison: Comparison) -> None:
+def _comparison_sheet(book: _Book, comparison: Comparison) -> None:
     header = ["编号", "单位", "指标", "自评", "核查", "差值（自评−核查）", "自评偏高"]
-    rows, tones = [], []
-    for d in comparison.differences:
-        if d.kind == "group" and d.path[1:]:
-            continue
-        shown = indicator_path(d.path) or "总分"
-        rows.append([d.unit.id, d.unit.label, shown, d.claimed, d.verified, d.difference,
-                     "是" if d.higher else ""])  # fmt: skip
-        tones.append("#FFE0E0" if d.higher and d.kind == "indicator" else "")
-    _table(book.add_worksheet("比对"), formats, header, rows, tones)
+    kinds: list[Kind] = ["text", "text", "text", "number", "number", "number", "text"]
+    shown = [d for d in comparison.differences if not (d.kind == "group" and d.path[1:])]
+    paths = [indicator_path(d.path) or "总分" for d in shown]
+    ids, labels = (d.unit.id for d in shown), (d.unit.label for d in shown)
+    widths = [_width(ids, "编号"), _width(labels, "单位"), _width(paths, "指标"), 8, 8, 18, 10]
+    table = _Table(book, "比对", header, kinds, widths)
+    for d, path in zip(shown, paths, strict=True):
+        table.row([d.unit.id, d.unit.label, path, d.claimed, d.verified, d.difference,
+                   "是" if d.higher else ""])  # fmt: skip
+    # Indicators where the self-assessment is higher stand out; the totals' rows say 是 only.
+    table.tone([('=AND($G2="是",$C2<>"总分")', _FLAG)])
+    table.finish()
 
 
-def _errors_sheet(book: Any, formats: _Formats, evaluation: Evaluation) -> None:
+def _errors_sheet(book: _Book, evaluation: Evaluation) -> None:
     rows = [
         [error.unit.id, error.unit.label, error.unit.where, problem.fact, problem.message]
         for error in evaluation.errors
         for problem in error.problems
     ]
-    _table(book.add_worksheet("未评分"), formats, ["编号", "单位", "位置", "事实", "问题"], rows,
-           wrap=(4,))  # fmt: skip
+    header = ["编号", "单位", "位置", "事实", "问题"]
+    kinds: list[Kind] = ["text", "text", "text", "text", "wrap"]
+    widths = [_width((str(row[c]) for row in rows), header[c]) for c in range(4)] + [48]
+    table = _Table(book, "未评分", header, kinds, widths)
+    for row in rows:
+        table.row(row)
+    table.finish()
 
 
-def _notes_sheet(
-    book: Any, formats: _Formats, evaluation: Evaluation, date: datetime.date | None
-) -> None:
+def _notes_sheet(book: _Book, evaluation: Evaluation, date: datetime.date | None) -> None:
     rubric = evaluation.rubric
     day = date or datetime.date.today()
-    sheet = book.add_worksheet("说明")
+    sheet = book.book.add_worksheet("说明")
     sheet.set_column(0, 0, 14)
-    sheet.set_column(1, 1, 90)
+    sheet.set_column(1, 1, 90, book.columns["wrap"])
     grades = "；".join(
         f"{s.name}：总分{'>' if s.strict else '≥'}{s.threshold}" if s.threshold is not None
         else f"{s.name}：其余"
@@ -210,10 +281,149 @@ def _notes_sheet(
         ("日期", f"{day.year}年{day.month}月{day.day}日"),
         ("生成", f"rubric {__version__}"),
     ]  # fmt: skip
-    sheet.write(0, 0, f"{rubric.title} 评价汇总", formats.title)
+    sheet.write(0, 0, f"{rubric.title} 评价汇总", book.title)
     for row, (key, value) in enumerate(lines, start=2):
-        sheet.write_string(row, 0, key, formats.key)
-        sheet.write_string(row, 1, value, formats.wrap)
+        sheet.write_string(row, 0, key, book.key)
+        sheet.write_string(row, 1, value)
+
+
+def write_workbooks(
+    evaluation: Evaluation,
+    summary: Path | None,
+    rectification: Path | None,
+    comparison: Comparison | None = None,
+    *,
+    date: datetime.date | None = None,
+    losses: Callable[[str], Losses] | None = None,
+) -> tuple[Path, ...]:
+    """Write 汇总.xlsx and 问题整改清单.xlsx (either may be None); return the files written.
+
+    losses gives a unit's rows of the 整改清单 with their reasons; by default each unit's are
+    read from a fresh copy of its result, so that no explanation is kept once written. The
+    整改清单 is written once: with both workbooks, 问题整改清单.xlsx is made from its sheet in
+    汇总.xlsx (for 10,000 units, a million cells that xlsxwriter need not write twice).
+    """
+    reasons = losses or (lambda unit: losses_of(evaluation, unit))
+    if summary is None:
+        if rectification is None:
+            return ()
+        book = _Book(rectification)
+        _rectify_sheet(book, evaluation, reasons)
+        return (book.close(),)
+    book = _Book(summary)
+    _summary_sheet(book, evaluation)
+    _scores_sheet(book, evaluation)
+    _rectify_sheet(book, evaluation, reasons)
+    if comparison is not None:
+        _comparison_sheet(book, comparison)
+    if evaluation.errors:
+        _errors_sheet(book, evaluation)
+    _notes_sheet(book, evaluation, date)
+    written = [book.close()]
+    if rectification is not None:
+        written.append(_sheet_alone(summary, _RECTIFY_SHEET, rectification))
+    return tuple(written)
+
+
+# The parts of a workbook of one sheet around a sheet and styles taken from another workbook.
+_NS = {
+    "main": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "rels": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
+_SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml."
+_PART_TYPES = (
+    ("/docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml"),
+    ("/xl/styles.xml", _SHEET_TYPE + "styles+xml"),
+    ("/xl/theme/theme1.xml", "application/vnd.openxmlformats-officedocument.theme+xml"),
+    ("/xl/workbook.xml", _SHEET_TYPE + "sheet.main+xml"),
+    ("/xl/worksheets/sheet1.xml", _SHEET_TYPE + "worksheet+xml"),
+)
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" '
+    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    + "".join(f'<Override PartName="{part}" ContentType="{kind}"/>' for part, kind in _PART_TYPES)
+    + "</Types>"
+)
+_OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PACKAGE_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    f'<Relationships xmlns="{_NS["rels"]}">'
+    f'<Relationship Id="rId1" Type="{_OFFICE}/officeDocument" Target="xl/workbook.xml"/>'
+    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/'
+    'metadata/core-properties" Target="docProps/core.xml"/>'
+    "</Relationships>"
+)
+_WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    f'<Relationships xmlns="{_NS["rels"]}">'
+    f'<Relationship Id="rId1" Type="{_OFFICE}/worksheet" Target="worksheets/sheet1.xml"/>'
+    f'<Relationship Id="rId2" Type="{_OFFICE}/theme" Target="theme/theme1.xml"/>'
+    f'<Relationship Id="rId3" Type="{_OFFICE}/styles" Target="styles.xml"/>'
+    "</Relationships>"
+)
+
+
+def _sheet_alone(source: Path, name: str, target: Path) -> Path:
+    """Write a workbook of one sheet: the sheet called name in source, with source's styles.
+
+    The sheet's cells hold their text inline and refer to nothing but the styles, so the
+    sheet's XML and the styles are taken over unchanged; the workbook, its relationships and
+    content types around them are those of any workbook of one sheet.
+    """
+    from xml.etree import ElementTree
+
+    with zipfile.ZipFile(source) as book, zipfile.ZipFile(target, "w") as alone:
+        workbook_xml = ElementTree.fromstring(book.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+        sheets = workbook_xml.findall("main:sheets/main:sheet", _NS)
+        position, found = next((i, s) for i, s in enumerate(sheets) if s.get("name") == name)
+        key = found.get(f"{{{_NS['r']}}}id")
+        part = next(r.get("Target") for r in rels if r.get("Id") == key)
+        filtered = [
+            d.text or ""
+            for d in workbook_xml.findall("main:definedNames/main:definedName", _NS)
+            if d.get("name") == "_xlnm._FilterDatabase" and d.get("localSheetId") == str(position)
+        ]
+        names = "".join(
+            '<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
+            f"{escape(text)}</definedName>"
+            for text in filtered
+        )
+        workbook_text = (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<workbook xmlns="{_NS["main"]}" xmlns:r="{_NS["r"]}"><bookViews><workbookView/>'
+            f'</bookViews><sheets><sheet name="{escape(name)}" sheetId="1" r:id="rId1"/>'
+            f"</sheets>{f'<definedNames>{names}</definedNames>' if names else ''}"
+            '<calcPr calcId="124519" fullCalcOnLoad="1"/></workbook>'
+        )
+        sheet = book.getinfo(f"xl/{part}")
+
+        def entry(name: str) -> zipfile.ZipInfo:
+            info = zipfile.ZipInfo(name, sheet.date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            return info
+
+        for part_name, data in (
+            ("[Content_Types].xml", _CONTENT_TYPES.encode()),
+            ("_rels/.rels", _PACKAGE_RELS.encode()),
+            ("docProps/core.xml", book.read("docProps/core.xml")),
+            ("xl/workbook.xml", workbook_text.encode()),
+            ("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS.encode()),
+            ("xl/styles.xml", book.read("xl/styles.xml")),
+            ("xl/theme/theme1.xml", book.read("xl/theme/theme1.xml")),
+        ):
+            alone.writestr(entry(part_name), data)
+        # The sheet, streamed: a million cells need not be in memory at once. The sheet alone
+        # is the one shown when the workbook opens.
+        with book.open(sheet) as cells, alone.open(entry("xl/worksheets/sheet1.xml"), "w") as out:
+            head = cells.read(4096)
+            out.write(head.replace(b"<sheetView ", b'<sheetView tabSelected="1" ', 1))
+            shutil.copyfileobj(cells, out, 1 << 20)
+    return target
 
 
 def write_summary(
@@ -224,23 +434,11 @@ def write_summary(
     date: datetime.date | None = None,
 ) -> Path:
     """汇总.xlsx: sheets 汇总, 指标得分, 整改清单, 说明 (and 比对, 未评分 when there are any)."""
-    book = _workbook(path)
-    formats = _Formats(book)
-    _summary_sheet(book, formats, evaluation)
-    _scores_sheet(book, formats, evaluation)
-    _rectify_sheet(book, formats, evaluation)
-    if comparison is not None:
-        _comparison_sheet(book, formats, comparison)
-    if evaluation.errors:
-        _errors_sheet(book, formats, evaluation)
-    _notes_sheet(book, formats, evaluation, date)
-    book.close()
+    write_workbooks(evaluation, path, None, comparison, date=date)
     return path
 
 
 def write_rectification(evaluation: Evaluation, path: Path) -> Path:
     """问题整改清单.xlsx: one row per unit and indicator that lost points, columns to fill."""
-    book = _workbook(path)
-    _rectify_sheet(book, _Formats(book), evaluation)
-    book.close()
+    write_workbooks(evaluation, None, path)
     return path
