@@ -33,9 +33,15 @@ class Diagnostic:
     severity: Literal["error", "warning"] = "error"
 
     def render(self, source: Source) -> str:
-        """Render as `file:line:col: message`, the source line, a caret and the hint."""
+        """Render as `file:line:col: message [code]`, the source line, a caret and the hint.
+
+        A warning reads `file:line:col: warning: message [code]`.
+        """
         line, col = source.line_col(self.span.start)
-        parts = [f"{source.filename}:{line}:{col}: {self.message}", source.excerpt(self.span)]
+        kind = "warning: " if self.severity == "warning" else ""
+        code = f" [{self.code}]" if self.code else ""
+        head = f"{source.filename}:{line}:{col}: {kind}{self.message}{code}"
+        parts = [head, source.excerpt(self.span)]
         parts.extend(f"    {line}" for line in self.hint.splitlines())
         return "\n".join(parts)
 
@@ -70,15 +76,17 @@ class RubricError(Exception):
 class _DiagnosticsError(RubricError):
     """An error holding one or more diagnostics about one rubric source."""
 
-    def __init__(self, source: Source, diagnostics: Iterable[Diagnostic]) -> None:
+    def __init__(self, source: Source, diagnostics: Iterable[Diagnostic], omitted: int = 0) -> None:
         self.source = source
         self.diagnostics = tuple(sorted(diagnostics, key=lambda d: (d.span.start, d.message)))
+        # Problems found beyond the first ones, which are all a report shows: counted only.
+        self.omitted = omitted
         super().__init__(str(self))
 
     def __reduce__(
         self,
-    ) -> tuple[type[_DiagnosticsError], tuple[Source, tuple[Diagnostic, ...]]]:
-        return type(self), (self.source, self.diagnostics)
+    ) -> tuple[type[_DiagnosticsError], tuple[Source, tuple[Diagnostic, ...], int]]:
+        return type(self), (self.source, self.diagnostics, self.omitted)
 
     @property
     def filename(self) -> str:
@@ -102,8 +110,14 @@ class _DiagnosticsError(RubricError):
 
     def __str__(self) -> str:
         rendered = [d.render(self.source) for d in self.diagnostics]
-        if len(rendered) > 1:
-            rendered.append(f"{len(rendered)} problems found in {self.source.filename}")
+        found = len(rendered) + self.omitted
+        if self.omitted:
+            rendered.append(
+                f"{found} problems found in {self.source.filename}; the first "
+                f"{len(self.diagnostics)} are shown"
+            )
+        elif len(rendered) > 1:
+            rendered.append(f"{found} problems found in {self.source.filename}")
         return "\n".join(rendered)
 
 

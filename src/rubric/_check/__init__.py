@@ -1,0 +1,129 @@
+"""The checker: a parsed rubric's names, types, tree, points and bands, every problem at once.
+
+Each module checks one concern: names.py (names and types), tree.py (ids, maxes, weights),
+rules.py and clauses.py (rules and the lines on a score), bands.py (tables), bounds.py (the
+exact bounds of every node, and the warnings they prove), limits.py (how big things may be).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Literal
+
+import attrs
+
+from rubric._check.clauses import check_clauses
+from rubric._check.limits import MAX_DIGITS, MAX_PLACES, literal_digits
+from rubric._check.names import Names, Scope, Type
+from rubric._check.report import Report
+from rubric._check.rules import Rules
+from rubric._check.tree import Tree, TreeNode
+from rubric.dsl import nodes as n
+from rubric.dsl.source import Source, Span
+from rubric.errors import Diagnostic, RubricCheckError
+
+__all__ = ["Checked", "TreeNode", "Type", "check"]
+
+RoundingScope = Literal["indicators", "total"]
+
+
+@attrs.frozen
+class Checked:
+    """A valid rubric: its document with words resolved, its tree, and its rounding."""
+
+    source: Source
+    document: n.Document
+    header: n.Header
+    rounding: n.Rounding
+    tree: tuple[TreeNode, ...]
+    types: Mapping[str, Type]
+    # Problems that do not stop compilation, in the order of the text (the first ones only),
+    # and how many more there were.
+    warnings: tuple[Diagnostic, ...] = ()
+    more_warnings: int = 0
+
+
+def check(document: n.Document, source: Source) -> Checked:
+    """Check a parsed rubric; raise RubricCheckError listing every problem found."""
+    assert document.header is not None, "the parser guarantees a header"
+    header = document.header
+    report = Report(source)
+    rounding = document.rounding or n.Rounding(header.span, "indicators", 2, "half up")
+    # The places are checked before anything is rounded to them: 10**places must stay small.
+    places: int | None = rounding.places
+    if rounding.places > MAX_PLACES:
+        report(
+            "E501",
+            rounding.span,
+            f"{rounding.places} decimal places is more than {MAX_PLACES}",
+            "round to at most 10 places; 2 is usual",
+        )
+        places = None
+    names = Names(report)
+    tree = Tree(names, Rules(names), places)
+    if header.max is not None:
+        tree.max_fits(header.max)
+    scope = Scope()
+    facts = names.check_facts(document.facts, scope)
+    lets = tuple(names.check_let(let, scope) for let in document.lets)
+    requires = tuple(names.check_require(r, scope) for r in document.requires)
+    grades = names.check_grades(document.grades, scope)
+    root_clauses = check_clauses(names, document.clauses, scope, header.max, None)
+    nodes, decls = tree.check_tree(document.nodes, header, scope)
+    names.check_score_refs(tree.node_ids)
+    names.check_unused(facts, lets)
+    _check_literals(report, document)
+    if report.errors:
+        errors, omitted = report.diagnostics("error")
+        raise RubricCheckError(source, errors, omitted)
+    checked_doc = attrs.evolve(
+        document,
+        facts=facts,
+        lets=lets,
+        requires=requires,
+        grades=grades,
+        nodes=decls,
+        clauses=root_clauses,
+    )
+    warnings, more = report.diagnostics("warning")
+    return Checked(source, checked_doc, header, rounding, nodes, dict(scope.names), warnings, more)
+
+
+def _check_literals(report: Report, doc: n.Document) -> None:
+    for number in _numbers(doc):
+        if len(number.text) <= MAX_DIGITS:
+            continue
+        digits = literal_digits(number)
+        if digits > MAX_DIGITS:
+            report(
+                "E502",
+                number.span,
+                f"a number of {digits} digits",
+                f"numbers in a rubric have at most {MAX_DIGITS} digits",
+            )
+
+
+# The fields of each kind of syntax-tree node that may hold other nodes, found once per kind;
+# fields declared as plain values (spans, names, texts) hold none.
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_LEAVES = {"Span", "str", "str | None", "Span | None", "int", "bool", "Fraction"}
+
+
+def _numbers(root: object) -> Iterator[n.Number]:
+    """Every number written in a syntax tree, in no particular order, without recursion."""
+    stack = [root]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is n.Number:
+            assert isinstance(item, n.Number)
+            yield item
+        elif kind is tuple:
+            assert isinstance(item, tuple)
+            stack.extend(item)
+        else:
+            names = _FIELDS.get(kind)
+            if names is None:
+                fields = attrs.fields(kind) if attrs.has(kind) and kind is not Span else ()
+                names = _FIELDS[kind] = tuple(f.name for f in fields if f.type not in _LEAVES)
+            stack.extend(getattr(item, name) for name in names)
