@@ -26,6 +26,7 @@ def test_public_names() -> None:
             "FactSpec",
             "FactValue",
             "FactsError",
+            "NodeBounds",
             "Reason",
             "Result",
             "Rubric",

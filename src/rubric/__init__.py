@@ -6,6 +6,7 @@
 >>> result.total, result.grade, result["output.delivery.coverage"].explanation
 """
 
+from rubric._checker import NodeBounds
 from rubric._facts import Bound, FactSpec, load_facts
 from rubric._result import Adjustment, FactValue, Reason, Result, ScoredNode
 from rubric._rubric import Rubric, load, loads
@@ -28,6 +29,7 @@ __all__ = [
     "FactSpec",
     "FactValue",
     "FactsError",
+    "NodeBounds",
     "Reason",
     "Result",
     "Rubric",

@@ -11,7 +11,7 @@ from pathlib import Path
 import attrs
 
 from rubric import _evaluator as ev
-from rubric._checker import check
+from rubric._checker import Findings, NodeBounds, check
 from rubric._compiler import Compiled, compile_checked
 from rubric._facts import FactSpec, check_requirements, validate
 from rubric._numbers import fixed, round_to
@@ -28,7 +28,7 @@ def loads(text: str, filename: str = "<string>") -> Rubric:
     source = Source(text.removeprefix("\ufeff"), filename)
     document = parse(source)
     checked = check(document, source)
-    return Rubric(compile_checked(checked))
+    return Rubric(compile_checked(checked), checked.findings)
 
 
 def load(path: str | os.PathLike[str]) -> Rubric:
@@ -54,6 +54,7 @@ class Rubric:
     """A compiled rubric: immutable, safe to share between threads, scores many facts."""
 
     _compiled: Compiled = attrs.field(alias="compiled", repr=False)
+    _findings: Findings | None = attrs.field(default=None, alias="findings", repr=False, eq=False)
 
     @property
     def id(self) -> str:
@@ -89,6 +90,19 @@ class Rubric:
     def filename(self) -> str:
         """The file the rubric was read from."""
         return self._compiled.filename
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        """What the checker warns about: problems (W codes) that do not stop scoring."""
+        return () if self._findings is None else self._findings.warnings
+
+    def bounds(self, node_id: str | None = None) -> NodeBounds:
+        """The lowest and highest score a node (by default the total) can get from valid facts.
+
+        Raise KeyError for an id no node has.
+        """
+        assert self._findings is not None, "a rubric from load or loads has its bounds"
+        return self._findings.bounds[self.id if node_id is None else node_id]
 
     def __repr__(self) -> str:
         return f"<Rubric {self.id} {self.title!r} from {self.filename}, max {self.max}>"

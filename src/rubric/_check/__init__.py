@@ -12,6 +12,7 @@ from typing import Literal
 
 import attrs
 
+from rubric._check.bounds import NodeBounds, analyse
 from rubric._check.clauses import check_clauses
 from rubric._check.limits import MAX_DIGITS, MAX_PLACES, literal_digits
 from rubric._check.names import Names, Scope, Type
@@ -22,7 +23,7 @@ from rubric.dsl import nodes as n
 from rubric.dsl.source import Source, Span
 from rubric.errors import Diagnostic, RubricCheckError
 
-__all__ = ["Checked", "TreeNode", "Type", "check"]
+__all__ = ["Checked", "Findings", "NodeBounds", "TreeNode", "Type", "check"]
 
 RoundingScope = Literal["indicators", "total"]
 
@@ -37,10 +38,20 @@ class Checked:
     rounding: n.Rounding
     tree: tuple[TreeNode, ...]
     types: Mapping[str, Type]
+    findings: Findings
+
+
+@attrs.frozen
+class Findings:
+    """What the checker found beside errors: warnings, and every node's proved bounds."""
+
+    source: Source
     # Problems that do not stop compilation, in the order of the text (the first ones only),
     # and how many more there were.
-    warnings: tuple[Diagnostic, ...] = ()
-    more_warnings: int = 0
+    warnings: tuple[Diagnostic, ...]
+    more_warnings: int
+    bounds: Mapping[str, NodeBounds]  # by node id; the total under the rubric's id
+    reads: Mapping[str, tuple[str, ...]]  # the facts each node reads itself
 
 
 def check(document: n.Document, source: Source) -> Checked:
@@ -85,8 +96,10 @@ def check(document: n.Document, source: Source) -> Checked:
         nodes=decls,
         clauses=root_clauses,
     )
+    analysis = analyse(checked_doc, nodes, rounding, report)
     warnings, more = report.diagnostics("warning")
-    return Checked(source, checked_doc, header, rounding, nodes, dict(scope.names), warnings, more)
+    findings = Findings(source, warnings, more, analysis.bounds, analysis.reads)
+    return Checked(source, checked_doc, header, rounding, nodes, dict(scope.names), findings)
 
 
 def _check_literals(report: Report, doc: n.Document) -> None:
