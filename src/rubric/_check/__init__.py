@@ -7,7 +7,7 @@ exact bounds of every node, and the warnings they prove), limits.py (how big thi
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Literal
 
 import attrs
@@ -19,8 +19,9 @@ from rubric._check.names import Names, Scope, Type
 from rubric._check.report import Report
 from rubric._check.rules import Rules
 from rubric._check.tree import Tree, TreeNode
+from rubric._check.walk import nodes_of
 from rubric.dsl import nodes as n
-from rubric.dsl.source import Source, Span
+from rubric.dsl.source import Source
 from rubric.errors import Diagnostic, RubricCheckError
 
 __all__ = ["Checked", "Findings", "NodeBounds", "TreeNode", "Type", "check"]
@@ -103,7 +104,7 @@ def check(document: n.Document, source: Source) -> Checked:
 
 
 def _check_literals(report: Report, doc: n.Document) -> None:
-    for number in _numbers(doc):
+    for number in nodes_of(doc, n.Number):
         if len(number.text) <= MAX_DIGITS:
             continue
         digits = literal_digits(number)
@@ -114,29 +115,3 @@ def _check_literals(report: Report, doc: n.Document) -> None:
                 f"a number of {digits} digits",
                 f"numbers in a rubric have at most {MAX_DIGITS} digits",
             )
-
-
-# The fields of each kind of syntax-tree node that may hold other nodes, found once per kind;
-# fields declared as plain values (spans, names, texts) hold none.
-_FIELDS: dict[type, tuple[str, ...]] = {}
-_LEAVES = {"Span", "str", "str | None", "Span | None", "int", "bool", "Fraction"}
-
-
-def _numbers(root: object) -> Iterator[n.Number]:
-    """Every number written in a syntax tree, in no particular order, without recursion."""
-    stack = [root]
-    while stack:
-        item = stack.pop()
-        kind = type(item)
-        if kind is n.Number:
-            assert isinstance(item, n.Number)
-            yield item
-        elif kind is tuple:
-            assert isinstance(item, tuple)
-            stack.extend(item)
-        else:
-            names = _FIELDS.get(kind)
-            if names is None:
-                fields = attrs.fields(kind) if attrs.has(kind) and kind is not Span else ()
-                names = _FIELDS[kind] = tuple(f.name for f in fields if f.type not in _LEAVES)
-            stack.extend(getattr(item, name) for name in names)

@@ -14,6 +14,7 @@ rules pass it, grades no total reaches, and the gaps and overlaps of tables.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from fractions import Fraction
 from typing import Literal
@@ -41,6 +42,7 @@ from rubric._check.report import Report
 from rubric._check.rules import Role, reading_of, role_of
 from rubric._check.tree import Mode, TreeNode, mode_of
 from rubric._check.values import NOTHING, Choice, Dom, Items, Num, Range, Truth, Witness
+from rubric._check.walk import nodes_of
 from rubric._numbers import round_to
 from rubric.dsl import nodes as n
 from rubric.dsl.source import Span
@@ -279,8 +281,8 @@ class _Analyser:
             elif isinstance(rule, n.Each) and rule.items is not None:
                 for item in rule.items:
                     self.constant_condition(item, ctx)
-        summary, _, found = self.indicator_summary(decl, ctx)
-        fixed = self.fixed_sum(decl, ctx)
+        summary, _, found, parts = self.indicator_summary(decl, ctx)
+        fixed = self.fixed_sum(decl, parts, ctx)
         if fixed is not None:
             self.over_max.append((decl, fixed))
         if summary.may_apply:
@@ -292,16 +294,16 @@ class _Analyser:
                 summary = attrs.evolve(summary, candidates=_best(summary.candidates, found))
         return summary
 
-    def fixed_sum(self, decl: n.Indicator, ctx: Ctx) -> Candidate | None:
+    def fixed_sum(self, decl: n.Indicator, every: list[Part], ctx: Ctx) -> Candidate | None:
         """Facts on which an indicator's rules of fixed points (not per step, not formulas)
         add up to more than its max: candidates for W302, checked once all is known."""
-        if decl.max is None or role_of(decl.role) == "deductions":
+        if decl.max is None or role_of(decl.role) == "deductions" or not every:
             return None
         na, applies, _ = self.not_applicable(decl.clauses, ctx)
         if applies is None:
             return None
-        parts = [self.rule(r, decl, applies) for r in decl.rules if _fixed(r)]
-        parts += [self.pool(p, decl, applies) for p in decl.pools if all(map(_fixed, p.rules))]
+        fixed = [_fixed(r) for r in decl.rules] + [all(map(_fixed, p.rules)) for p in decl.pools]
+        parts = [part for part, keep in zip(every, fixed, strict=True) if keep]
         if not parts or _sum_ranges([p.range for p in parts]).interval.hi <= at(decl.max.value):
             return None
         found = self.indicator_candidate(
@@ -313,7 +315,7 @@ class _Analyser:
 
     def indicator_summary(
         self, decl: n.Indicator, ctx: Ctx
-    ) -> tuple[Summary, Range, list[Candidate]]:
+    ) -> tuple[Summary, Range, list[Candidate], list[Part]]:
         """What an indicator scores over a context; and its rules' sum before the clamp."""
         role = role_of(decl.role)
         max_points = ZERO if role == "deductions" or decl.max is None else decl.max.value
@@ -324,6 +326,7 @@ class _Analyser:
         summed = v.const(ZERO)
         candidates: list[Candidate] = []
         exact: Range | None = None
+        parts: list[Part] = []
         if applies is not None:
             parts = [self.rule(rule, decl, applies) for rule in decl.rules]
             parts += [self.pool(pool, decl, applies) for pool in decl.pools]
@@ -340,7 +343,7 @@ class _Analyser:
                         candidates.append(found)
                         break
         summary = self.finish(decl, exact, max_points, na, na_truth, candidates)
-        return summary, summed, candidates
+        return summary, summed, candidates, parts
 
     def probe(self, decl: n.Indicator, ctx: Ctx, wanted: set[Fraction]) -> list[Candidate]:
         """Results on facts tried one by one, for bounds the rules' own facts did not reach:
@@ -363,7 +366,7 @@ class _Analyser:
                 if not self.consistent(witness, ctx):
                     continue
                 at_points = attrs.evolve(ctx, doms=Overlay(witness, ctx.doms))
-                summary, summed, _ = self.indicator_summary(decl, at_points)
+                summary, summed, _, _ = self.indicator_summary(decl, at_points)
                 low, high = summary.exact.low, summary.exact.high
                 if low is None or low != high:
                     continue  # it reads something not pinned down: no result to keep
@@ -717,7 +720,7 @@ class _Analyser:
             case n.Formula():
                 value = exprs.number(rule.value, ctx)
                 cap = rule.cap.value if rule.cap is not None else None
-                return self.capped(value, cap, rule.value, ctx, lambda q: q)
+                return self.capped(value, cap, rule.value, ctx, cap)
             case n.Adjust():
                 dom = ctx.doms.get(rule.name.name)
                 found = fact_value(rule.name.name, dom) if isinstance(dom, Num) else v.ANY
@@ -776,20 +779,20 @@ class _Analyser:
         if step <= 0:
             return Part(v.ANY, ())
         reading = reading_of(rule.partial) or "whole"
-
-        def steps_of(q: Range) -> Range:
-            steps = v.multiply(q, v.const(1 / step))
-            if reading == "whole":
-                return v.floor_range(steps, "floor")
-            if reading == "any":
-                return v.floor_range(steps, "ceil")
-            return steps
-
-        def gives(q: Range) -> Range:
-            return v.multiply(v.const(points), steps_of(q))
-
+        steps = v.scale(quantity, 1 / step)
+        if reading == "whole":
+            steps = v.floor_range(steps, "floor")
+        elif reading == "any":
+            steps = v.floor_range(steps, "ceil")
         cap = rule.cap.value if rule.cap is not None else None
-        return self.capped(gives(quantity), cap, rule.quantity, ctx, gives, quantity)
+        # The quantity from which the cap bites: that many steps, counted as the rule counts.
+        needed: Fraction | None = None
+        if cap is not None and points:
+            count = cap / abs(points)
+            if reading != "proportional":
+                count = Fraction(math.ceil(count))
+            needed = count * step
+        return self.capped(v.scale(steps, points), cap, rule.quantity, ctx, needed, points > 0)
 
     def capped(
         self,
@@ -797,53 +800,23 @@ class _Analyser:
         cap: Fraction | None,
         subject: n.Expr,
         ctx: Ctx,
-        gives: Callable[[Range], Range],
-        quantity: Range | None = None,
+        needed: Fraction | None,
+        rising: bool = True,
     ) -> Part:
         """A rule's points within its `at most N` (either sign), with facts for its ends and,
-        where the quantity is one fact, facts that make the cap bite."""
-        options = list(_part_of(value).options)
-        capped = _capped_range(value, cap)
-        options = [(_cap(x, cap), ws) for x, ws in options]
-        if cap is not None:
-            # The facts that take the rule to its cap: found by trying the quantity's values
-            # through the rule, where the quantity is one fact moving one way.
-            for target in (Interval(at(cap), POS_INF), Interval(NEG_INF, at(-cap))):
-                met = self.solve_points(subject, target, ctx, gives, quantity)
-                if met is not None:
-                    options.append((_cap(met[0], cap), (met[1],)))
-        return Part(capped, tuple(options))
-
-    def solve_points(
-        self,
-        subject: n.Expr,
-        target: Interval,
-        ctx: Ctx,
-        gives: Callable[[Range], Range],
-        quantity: Range | None,
-    ) -> tuple[Fraction, Witness] | None:
-        """Facts for which a rule's points fall in target, for a quantity of one fact."""
-        known = quantity or self.exprs.number(subject, ctx)
-        # The quantity's values that could do it: try its ends and a wide sweep of its range.
-        probes: list[Fraction] = []
-        low, high = known.low, known.high
-        base = low if low is not None else (high if high is not None else ZERO)
-        for scale in (0, 1, 10, 100, 10**4, 10**8, 10**12):
+        where the quantity is one fact, facts that make the cap bite: the quantity from
+        `needed` on (for points rising with it) or up to -needed (for points falling)."""
+        options = [(_cap(x, cap), ws) for x, ws in _part_of(value).options]
+        if cap is not None and needed is not None:
             for sign in (1, -1):
-                probes.append(base + sign * scale)
-        if high is not None:
-            probes.append(high)
-        for q in probes:
-            if not known.interval.holds(q):
-                continue
-            result = gives(v.const(q))
-            if result.low is None:
-                continue
-            if target.holds(result.low):
-                met = self.exprs.preimage(subject, Interval(at(q), at(q)), ctx)
+                region_ = (
+                    Interval(at(needed), POS_INF) if sign > 0 else Interval(NEG_INF, at(-needed))
+                )
+                met = self.exprs.preimage(subject, region_, ctx)
                 if met is not None and met[1] is not None:
-                    return result.low, {met[0]: met[1]}
-        return None
+                    gives = cap if (sign > 0) == rising else -cap
+                    options.append((gives, ({met[0]: met[1]},)))
+        return Part(_capped_range(value, cap), tuple(options))
 
     def table(self, rule: n.Table, ctx: Ctx) -> Part:
         subject = self.exprs.value(rule.subject, ctx)
@@ -1153,7 +1126,7 @@ class _Analyser:
         return tuple(names)
 
     def names_in(self, item: object, frame: Frame) -> Iterator[str]:
-        for name in (x.name for x in n.walk(item) if isinstance(x, n.Name)):
+        for name in (x.name for x in nodes_of(item, n.Name)):
             definition = frame.definition(name)
             if definition is None:
                 if name in self.declared:

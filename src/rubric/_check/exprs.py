@@ -19,6 +19,7 @@ from rubric._check.intervals import (
     below,
 )
 from rubric._check.values import Choice, Dom, Items, Num, Range, Truth, Witness
+from rubric._check.walk import nodes_of
 from rubric.dsl import nodes as n
 
 __all__ = ["Ctx", "Exprs", "Frame", "Overlay", "SetOf", "Words"]
@@ -134,6 +135,7 @@ class Exprs:
     # out once, not once per use.
     cache: dict[tuple[object, ...], tuple[Value, tuple[tuple[int, int], ...]]] = attrs.Factory(dict)
     reads: dict[tuple[int, int], tuple[str, ...]] = attrs.Factory(dict)
+    truths: dict[tuple[int, int], tuple[Truth, n.Expr, Ctx]] = attrs.Factory(dict)
     # Bounds `require` lines put on values: `require surveyed >= 1` bounds the value surveyed.
     value_bounds: dict[str, Interval] = attrs.Factory(dict)
 
@@ -144,8 +146,15 @@ class Exprs:
         return found if isinstance(found, Range) else v.ANY
 
     def truth(self, expr: n.Expr, ctx: Ctx) -> Truth:
+        """A condition's truth; a condition read twice in one context is worked out once."""
+        key = (id(expr), id(ctx))
+        known = self.truths.get(key)
+        if known is not None and known[1] is expr and known[2] is ctx:
+            return known[0]
         found = self.value(expr, ctx)
-        return found if isinstance(found, Truth) else v.UNDECIDED
+        truth = found if isinstance(found, Truth) else v.UNDECIDED
+        self.truths[key] = (truth, expr, ctx)  # the two kept alive, so their ids stay theirs
+        return truth
 
     def value(self, expr: n.Expr, ctx: Ctx) -> Value:
         match expr:
@@ -209,7 +218,7 @@ class Exprs:
         found = self.reads.get(key)
         if found is None:
             facts: dict[str, None] = {}
-            for used in (x.name for x in n.walk(definition) if isinstance(x, n.Name)):
+            for used in (x.name for x in nodes_of(definition, n.Name)):
                 inner = frame.definition(used)
                 if inner is None:
                     facts[used] = None

@@ -6,6 +6,7 @@ import bisect
 import math
 from collections.abc import Iterator
 from fractions import Fraction
+from typing import NamedTuple
 
 import attrs
 
@@ -57,9 +58,11 @@ def _before(lo: Pos) -> Pos:
     return lo if kind else (0, value, side - 1)
 
 
-@attrs.frozen(order=False)
-class Interval:
-    """The numbers from lo to hi, both positions included; empty when lo is after hi."""
+class Interval(NamedTuple):
+    """The numbers from lo to hi, both positions included; empty when lo is after hi.
+
+    A named tuple, not an attrs class: the bounds analysis makes hundreds of thousands.
+    """
 
     lo: Pos = NEG_INF
     hi: Pos = POS_INF
@@ -67,7 +70,8 @@ class Interval:
     @property
     def empty(self) -> bool:
         # ±∞ are ends, not numbers: an interval from -∞ to -∞ holds none.
-        return self.lo > self.hi or self.lo == POS_INF or self.hi == NEG_INF
+        lo, hi = self.lo, self.hi
+        return lo[0] == 1 or hi[0] == -1 or lo > hi
 
     def meet(self, other: Interval) -> Interval:
         return Interval(max(self.lo, other.lo), min(self.hi, other.hi))
@@ -101,6 +105,14 @@ class Interval:
         Counts step by 1; a number fact `in steps of` its step: both take only multiples.
         """
         lo, hi = self.lo, self.hi
+        if not lo[0] and not lo[2] and not hi[0] and not hi[2]:
+            # Closed ends on the grid already, the usual case: kept cheap.
+            if step == 1:
+                on = lo[1].denominator == 1 and hi[1].denominator == 1
+            else:
+                on = not lo[1] % step and not hi[1] % step
+            if on:
+                return None if lo[1] > hi[1] else self
         if not lo[0]:
             first = math.ceil(lo[1] / step) * step
             if first == lo[1] and lo[2] > 0:

@@ -45,6 +45,7 @@ __all__ = [
     "multiply",
     "negate",
     "round_range",
+    "scale",
     "within",
 ]
 
@@ -59,6 +60,9 @@ class Num:
     step: Fraction | None = None  # only multiples of it: 1 for counts
 
     def meet(self, other: Num) -> Num | None:
+        same_grid = self.step == other.step or other.step is None
+        if same_grid and self.interval.within(other.interval) and not self.interval.empty:
+            return self  # nothing to narrow: the usual case, kept cheap
         step = self.step or other.step
         interval = self.interval.meet(other.interval)
         if step is not None:
@@ -323,6 +327,21 @@ def multiply(a: Range, b: Range) -> Range:
     low = min(corners, key=lambda c: _order(c[0]))
     high = max(corners, key=lambda c: _order(c[0]))
     return _make(_pick_end(corners, low[0]), _pick_end(corners, high[0]), a.integral and b.integral)
+
+
+def scale(r: Range, factor: Fraction) -> Range:
+    """r × a written number: each end moves, witnesses and all."""
+    if factor == 0:
+        return const(Fraction(0))
+    low, high = _low(r), _high(r)
+
+    def times(e: _End) -> _End:
+        return (None if e[0] is None else e[0] * factor, e[1], e[2])
+
+    integral = r.integral and factor.denominator == 1
+    if factor > 0:
+        return _make(times(low), times(high), integral)
+    return _make(times(high), times(low), integral)
 
 
 def _order(x: _Ext) -> tuple[int, Fraction]:
