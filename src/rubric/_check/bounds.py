@@ -105,6 +105,8 @@ class Candidate:
     outcome: Outcome
     witness: Witness
     before_clamp: Fraction | None = None  # an indicator's rules added up, before its clamp
+    # The scores of the node and the nodes below it on these facts, for `score of` lines.
+    scores: Mapping[str, Fraction] = attrs.field(factory=dict, eq=False)
 
 
 @attrs.frozen
@@ -378,10 +380,56 @@ class _Analyser:
                         low, summary.max_points, True, True, summary.policy, summary.max_points
                     )
                 )
-                found.append(Candidate(outcome, witness, None if skip else summed.high))
+                before = None if skip else summed.high
+                found.append(Candidate(outcome, witness, before, {decl.id: outcome.exact}))
                 wanted.discard(outcome.exact)
         finally:
             self.exprs, self.quiet = outer, False
+        return found
+
+    def probe_group(self, tree: TreeNode, wanted: set[Fraction]) -> list[Candidate]:
+        """Results of a group on facts tried one by one, for bounds its children's results did
+        not reach together: the facts its nodes read, few enough, at a few values each."""
+        names: dict[str, None] = {}
+        stack = [tree]
+        while stack:
+            node = stack.pop()
+            names.update(dict.fromkeys(self.reads.get(node.decl.id, ())))
+            stack.extend(node.children)
+        reads = [name for name in names if name in self.ctx.doms]
+        if not reads or len(reads) > _GROUP_FACTS or self.budget <= 0:
+            return []
+        choices = [_probe_values(self.ctx.doms[name]) for name in reads]
+        if not all(choices):
+            return []
+        found: list[Candidate] = []
+        for trial in _trials(choices, min(self.budget, _PROBES)):
+            if not wanted:
+                break
+            self.budget -= 1
+            witness = dict(zip(reads, trial, strict=True))
+            if not self.consistent(witness, self.ctx):
+                continue
+            scratch = _Analyser(self.document, self.tree, self.rounding, Report(self.report.source))
+            scratch.declared = self.declared
+            scratch.ctx = attrs.evolve(self.ctx, doms=Overlay(witness, self.ctx.doms))
+            scratch.checks = _Checks(scratch, self.document)
+            scratch.quiet = True
+            scratch.exprs.value_bounds = self.exprs.value_bounds
+            summary = scratch.node(tree, None)
+            low, high = summary.exact.low, summary.exact.high
+            if low is None or low != high:
+                continue
+            at_points = [c for c in summary.candidates if c.outcome.exact == low]
+            if not at_points:
+                continue
+            scores = {
+                node_id: s.exact.low
+                for node_id, s in scratch.summaries.items()
+                if s.exact.low is not None
+            }
+            found.append(attrs.evolve(at_points[0], witness=witness, scores=scores))
+            wanted.discard(low)
         return found
 
     def consistent(self, witness: dict[str, Dom], ctx: Ctx) -> bool:
@@ -442,7 +490,7 @@ class _Analyser:
         total = self.round(total)
         policy = policy_of(na.policy) if na is not None else None
         outcome = Outcome(total, max_points, True, True, policy, max_points)
-        return Candidate(outcome, witness, before)
+        return Candidate(outcome, witness, before, {decl.id: total})
 
     def group(self, decl: n.Group, tree: TreeNode, kids: list[Summary]) -> Summary:
         ctx = self.ctx
@@ -483,6 +531,12 @@ class _Analyser:
                     candidates.append(found)
                     break
         summary = self.finish(decl, exact, max_points, na, na_truth, candidates)
+        low, high = summary.exact.low, summary.exact.high
+        reached = {c.outcome.exact for c in summary.candidates}
+        wanted = {x for x in (low, high) if x is not None and x not in reached}
+        if wanted and not self.quiet:
+            tried = self.probe_group(tree, wanted)
+            summary = attrs.evolve(summary, candidates=_best(summary.candidates, tried))
         if mode is None or role != "base":
             share = summary.share
         else:
@@ -510,7 +564,7 @@ class _Analyser:
         picked = _pick(kids, start, goal if way == "sum" or way == "extra" else _share_goal(goal))
         if picked is None:
             return None
-        outcomes, witness = picked
+        outcomes, witness, scores = picked
         try:
             total, counted = combine(way, max_points, cap, outcomes, weights)
         except Unscorable:
@@ -522,7 +576,7 @@ class _Analyser:
         total = self.round(total)
         policy = policy_of(na.policy) if na is not None else None
         outcome = Outcome(total, counted, counted == max_points, True, policy, max_points)
-        return Candidate(outcome, witness)
+        return Candidate(outcome, witness, scores={**scores, decl.id: total})
 
     def finish(
         self,
@@ -539,7 +593,9 @@ class _Analyser:
         may_apply = exact is not None
         skip = skipped(max_points, policy)
         if may_skip:
-            candidates = candidates + [Candidate(skip, w) for w in na_truth.holds[:1]]
+            candidates = candidates + [
+                Candidate(skip, w, scores={decl.id: skip.exact}) for w in na_truth.holds[:1]
+            ]
             point = v.const(skip.exact)
             exact = point if exact is None else v.hull(exact, point)
         if exact is None:  # a node that never applies, or can never be scored
@@ -612,7 +668,7 @@ class _Analyser:
         picked = _pick(kids, NOTHING, goal)
         if picked is None:
             return None
-        outcomes, witness = picked
+        outcomes, witness, scores = picked
         base = [o for o, r in zip(outcomes, roles, strict=True) if r == "base"]
         try:
             total, counted = combine("sum", full, None, base) if base else (ZERO, full)
@@ -622,12 +678,15 @@ class _Analyser:
         total += sum((o.exact for o, r in zip(outcomes, roles, strict=True) if r != "base"), ZERO)
         if total < 0 and not negative:
             total = ZERO
-        found = self.clauses_outcome(self.document.clauses, total, witness, ctx, goal)
+        # Lines on the total read the scores of nodes: those of these facts.
+        known = {node: v.const(score) for node, score in scores.items()}
+        at_scores = attrs.evolve(ctx, scores={**ctx.scores, **known})
+        found = self.clauses_outcome(self.document.clauses, total, witness, at_scores, goal)
         if found is None:
             return None
         total, witness = found
         total = self.round(total, always=True)
-        return Candidate(Outcome(total, full, True, True, None, full), witness)
+        return Candidate(Outcome(total, full, True, True, None, full), witness, scores=scores)
 
     # ------------------------------------------------------------ lines on a score
 
@@ -792,7 +851,16 @@ class _Analyser:
             if reading != "proportional":
                 count = Fraction(math.ceil(count))
             needed = count * step
-        return self.capped(v.scale(steps, points), cap, rule.quantity, ctx, needed, points > 0)
+        part = self.capped(v.scale(steps, points), cap, rule.quantity, ctx, needed, points > 0)
+        if cap is None and quantity.high is None:
+            # No end to reach above: a large quantity, for caps further up (a deductions
+            # group's 'at most', an indicator's max) to bite on.
+            big = 1000 * step
+            met = self.exprs.preimage(rule.quantity, Interval(at(big), at(big)), ctx)
+            if met is not None and met[1] is not None:
+                gives = points * (big / step)
+                part = Part(part.range, (*part.options, (gives, ({met[0]: met[1]},))))
+        return part
 
     def capped(
         self,
@@ -1026,9 +1094,8 @@ class _Analyser:
         step = Fraction(1, 10**places)
         doms = dict(self.ctx.doms)
         doms["total"] = Num(total.interval, step)
-        ctx: Ctx | None = Ctx(
-            doms, self.frame, scores={k: s.exact for k, s in self.summaries.items()}
-        )
+        everything = Ctx(doms, self.frame, scores={k: s.exact for k, s in self.summaries.items()})
+        ctx: Ctx | None = everything
         for grade in self.document.grades:
             if ctx is None:
                 self.warn(
@@ -1043,12 +1110,20 @@ class _Analyser:
                 continue
             truth = self.exprs.truth(grade.condition, ctx)
             if not truth.can_hold:
+                span = grade.condition.span
+                text = self.report.source.text[span.start : span.end]
+                alone = self.exprs.truth(grade.condition, everything).can_hold
+                why = (
+                    f"the grades above it take every total that meets '{text}'"
+                    if alone
+                    else f"totals run {_extent(total)}, and none meets '{text}'"
+                )
                 self.warn(
                     "W303",
                     grade.span,
-                    f"no total can get the grade '{grade.name}': totals run {_extent(total)}, "
-                    "and the grades above take those that would",
-                    "check the grades' bounds and their order, or delete this grade",
+                    f"no total can get the grade '{grade.name}': {why}",
+                    "check the grades' bounds and their order against the total's, or delete "
+                    "this grade",
                 )
             ctx = self.exprs.refine(grade.condition, ctx, False)
 
@@ -1077,7 +1152,7 @@ class _Analyser:
             value = summary.max_points if full else ZERO
             exact = v.hull(exact, v.const(value))
             skip = skipped(summary.max_points, "full marks" if full else group.policy)
-            candidates += [Candidate(skip, w) for w in group.skips[:1]]
+            candidates += [Candidate(skip, w, scores={}) for w in group.skips[:1]]
             applies = next(
                 (m for w in group.applies if (m := v.merge(applies, w)) is not None), None
             )
@@ -1194,8 +1269,7 @@ class _Checks:
                     facts = self.moved(chosen)
                     if facts is not None:
                         return ReadOnly(_as_given(facts, self.document))
-                    continue
-                for base in ("high", "low", "middle"):
+                for base in ("high", "low", "middle", "huge"):
                     facts = self.fill(chosen, base)
                     if facts is not None and self.meets(facts, self.checks or []):
                         return ReadOnly(_as_given(facts, self.document))
@@ -1390,7 +1464,12 @@ class _Checks:
 
 
 def _value_of(dom: Dom, prefer: str) -> object | None:
-    """A value of a domain, as a fact would be given."""
+    """A value of a domain, as a fact would be given; 'huge' is high, or far up if unbounded."""
+    if isinstance(dom, Num) and prefer == "huge":
+        if dom.interval.high is not None:
+            return dom.pick("high")
+        low = dom.pick("low") if dom.interval.low is not None else Fraction(0)
+        return None if low is None else low + 10**6 * (dom.step or 1)
     if isinstance(dom, Num):
         which: Literal["low", "high", "middle"] = (
             "low" if prefer == "low" else "high" if prefer == "high" else "middle"
@@ -1725,10 +1804,13 @@ def _key(goal: Goal) -> Callable[[Candidate], Fraction]:
     return key
 
 
-def _pick(kids: list[Summary], start: Witness, goal: Goal) -> tuple[list[Outcome], Witness] | None:
+def _pick(
+    kids: list[Summary], start: Witness, goal: Goal
+) -> tuple[list[Outcome], Witness, dict[str, Fraction]] | None:
     """Each child's best result for a goal whose facts fit with those picked before it."""
     witness: Witness | None = start
     outcomes: list[Outcome] = []
+    scores: dict[str, Fraction] = {}
     key = _key(goal)
     for kid in kids:
         ordered = sorted(kid.candidates, key=key, reverse=True)
@@ -1737,14 +1819,16 @@ def _pick(kids: list[Summary], start: Witness, goal: Goal) -> tuple[list[Outcome
             if merged is not None:
                 witness = merged
                 outcomes.append(candidate.outcome)
+                scores.update(candidate.scores)
                 break
         else:
             return None
     assert witness is not None
-    return outcomes, witness
+    return outcomes, witness, scores
 
 
-_PROBES = 64  # trials for one indicator
+_PROBES = 64  # trials for one indicator or group
+_GROUP_FACTS = 8  # a group is tried on facts only when its nodes read at most this many
 
 
 def _probe_values(dom: Dom) -> list[Dom]:

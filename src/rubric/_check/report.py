@@ -65,6 +65,7 @@ class Report:
                 p.hint if isinstance(p.hint, str) else p.hint(),
                 p.code,
                 severity(p.code),
+                *self.source.line_col(p.span.start),
             )
             for p in shown
         )
