@@ -322,7 +322,7 @@ def test_outline_shows_the_tree_with_bounds(
         "id     title    max  lowest  highest  reads\n"
         "g      组     20.00       0       15\n"
         "  g.q  质量   10.00       0        5  x\n"
-        "  g.r  规范   10.00       0       10  a, x\n"
+        "  g.r  规范   10.00       0       10  x, a\n"
         "\n"
         "lowest and highest: proved over every facts the rubric accepts, reached by some;\n"
         "≥ or ≤ marks a bound that is safe but was not shown reached.\n"

@@ -1189,16 +1189,17 @@ class _Analyser:
         return score
 
     def facts_read(self, decl: n.Indicator, frame: Frame) -> tuple[str, ...]:
-        names: dict[str, None] = {}
+        """The facts an indicator reads, in the order they are declared."""
+        names: set[str] = set()
         for item in (*decl.rules, *decl.pools, *decl.clauses):
-            names.update(dict.fromkeys(self.names_in(item, frame)))
-        return tuple(names)
+            names.update(self.names_in(item, frame))
+        return tuple(name for name in self.declared if name in names)
 
     def clause_reads(self, clauses: tuple[n.Clause, ...], frame: Frame) -> tuple[str, ...]:
-        names: dict[str, None] = {}
+        names: set[str] = set()
         for clause in clauses:
-            names.update(dict.fromkeys(self.names_in(clause, frame)))
-        return tuple(names)
+            names.update(self.names_in(clause, frame))
+        return tuple(name for name in self.declared if name in names)
 
     def names_in(self, item: object, frame: Frame) -> Iterator[str]:
         for name in (x.name for x in nodes_of(item, n.Name)):

@@ -61,11 +61,8 @@ def check_clauses(
                     )
                 seen_na = seen_na or clause
             case n.CapIf():
-                if clause.cap.value < 0:
-                    report(
-                        "E326", clause.cap.span, f"a cap must be 0 or more, found {clause.cap.text}"
-                    )
-                elif max_ is not None and clause.cap.value >= max_.value:
+                # The grammar reads no sign before a cap: it is never below 0.
+                if max_ is not None and clause.cap.value >= max_.value:
                     report(
                         "E325",
                         clause.cap.span,

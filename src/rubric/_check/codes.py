@@ -8,7 +8,8 @@ __all__ = ["CODES", "Code", "severity"]
 
 # E2xx names and types, E3xx the tree and its points, E4xx rules and bands, E5xx limits;
 # a W code is a warning about the same concern as the E code of its hundred. E1xx belong to
-# the parser. A code, once given, keeps its meaning: retired codes are not reused.
+# the parser. A code, once given, keeps its meaning: retired codes are not reused (E326, "a cap
+# below 0", was retired before release: the grammar reads no sign before a cap).
 Code = Literal[
     # names and types
     "E201",
@@ -66,7 +67,6 @@ Code = Literal[
     "E323",
     "E324",
     "E325",
-    "E326",
     "E327",
     "E328",
     "E329",
@@ -172,7 +172,6 @@ CODES: dict[Code, str] = {
     "E323": "a second 'not applicable' line",
     "E324": "'not applicable' on the whole rubric",
     "E325": "a cap at or above the max",
-    "E326": "a cap below 0",
     "E327": "a multiplier outside 0 to 1",
     "E328": "'otherwise' not the last grade",
     "E329": "a last grade with a condition",

@@ -72,7 +72,7 @@ class Report:
         return diagnostics, len(chosen) - len(shown)
 
 
-_IGNORE = re.compile(r"#\s*rubric:\s*ignore\s+([A-Z]\d{3}(?:\s*,?\s*[A-Z]\d{3})*)")
+_IGNORE = re.compile(r"rubric:\s*ignore\s+([A-Z]\d{3}(?:\s*,?\s*[A-Z]\d{3})*)")
 _CODE = re.compile(r"[A-Z]\d{3}")
 
 
@@ -92,7 +92,7 @@ def _ignored(line: str) -> list[str]:
     comment = _comment(line)
     if comment is None:
         return []
-    found = _IGNORE.match(comment)
+    found = _IGNORE.search(comment)
     return _CODE.findall(found.group(1)) if found else []
 
 
