@@ -90,7 +90,10 @@ class Ctx:
             return None
         if met == self.doms[name]:
             return self
-        return attrs.evolve(self, doms=Overlay({name: met}, self.doms))
+        doms = self.doms
+        if isinstance(doms, Overlay):  # one layer over the facts, however many narrowings
+            return attrs.evolve(self, doms=Overlay({**doms.top, name: met}, doms.base))
+        return attrs.evolve(self, doms=Overlay({name: met}, doms))
 
 
 _COMPARISON: dict[str, Callable[[Fraction, Fraction], bool]] = {
