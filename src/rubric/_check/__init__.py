@@ -7,6 +7,7 @@ exact bounds of every node, and the warnings they prove), limits.py (how big thi
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from typing import Literal
 
@@ -43,16 +44,88 @@ class Checked:
 
 
 @attrs.frozen
-class Findings:
-    """What the checker found beside errors: warnings, and every node's proved bounds."""
+class _Found:
+    """The warnings (the first ones, and how many more) and every node's bounds."""
 
-    source: Source
-    # Problems that do not stop compilation, in the order of the text (the first ones only),
-    # and how many more there were.
     warnings: tuple[Diagnostic, ...]
     more_warnings: int
-    bounds: Mapping[str, NodeBounds]  # by node id; the total under the rubric's id
-    reads: Mapping[str, tuple[str, ...]]  # the facts each node reads itself
+    bounds: Mapping[str, NodeBounds]
+    reads: Mapping[str, tuple[str, ...]]
+
+
+class Findings:
+    """What the checker finds beside errors: warnings, and every node's proved bounds.
+
+    Worked out when first asked for, once, under a lock: a rubric loaded only to score does
+    not pay for the analysis (about a millisecond an indicator), and threads sharing a rubric
+    see one result. It pickles with what it has worked out so far.
+    """
+
+    def __init__(
+        self,
+        source: Source,
+        document: n.Document,
+        tree: tuple[TreeNode, ...],
+        rounding: n.Rounding,
+    ) -> None:
+        self.source = source
+        self._inputs: tuple[n.Document, tuple[TreeNode, ...], n.Rounding] | None = (
+            document,
+            tree,
+            rounding,
+        )
+        self._found: _Found | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        """Problems that do not stop compilation, in the order of the text: the first ones."""
+        return self._work().warnings
+
+    @property
+    def more_warnings(self) -> int:
+        """How many warnings were left out after the first ones."""
+        return self._work().more_warnings
+
+    @property
+    def bounds(self) -> Mapping[str, NodeBounds]:
+        """Each node's bounds by its id; the total's under the rubric's id."""
+        return self._work().bounds
+
+    @property
+    def reads(self) -> Mapping[str, tuple[str, ...]]:
+        """The facts each node reads itself (a group: in its own lines)."""
+        return self._work().reads
+
+    def _work(self) -> _Found:
+        found = self._found
+        if found is not None:
+            return found
+        with self._lock:
+            if self._found is None:
+                assert self._inputs is not None
+                document, tree, rounding = self._inputs
+                report = Report(self.source)
+                try:
+                    analysis = analyse(document, tree, rounding, report)
+                except RecursionError:
+                    # Values chained as deep as the checker allows, inside expressions as deep as
+                    # a line may nest: no bounds rather than a traceback.
+                    self._found = _Found((), 0, _unbounded(document, tree), {})
+                else:
+                    warnings, more = report.diagnostics("warning")
+                    self._found = _Found(warnings, more, analysis.bounds, analysis.reads)
+                self._inputs = None  # the syntax tree is no longer needed
+            return self._found
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"source": self.source, "inputs": self._inputs, "found": self._found}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.source = state["source"]  # type: ignore[assignment]
+        self._inputs = state["inputs"]  # type: ignore[assignment]
+        self._found = state["found"]  # type: ignore[assignment]
+        self._lock = threading.Lock()
 
 
 def check(document: n.Document, source: Source) -> Checked:
@@ -97,10 +170,19 @@ def check(document: n.Document, source: Source) -> Checked:
         nodes=decls,
         clauses=root_clauses,
     )
-    analysis = analyse(checked_doc, nodes, rounding, report)
-    warnings, more = report.diagnostics("warning")
-    findings = Findings(source, warnings, more, analysis.bounds, analysis.reads)
+    findings = Findings(source, checked_doc, nodes, rounding)
     return Checked(source, checked_doc, header, rounding, nodes, dict(scope.names), findings)
+
+
+def _unbounded(document: n.Document, tree: tuple[TreeNode, ...]) -> dict[str, NodeBounds]:
+    assert document.header is not None
+    ids = [document.header.id]
+    stack = list(tree)
+    while stack:
+        node = stack.pop()
+        ids.append(node.decl.id)
+        stack.extend(node.children)
+    return {node_id: NodeBounds(None, None, False, False) for node_id in ids}
 
 
 def _check_literals(report: Report, doc: n.Document) -> None:

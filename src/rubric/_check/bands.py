@@ -290,6 +290,8 @@ def level_arms(report: Report, rule: n.Table, type_: Type) -> None:
 
 def number_arms(report: Report, rule: n.Table) -> None:
     shape = number_shape(rule)
+    # Kept for the bounds analysis, which reads the same arms (by where the table is).
+    report.shapes[(rule.span.start, rule.span.end)] = shape
     for reach in shape.arms:
         arm = reach.arm
         if arm.word is not None:

@@ -892,7 +892,9 @@ class _Analyser:
             return _level_table(rule, subject)
         if not isinstance(subject, Range):
             return Part(v.ANY, ())
-        shape = bands.number_shape(rule)
+        shape = self.report.shapes.get((rule.span.start, rule.span.end))
+        if not isinstance(shape, bands.NumberShape):
+            shape = bands.number_shape(rule)
         self.table_warnings(rule, shape, subject, ctx)
         ranges: list[Range] = []
         options: list[Option] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 import attrs
 
@@ -36,6 +37,8 @@ class Report:
     source: Source
     found: list[_Problem] = attrs.Factory(list)
     errors: int = 0
+    # Each table of numbers worked out once, by where it is: the bounds analysis reads it too.
+    shapes: dict[tuple[int, int], Any] = attrs.Factory(dict)
 
     def __call__(self, code: Code, span: Span, message: str, hint: Hint = "") -> None:
         self.found.append(_Problem(code, span, message, hint))
