@@ -171,6 +171,8 @@ class _Analyser:
 
     def __attrs_post_init__(self) -> None:
         self.frame = Frame({let.name: let.expr for let in self.document.lets})
+        if self.nodes:
+            return  # shared with the analyser it works for
         stack = list(self.tree)
         while stack:
             node = stack.pop()
@@ -403,19 +405,16 @@ class _Analyser:
         if not all(choices):
             return []
         found: list[Candidate] = []
-        for trial in _trials(choices, min(self.budget, _PROBES)):
+        scratch = self.scratch()
+        for trial in _trials(choices, min(self.budget, _GROUP_PROBES)):
             if not wanted:
                 break
             self.budget -= 1
             witness = dict(zip(reads, trial, strict=True))
             if not self.consistent(witness, self.ctx):
                 continue
-            scratch = _Analyser(self.document, self.tree, self.rounding, Report(self.report.source))
-            scratch.declared = self.declared
             scratch.ctx = attrs.evolve(self.ctx, doms=Overlay(witness, self.ctx.doms))
-            scratch.checks = _Checks(scratch, self.document)
-            scratch.quiet = True
-            scratch.exprs.value_bounds = self.exprs.value_bounds
+            scratch.summaries = {}
             summary = scratch.node(tree, None)
             low, high = summary.exact.low, summary.exact.high
             if low is None or low != high:
@@ -431,6 +430,19 @@ class _Analyser:
             found.append(attrs.evolve(at_points[0], witness=witness, scores=scores))
             wanted.discard(low)
         return found
+
+    def scratch(self) -> _Analyser:
+        """An analyser for facts tried one by one: quiet, its own caches, this one's tree."""
+        scratch = _Analyser(
+            self.document, self.tree, self.rounding, Report(self.report.source), nodes=self.nodes
+        )
+        scratch.declared = self.declared
+        scratch.ctx = self.ctx
+        scratch.checks = _Checks(scratch, self.document)
+        scratch.quiet = True
+        scratch.exprs.value_bounds = self.exprs.value_bounds
+        scratch.reads = self.reads
+        return scratch
 
     def consistent(self, witness: dict[str, Dom], ctx: Ctx) -> bool:
         """Whether facts tried together meet the bounds by other facts and the `require`
@@ -537,7 +549,12 @@ class _Analyser:
         if wanted and not self.quiet:
             tried = self.probe_group(tree, wanted)
             summary = attrs.evolve(summary, candidates=_best(summary.candidates, tried))
-        if mode is None or role != "base":
+        share: tuple[Fraction | None, Fraction | None] | None
+        if mode is None and role == "base" and any(k.may_partial for k in kids):
+            # Parts left out below it: its score counts against less than its max, so its
+            # share is its children's, taken together, not its score over its max.
+            share = _hull_share(summary.share, (_lowest_share(kids), _highest_share(kids)))
+        elif mode is None or role != "base":
             share = summary.share
         else:
             share = (_lowest_share(kids), _highest_share(kids))
@@ -1448,11 +1465,9 @@ class _Checks:
         """Whether groups that can be left with nothing, or that choose one of their
         children, score these facts: their subtrees worked out on the facts alone."""
         outer = self.analyser
-        analyser = _Analyser(self.document, outer.tree, outer.rounding, Report(outer.report.source))
+        analyser = outer.scratch()
         analyser.declared = dict(points)
         analyser.ctx = Ctx(points, analyser.frame)
-        analyser.checks = _Checks(analyser, self.document)
-        analyser.quiet = True
         for node_id in dict.fromkeys(groups):
             if node_id:
                 summary = analyser.node(outer.nodes[node_id], None)
@@ -1783,6 +1798,17 @@ def _highest_share(kids: list[Summary]) -> Fraction | None:
     return max(s[1] for s in shares if s[1] is not None)
 
 
+def _hull_share(
+    a: tuple[Fraction | None, Fraction | None] | None,
+    b: tuple[Fraction | None, Fraction | None],
+) -> tuple[Fraction | None, Fraction | None]:
+    if a is None:
+        return b
+    low = None if a[0] is None or b[0] is None else min(a[0], b[0])
+    high = None if a[1] is None or b[1] is None else max(a[1], b[1])
+    return low, high
+
+
 def _share_goal(goal: Goal) -> Goal:
     return {"high": "share high", "low": "share low"}.get(goal, goal)  # type: ignore[return-value]
 
@@ -1832,6 +1858,7 @@ def _pick(
 
 _PROBES = 64  # trials for one indicator or group
 _GROUP_FACTS = 8  # a group is tried on facts only when its nodes read at most this many
+_GROUP_PROBES = 24  # trials for one group: each works out the group's whole subtree
 
 
 def _probe_values(dom: Dom) -> list[Dom]:
