@@ -231,3 +231,25 @@ def test_decimal_bounds_survive_as_exact_fractions() -> None:
     assert r.bounds("q").high == 1
     assert isinstance(r.bounds("q").low, Fraction)
     assert Decimal(str(r.bounds().high)) == Decimal(1)
+
+
+def test_the_analysis_runs_once_however_many_threads_ask() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    r = rubric.load(ANHUI)
+    with ThreadPoolExecutor(8) as pool:
+        found = list(pool.map(lambda _: r._findings.bounds, range(16)))  # type: ignore[union-attr]
+    assert all(f is found[0] for f in found)
+    assert r.bounds() == found[0]["anhui_2019"]
+
+
+def test_findings_pickle_before_and_after_the_analysis() -> None:
+    import pickle
+
+    for worked_out in (False, True):
+        r = rubric.load(ANHUI)
+        if worked_out:
+            r.bounds()
+        again = pickle.loads(pickle.dumps(r._findings))
+        assert again.bounds == r._findings.bounds  # type: ignore[union-attr]
+        assert again.warnings == r.warnings
