@@ -253,3 +253,26 @@ def test_findings_pickle_before_and_after_the_analysis() -> None:
         again = pickle.loads(pickle.dumps(r._findings))
         assert again.bounds == r._findings.bounds  # type: ignore[union-attr]
         assert again.warnings == r.warnings
+
+
+# Numbers and operators changed here and there in the repository's rubrics: those that still
+# compile must still score within their bounds and reach their tight ones.
+MUTABLE = [ANHUI, *sorted((ROOT / "rubrics" / "examples").glob("*.rub"))]
+PIECES = ["0", "1", "5", "9", "100", ">=", "<", "and", "or", "not ", "×", "-", "+"]
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_mutated_rubrics_keep_their_bounds(data: st.DataObject) -> None:
+    text = data.draw(st.sampled_from(MUTABLE)).read_text(encoding="utf-8")
+    for _ in range(data.draw(st.integers(1, 2))):
+        at = data.draw(st.integers(0, len(text)))
+        size = data.draw(st.integers(1, 6))
+        text = text[:at] + data.draw(st.sampled_from(PIECES)) + text[at + size :]
+    try:
+        r = rubric.loads(text)
+    except rubric.RubricError:
+        return
+    for result in scored(r, 20, seed=len(text)):
+        assert_within(r, result)
+    assert_reached(r)

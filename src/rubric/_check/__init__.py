@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from typing import Literal
 
 import attrs
 
@@ -26,8 +25,6 @@ from rubric.dsl.source import Source
 from rubric.errors import Diagnostic, RubricCheckError
 
 __all__ = ["Checked", "Findings", "NodeBounds", "TreeNode", "Type", "check"]
-
-RoundingScope = Literal["indicators", "total"]
 
 
 @attrs.frozen

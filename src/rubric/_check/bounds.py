@@ -35,6 +35,7 @@ from rubric._check.intervals import (
     from_bounds,
     show,
 )
+from rubric._check.limits import rounding_of
 from rubric._check.names import kind_of
 from rubric._check.outcomes import Outcome, Unscorable, combine, rescaled, skipped
 from rubric._check.reach import Checks
@@ -1180,13 +1181,15 @@ class _Analyser:
         )
 
     def rounded(self, score: Range, *, always: bool = False) -> Range:
-        if always or self.rounding.scope == "indicators":
-            return v.round_range(score, self.rounding.places, self.rounding.mode)
+        scope, mode = rounding_of(self.rounding)
+        if always or scope == "indicators":
+            return v.round_range(score, self.rounding.places, mode)
         return score
 
     def round(self, score: Fraction, *, always: bool = False) -> Fraction:
-        if always or self.rounding.scope == "indicators":
-            return round_to(score, self.rounding.places, self.rounding.mode)
+        scope, mode = rounding_of(self.rounding)
+        if always or scope == "indicators":
+            return round_to(score, self.rounding.places, mode)
         return score
 
     def facts_read(self, decl: n.Indicator, frame: Frame) -> tuple[str, ...]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from rubric.dsl import nodes as n
 
 __all__ = [
@@ -12,6 +14,7 @@ __all__ = [
     "MAX_PROBLEMS",
     "MAX_VALUE_BITS",
     "literal_digits",
+    "rounding_of",
 ]
 
 # Digits of a number written in a rubric.
@@ -32,3 +35,22 @@ MAX_VALUE_BITS = 4096
 def literal_digits(number: n.Number) -> int:
     """How many digits a number is written with."""
     return sum(map(str.isdigit, number.text))
+
+
+RoundingScope = Literal["indicators", "total"]
+RoundingMode = Literal["half up", "half even", "down", "up"]
+
+
+def rounding_of(rounding: n.Rounding) -> tuple[RoundingScope, RoundingMode]:
+    """What a `round` line rounds, and how, as the parser spells them."""
+    match rounding.scope:
+        case "indicators" | "total":
+            scope: RoundingScope = rounding.scope
+        case _:
+            raise AssertionError(f"the parser gave an unknown rounding {rounding.scope!r}")
+    match rounding.mode:
+        case "half up" | "half even" | "down" | "up":
+            mode: RoundingMode = rounding.mode
+        case _:
+            raise AssertionError(f"the parser gave an unknown rounding mode {rounding.mode!r}")
+    return scope, mode
