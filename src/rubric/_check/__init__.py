@@ -64,8 +64,11 @@ class Findings:
         document: n.Document,
         tree: tuple[TreeNode, ...],
         rounding: n.Rounding,
+        shapes: dict[tuple[int, int], object] | None = None,
     ) -> None:
         self.source = source
+        # Tables the checker worked out already, for the analysis to read again.
+        self._shapes = shapes or {}
         self._inputs: tuple[n.Document, tuple[TreeNode, ...], n.Rounding] | None = (
             document,
             tree,
@@ -103,6 +106,8 @@ class Findings:
                 assert self._inputs is not None
                 document, tree, rounding = self._inputs
                 report = Report(self.source)
+                report.shapes.update(self._shapes)
+                self._shapes = {}
                 try:
                     analysis = analyse(document, tree, rounding, report)
                 except RecursionError:
@@ -122,6 +127,7 @@ class Findings:
         self.source = state["source"]  # type: ignore[assignment]
         self._inputs = state["inputs"]  # type: ignore[assignment]
         self._found = state["found"]  # type: ignore[assignment]
+        self._shapes = {}
         self._lock = threading.Lock()
 
 
@@ -167,7 +173,7 @@ def check(document: n.Document, source: Source) -> Checked:
         nodes=decls,
         clauses=root_clauses,
     )
-    findings = Findings(source, checked_doc, nodes, rounding)
+    findings = Findings(source, checked_doc, nodes, rounding, report.shapes)
     return Checked(source, checked_doc, header, rounding, nodes, dict(scope.names), findings)
 
 
