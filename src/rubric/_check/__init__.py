@@ -1,8 +1,12 @@
 """The checker: a parsed rubric's names, types, tree, points and bands, every problem at once.
 
 Each module checks one concern: names.py (names and types), tree.py (ids, maxes, weights),
-rules.py and clauses.py (rules and the lines on a score), bands.py (tables), bounds.py (the
-exact bounds of every node, and the warnings they prove), limits.py (how big things may be).
+rules.py and clauses.py (rules and the lines on a score), bands.py (tables), limits.py (how
+big things may be), codes.py and report.py (every code; problems collected, capped, sorted,
+silenced). The analysis behind the warnings and the proved bounds, worked out when first
+asked for: bounds.py (each node's lowest and highest score), over values.py (ranges, truths,
+witnesses), exprs.py (expressions over what the facts may be), intervals.py, outcomes.py (the
+scorer's arithmetic on known numbers) and reach.py (facts that reach a bound).
 """
 
 from __future__ import annotations
