@@ -28,6 +28,7 @@ def test_public_names() -> None:
             "FactsError",
             "GradeLine",
             "OutlineNode",
+            "NodeBounds",
             "Reason",
             "Result",
             "Row",
@@ -155,7 +156,7 @@ def test_load_rejects_non_utf8(tmp_path: Path) -> None:
     path.write_bytes('rubric x "标题" max 1\n'.encode("gbk"))
     with pytest.raises(rubric.RubricSyntaxError) as caught:
         rubric.load(path)
-    assert str(caught.value).startswith(f"{path}:1:11: byte 10 is not UTF-8 text\n")
+    assert str(caught.value).startswith(f"{path}:1:11: byte 10 is not UTF-8 text [E104]\n")
 
 
 def test_byte_order_mark_is_ignored() -> None:

@@ -303,4 +303,4 @@ def test_pytest_reports_a_rubric_that_does_not_compile(pytester: pytest.Pytester
     )
     done = pytester.runpytest("-p", "no:cacheprovider")
     done.assert_outcomes(failed=1)
-    done.stdout.fnmatch_lines(["*broken.rub:2:8: expected ':', found 'bool'"])
+    done.stdout.fnmatch_lines(["*broken.rub:2:8: expected ':', found 'bool' [[]E101]"])

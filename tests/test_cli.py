@@ -233,7 +233,7 @@ def test_invalid_rubric_exit_1_with_position(
     for args in (("check", path), ("score", path, good)):
         code, out, err = run(capsys, *args)
         assert (code, out) == (1, "")
-        assert err.startswith(f"{path}:2:8: expected ':', found 'bool'\n")
+        assert err.startswith(f"{path}:2:8: expected ':', found 'bool' [E101]\n")
 
 
 def test_missing_files_exit_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -304,3 +304,127 @@ def test_console_script_runs_the_main_job(tmp_path: Path, good: Path) -> None:
         check=True,
     )
     assert json.loads(done.stdout)["score"] == "98.75"
+
+
+# ---------------------------------------------------------------- warnings, --strict, json, outline
+
+WARNED = (
+    'rubric w "有警告" max 10\n'
+    'fact x: number >= 0 and <= 100 "比率"\n'
+    'indicator q "质量" max 10\n'
+    "  points by x: >= 90 -> 10, >= 60 and < 89.5 -> 6, otherwise -> 0\n"
+)
+
+
+def test_check_prints_warnings_and_passes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "w.rub"
+    path.write_text(WARNED, encoding="utf-8")
+    code, out, err = run(capsys, "check", path)
+    assert code == 0
+    assert out == f"{path}: ok: w “有警告”, 0 groups, 1 indicator, 1 fact, max 10.00; 1 warning\n"
+    assert err == (
+        f"{path}:4:3: warning: no band takes x >= 89.5 and x < 90, between two bands: such a "
+        "value gets the 'otherwise' arm's 0 [W402]\n"
+        "      points by x: >= 90 -> 10, >= 60 and < 89.5 -> 6, otherwise -> 0\n"
+        "      ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+        "    if that is meant, add the arm >= 89.5 and < 90 -> 0; else make the bands meet\n"
+    )
+
+
+def test_strict_counts_warnings_as_errors(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "w.rub"
+    path.write_text(WARNED, encoding="utf-8")
+    code, out, err = run(capsys, "check", "--strict", path)
+    assert (code, out) == (1, "")
+    assert err.endswith(f"{path}: 1 warning, which --strict counts as errors\n")
+    assert run(capsys, "check", "--strict", ANHUI)[0] == 0
+
+
+def test_a_comment_silences_one_warning_on_its_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "w.rub"
+    path.write_text(WARNED.rstrip("\n") + "  # rubric: ignore W402\n", encoding="utf-8")
+    assert run(capsys, "check", "--strict", path)[:2] == (
+        0,
+        f"{path}: ok: w “有警告”, 0 groups, 1 indicator, 1 fact, max 10.00\n",
+    )
+    # Another code on the line silences nothing; a comment alone on the line above does.
+    path.write_text(WARNED.rstrip("\n") + "  # rubric: ignore W401\n", encoding="utf-8")
+    assert run(capsys, "check", "--strict", path)[0] == 1
+    lines = WARNED.splitlines()
+    lines.insert(3, "  # rubric: ignore W402 (89.5 to 90 gets nothing, as the notice says)")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert run(capsys, "check", "--strict", path)[0] == 0
+
+
+def test_json_lists_every_diagnostic(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "w.rub"
+    path.write_text(WARNED, encoding="utf-8")
+    code, out, _ = run(capsys, "check", "--format", "json", path)
+    assert code == 0
+    assert json.loads(out) == {
+        "file": str(path),
+        "ok": True,
+        "diagnostics": [
+            {
+                "file": str(path),
+                "line": 4,
+                "column": 3,
+                "end_line": 4,
+                "end_column": 66,
+                "severity": "warning",
+                "code": "W402",
+                "message": "no band takes x >= 89.5 and x < 90, between two bands: such a value "
+                "gets the 'otherwise' arm's 0",
+                "hint": "if that is meant, add the arm >= 89.5 and < 90 -> 0; else make the "
+                "bands meet",
+            }
+        ],
+        "omitted": 0,
+    }
+    assert json.loads(run(capsys, "check", "--format", "json", "--strict", path)[1])["ok"] is False
+    bad = tmp_path / "bad.rub"
+    bad.write_text('rubric x "标题" max 1\nfact abc: bool\nindicator q "q" max 1\n  +1 if abd\n')
+    code, out, err = run(capsys, "check", "--format", "json", bad)
+    assert (code, err) == (1, "")
+    report = json.loads(out)
+    assert report["ok"] is False
+    assert [(d["line"], d["column"], d["code"], d["severity"]) for d in report["diagnostics"]] == [
+        (4, 9, "E201", "error")
+    ]
+    assert report["diagnostics"][0]["hint"] == (
+        "did you mean 'abc'? every name must be declared first, with a 'fact' or a 'let' line"
+    )
+
+
+def test_outline_shows_the_tree_with_bounds(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "o.rub"
+    path.write_text(
+        'rubric o "大纲" max 20\n'
+        'fact x: number >= 0 and <= 50 "比率"\nfact a: bool "甲"\n'
+        'group g "组" max 20\n'
+        'indicator g.q "质量" max 10\n  points = x / 10\n'
+        'indicator g.r "规范" max 10\n  +10 if a\n  not applicable if x > 40, full marks\n',
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "outline", path)
+    assert code == 0
+    assert out == (
+        "o  大纲\n"
+        "max 20.00; the total can be 0 to 15\n"
+        "\n"
+        "id     title    max  lowest  highest  reads\n"
+        "g      组     20.00       0       15\n"
+        "  g.q  质量   10.00       0        5  x\n"
+        "  g.r  规范   10.00       0       10  x, a\n"
+        "\n"
+        "lowest and highest: proved over every facts the rubric accepts, reached by some;\n"
+        "≥ or ≤ marks a bound that is safe but was not shown reached.\n"
+    )

@@ -443,7 +443,7 @@ def test_fmt_leaves_a_rubric_that_does_not_parse_as_it_is(
     code, out, err = run(capsys, files)
     assert code == 1
     assert bad.read_text(encoding="utf-8") == 'rubric d "t"\nfact a bool\n'
-    assert err.startswith(f"{bad}:2:8: expected ':', found 'bool'\n")
+    assert err.startswith(f"{bad}:2:8: expected ':', found 'bool' [E101]\n")
     assert out.endswith(
         "1 file reformatted, 1 file left unchanged, 1 file could not be formatted\n"
     )

@@ -82,6 +82,12 @@ def assert_only_rubric_errors(text: str) -> None:
         assert 0 <= error.offset <= len(text)
     else:
         assert isinstance(compiled, rubric.Rubric)
+        # The analysis behind warnings and bounds, worked out when asked, raises nothing.
+        for warning in compiled.warnings:
+            assert warning.code.startswith("W") and warning.severity == "warning"
+            assert 0 <= warning.span.start <= warning.span.end <= len(text)
+        total = compiled.bounds()
+        assert total.low is None or total.high is None or total.low <= total.high
 
 
 @given(st.text(max_size=300))

@@ -40,7 +40,7 @@ def test_absurd_rounding_places_are_refused_before_any_arithmetic() -> None:
     error = refused(HEAD.replace("fact x", "round indicators to 999999999 places half up\nfact x"))
     assert str(error) == (
         "h.rub:2:1: rounding to 999999999 places, more places than a number may have digits "
-        "(1000)\n"
+        "(1000) [E504]\n"
         "    round indicators to 999999999 places half up\n"
         "    ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
         "    round to at most 10 places; 2 is usual\n"
@@ -213,7 +213,7 @@ def test_the_report_is_capped_at_the_limit() -> None:
 def test_a_text_larger_than_the_limit() -> None:
     error = refused(HEAD + "# 注释\n" * 10, Limits(file_bytes=100))
     assert str(error) == (
-        "h.rub:1:1: this rubric is longer than the limit of 100 bytes\n"
+        "h.rub:1:1: this rubric is longer than the limit of 100 bytes [E501]\n"
         "    \n"
         "    ^\n"
         "    a rubric of thousands of indicators takes a few megabytes: check that this is the "
@@ -236,7 +236,7 @@ def test_checking_dev_zero_reads_a_bounded_amount(capsys: pytest.CaptureFixture[
         pytest.skip("no /dev/zero here")
     assert main(["check", "/dev/zero"]) == 1
     assert capsys.readouterr().err.startswith(
-        "/dev/zero:1:1: this rubric is longer than the limit of 10000000 bytes\n"
+        "/dev/zero:1:1: this rubric is longer than the limit of 10000000 bytes [E501]\n"
     )
 
 

@@ -22,6 +22,7 @@ from rubric.errors import (
 )
 
 if TYPE_CHECKING:
+    from rubric._check.bounds import NodeBounds
     from rubric._evaluation.evaluation import (
         Comparison,
         Difference,
@@ -42,6 +43,7 @@ __version__ = "0.2.0"
 # Evaluations and reports are imported when first named, so that `import rubric` stays light
 # for software that only scores.
 _LATER = {
+    "NodeBounds": "rubric._check.bounds",
     "Comparison": "rubric._evaluation.evaluation",
     "Difference": "rubric._evaluation.evaluation",
     "Evaluation": "rubric._evaluation.evaluation",
@@ -90,6 +92,7 @@ __all__ = [
     "FactsError",
     "GradeLine",
     "GradeShare",
+    "NodeBounds",
     "NodeChange",
     "NodeStatistics",
     "OutlineNode",

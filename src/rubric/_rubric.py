@@ -21,6 +21,8 @@ from rubric.errors import FactProblem, FactsError
 
 if TYPE_CHECKING:
     from rubric import _plan as p
+    from rubric._checker import Findings, NodeBounds
+    from rubric.errors import Diagnostic
 
 __all__ = ["GradeLine", "OutlineNode", "Rubric", "load", "loads"]
 
@@ -53,8 +55,9 @@ def loads(text: str, filename: str = "<string>", *, limits: Limits = DEFAULT) ->
 
     text = text.removeprefix("\ufeff")
     source = Source(text, filename)
-    plan = compile_checked(check(parse(source, limits), source))
-    return _known(Rubric(plan, _digest(text, filename)))
+    checked = check(parse(source, limits), source)
+    plan = compile_checked(checked)
+    return _known(Rubric(plan, _digest(text, filename), text=text, findings=checked.findings))
 
 
 def load(path: str | os.PathLike[str], *, limits: Limits = DEFAULT) -> Rubric:
@@ -101,6 +104,7 @@ class OutlineNode:
     way: str | None
     weight: Fraction | None
     facts: tuple[str, ...]
+    declared: Decimal | None  # the max written in the rubric; None where none is written
 
 
 def _children(plan: p.Plan) -> tuple[tuple[int, ...], ...]:
@@ -132,8 +136,8 @@ def _unpickle(digest: str, payload: bytes) -> Rubric:
         import zlib
 
         # Plain pickle of the plan this class wrote: trusted as the pickle around it is.
-        plan = pickle.loads(zlib.decompress(payload))
-        found = _known(Rubric(plan, digest))
+        plan, text = pickle.loads(zlib.decompress(payload))
+        found = _known(Rubric(plan, digest, text=text))
     with _LOCK:
         _RECENT.pop(digest, None)
         _RECENT[digest] = found
@@ -148,6 +152,10 @@ class Rubric:
 
     _plan: p.Plan = attrs.field(alias="plan", repr=False)
     digest: str = attrs.field(repr=False)
+    # The text it was compiled from: what its warnings and bounds are worked out from again
+    # when it was unpickled without them.
+    _text: str = attrs.field(default="", alias="text", repr=False, eq=False)
+    _findings: Findings | None = attrs.field(default=None, alias="findings", repr=False, eq=False)
     # Derived once from the plan, for results to read without walking it.
     ids: tuple[str, ...] = attrs.field(init=False, repr=False, eq=False)
     index: dict[str, int] = attrs.field(init=False, repr=False, eq=False)
@@ -231,6 +239,35 @@ class Rubric:
         """The file the rubric was read from."""
         return self._plan.filename
 
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        """What the checker warns about: problems (W codes) that do not stop scoring."""
+        return self.findings.warnings
+
+    def bounds(self, node_id: str | None = None) -> NodeBounds:
+        """The lowest and highest score a node (by default the total) can get from valid facts.
+
+        Raise KeyError for an id no node has.
+        """
+        return self.findings.bounds[self.id if node_id is None else node_id]
+
+    @property
+    def findings(self) -> Findings:
+        """What the checker finds beside errors: the warnings (the first ones, and how many
+        more), each node's proved bounds and the facts it reads, and the source they point
+        into. Worked out when first asked for (from the text again, for a rubric unpickled
+        without them)."""
+        findings = self._findings
+        if findings is None:
+            from rubric._checker import check
+            from rubric.dsl.parser import parse
+            from rubric.dsl.source import Source
+
+            source = Source(self._text, self.filename)
+            findings = check(parse(source), source).findings
+            object.__setattr__(self, "_findings", findings)
+        return findings
+
     def __repr__(self) -> str:
         return f"<Rubric {self.id} {self.title!r} from {self.filename}, max {self.max}>"
 
@@ -242,7 +279,8 @@ class Rubric:
             import pickle
             import zlib
 
-            payload = zlib.compress(pickle.dumps(self._plan, pickle.HIGHEST_PROTOCOL), 6)
+            state = (self._plan, self._text)
+            payload = zlib.compress(pickle.dumps(state, pickle.HIGHEST_PROTOCOL), 6)
             object.__setattr__(self, "_payload", payload)
         return _unpickle, (self.digest, payload)
 
@@ -299,6 +337,7 @@ class Rubric:
                     way=getattr(node, "way", None),
                     weight=weight,
                     facts=reads(node),
+                    declared=None if node.max is None else Decimal(fixed(node.max, places)),
                 )
             )
         return tuple(found)

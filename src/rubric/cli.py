@@ -1,12 +1,14 @@
-"""The command line: `rubric check`, `rubric score`, `rubric template` and `rubric report`."""
+"""The command line: check, outline, score, template, report, test and fmt: prints only."""
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import json
 import os
 import sys
 from collections.abc import Sequence
+from fractions import Fraction
 from pathlib import Path
 from typing import TextIO
 
@@ -15,12 +17,18 @@ from rubric._cases import case_files, coverage, load_case, run_case
 from rubric._evaluation.evaluation import Evaluation
 from rubric._evaluation.units import TABLE_SUFFIXES, load_units
 from rubric._facts import load_facts
-from rubric._numbers import fixed
+from rubric._numbers import fixed, plain, terminates
 from rubric._result import Advice, Reason, Result, ScoredNode
 from rubric._rubric import Rubric, load
 from rubric.dsl.format import format_file, format_text
 from rubric.dsl.source import Source, display_width
-from rubric.errors import CaseError, FactsError, RubricError
+from rubric.errors import (
+    CaseError,
+    FactsError,
+    RubricCheckError,
+    RubricError,
+    RubricSyntaxError,
+)
 
 __all__ = ["main"]
 
@@ -59,7 +67,23 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check a .rub file and report every problem")
     check.add_argument("rubric", metavar="FILE.rub", type=Path)
+    check.add_argument(
+        "--strict", action="store_true", help="count warnings as errors: exit 1 if there are any"
+    )
+    check.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: problems as a terminal shows them (default); json: every problem with its "
+        "place, severity, code, message and hint, for editors and CI",
+    )
     check.set_defaults(run=_check)
+
+    outline = commands.add_parser(
+        "outline", help="show the tree: ids, titles, maxes, proved bounds and the facts read"
+    )
+    outline.add_argument("rubric", metavar="FILE.rub", type=Path)
+    outline.set_defaults(run=_outline)
 
     score = commands.add_parser(
         "score", help="score one unit's facts, or many units, with a rubric"
@@ -178,7 +202,21 @@ def _change(text: str) -> tuple[str, object]:
 
 
 def _check(args: argparse.Namespace, out: TextIO) -> int:
+    if args.format == "json":
+        return _check_json(args, out)
     rubric = load(args.rubric)
+    findings = rubric.findings
+    for warning in findings.warnings:
+        print(warning.render(findings.source), file=sys.stderr)
+    found = len(findings.warnings) + findings.more_warnings
+    if findings.more_warnings:
+        print(f"{found} warnings; the first {len(findings.warnings)} are shown", file=sys.stderr)
+    if found and args.strict:
+        print(
+            f"{args.rubric}: {_count(found, 'warning')}, which --strict counts as errors",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
     nodes = rubric.outline()[1:]
     groups = sum(node.kind == "group" for node in nodes)
     indicators = len(nodes) - groups
@@ -190,8 +228,87 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
             (len(rubric.facts), "fact"),
         )
     )
-    print(f"{args.rubric}: ok: {rubric.id} “{rubric.title}”, {counts}, max {rubric.max}", file=out)
+    warned = f"; {_count(found, 'warning')}" if found else ""
+    print(
+        f"{args.rubric}: ok: {rubric.id} “{rubric.title}”, {counts}, max {rubric.max}{warned}",
+        file=out,
+    )
     return EXIT_OK
+
+
+def _check_json(args: argparse.Namespace, out: TextIO) -> int:
+    """Every problem as JSON: errors if the rubric has any, else its warnings."""
+    try:
+        rubric = load(args.rubric)
+    except (RubricSyntaxError, RubricCheckError) as error:
+        source, problems, omitted, ok = error.source, error.diagnostics, error.omitted, False
+    else:
+        findings = rubric.findings
+        source, problems, omitted = findings.source, findings.warnings, findings.more_warnings
+        ok = not (args.strict and (problems or omitted))
+    report = {
+        "file": str(args.rubric),
+        "ok": ok,
+        "diagnostics": [problem.to_dict(source) for problem in problems],
+        "omitted": omitted,
+    }
+    print(json.dumps(report, ensure_ascii=False, indent=2), file=out)
+    return EXIT_OK if ok else EXIT_INVALID
+
+
+def _outline(args: argparse.Namespace, out: TextIO) -> int:
+    rubric = load(args.rubric)
+    print(outline(rubric), file=out)
+    return EXIT_OK
+
+
+def outline(rubric: Rubric) -> str:
+    """The tree of a rubric: each node's id, title, max, proved bounds and the facts it reads."""
+    findings = rubric.findings
+    total = findings.bounds[rubric.id]
+    lines = [
+        f"{rubric.id}  {rubric.title}",
+        f"max {rubric.max}; the total can be {_bound(total.low, total.low_tight, '≥')} to "
+        f"{_bound(total.high, total.high_tight, '≤')}",
+        "",
+    ]
+    rows = [("id", "title", "max", "lowest", "highest", "reads")]
+    for node in rubric.outline()[1:]:
+        bounds = findings.bounds[node.id]
+        role = "" if node.role == "base" else f" ({node.role})"
+        declared = "—" if node.declared is None else str(node.declared)
+        rows.append(
+            (
+                "  " * (node.depth - 1) + node.id,
+                node.title + role,
+                declared,
+                _bound(bounds.low, bounds.low_tight, "≥"),
+                _bound(bounds.high, bounds.high_tight, "≤"),
+                ", ".join(findings.reads.get(node.id, ())),
+            )
+        )
+    widths = [max(display_width(row[i]) for row in rows) for i in range(5)]
+    for row in rows:
+        cells = []
+        for i, cell in enumerate(row[:5]):
+            pad = " " * (widths[i] - display_width(cell))
+            cells.append(pad + cell if i in (2, 3, 4) else cell + pad)
+        lines.append(("  ".join(cells) + "  " + row[5]).rstrip())
+    lines += [
+        "",
+        "lowest and highest: proved over every facts the rubric accepts, reached by some;",
+        "≥ or ≤ marks a bound that is safe but was not shown reached.",
+    ]
+    return "\n".join(lines)
+
+
+def _bound(value: Fraction | None, tight: bool, mark: str) -> str:
+    if value is None:
+        return "-∞" if mark == "≥" else "∞"
+    text = plain(value, 6)
+    if not terminates(value, 6):
+        text = "≈" + text
+    return text if tight else mark + text
 
 
 def _count(number: int, word: str) -> str:

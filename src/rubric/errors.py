@@ -32,11 +32,37 @@ class Diagnostic:
     # bands, E5xx limits; W… warnings), for docs, editors and silencing; "" until assigned.
     code: str = ""
     severity: Literal["error", "warning"] = "error"
+    # Where the problem starts, 1-based (0: not worked out; `to_dict` works it out).
+    line: int = attrs.field(default=0, eq=False)
+    column: int = attrs.field(default=0, eq=False)
+
+    def to_dict(self, source: Source) -> dict[str, object]:
+        """The problem as JSON for editors and CI: where it starts and ends (1-based lines and
+        columns; the end is the column just after it), severity, code, message and hint."""
+        line, column = source.line_col(self.span.start)
+        end_line, end_column = source.line_col(self.span.end)
+        return {
+            "file": source.filename,
+            "line": line,
+            "column": column,
+            "end_line": end_line,
+            "end_column": end_column,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
+        }
 
     def render(self, source: Source) -> str:
-        """Render as `file:line:col: message`, the source line, a caret and the hint."""
+        """Render as `file:line:col: message [code]`, the source line, a caret and the hint.
+
+        A warning reads `file:line:col: warning: message [code]`.
+        """
         line, col = source.line_col(self.span.start)
-        parts = [f"{source.filename}:{line}:{col}: {self.message}", source.excerpt(self.span)]
+        kind = "warning: " if self.severity == "warning" else ""
+        code = f" [{self.code}]" if self.code else ""
+        head = f"{source.filename}:{line}:{col}: {kind}{self.message}{code}"
+        parts = [head, source.excerpt(self.span)]
         parts.extend(f"    {line}" for line in self.hint.splitlines())
         return "\n".join(parts)
 

@@ -1,0 +1,206 @@
+"""The checker: a parsed rubric's names, types, tree, points and bands, every problem at once.
+
+Each module checks one concern: names.py (names and types), tree.py (ids, maxes, weights),
+rules.py and clauses.py (rules and the lines on a score), bands.py (tables), limits.py (how
+big things may be), codes.py and report.py (every code; problems collected, capped, sorted,
+silenced). The analysis behind the warnings and the proved bounds, worked out when first
+asked for: bounds.py (each node's lowest and highest score), over values.py (ranges, truths,
+witnesses), exprs.py (expressions over what the facts may be), intervals.py, outcomes.py (the
+scorer's arithmetic on known numbers) and reach.py (facts that reach a bound).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+
+import attrs
+
+from rubric._check.bounds import NodeBounds, analyse
+from rubric._check.clauses import check_clauses
+from rubric._check.limits import MAX_DIGITS, MAX_PLACES, literal_digits
+from rubric._check.names import Names, Scope, Type
+from rubric._check.report import Report
+from rubric._check.rules import Rules
+from rubric._check.tree import Tree, TreeNode
+from rubric._check.walk import nodes_of
+from rubric.dsl import nodes as n
+from rubric.dsl.source import Source
+from rubric.errors import Diagnostic, RubricCheckError
+
+__all__ = ["Checked", "Findings", "NodeBounds", "TreeNode", "Type", "check"]
+
+
+@attrs.frozen
+class Checked:
+    """A valid rubric: its document with words resolved, its tree, and its rounding."""
+
+    source: Source
+    document: n.Document
+    header: n.Header
+    rounding: n.Rounding
+    tree: tuple[TreeNode, ...]
+    types: Mapping[str, Type]
+    findings: Findings
+
+
+@attrs.frozen
+class _Found:
+    """The warnings (the first ones, and how many more) and every node's bounds."""
+
+    warnings: tuple[Diagnostic, ...]
+    more_warnings: int
+    bounds: Mapping[str, NodeBounds]
+    reads: Mapping[str, tuple[str, ...]]
+
+
+class Findings:
+    """What the checker finds beside errors: warnings, and every node's proved bounds.
+
+    Worked out when first asked for, once, under a lock: a rubric loaded only to score does
+    not pay for the analysis (about a millisecond an indicator), and threads sharing a rubric
+    see one result. It pickles with what it has worked out so far.
+    """
+
+    def __init__(
+        self,
+        source: Source,
+        document: n.Document,
+        tree: tuple[TreeNode, ...],
+        rounding: n.Rounding,
+        shapes: dict[tuple[int, int], object] | None = None,
+    ) -> None:
+        self.source = source
+        # Tables the checker worked out already, for the analysis to read again.
+        self._shapes = shapes or {}
+        self._inputs: tuple[n.Document, tuple[TreeNode, ...], n.Rounding] | None = (
+            document,
+            tree,
+            rounding,
+        )
+        self._found: _Found | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        """Problems that do not stop compilation, in the order of the text: the first ones."""
+        return self._work().warnings
+
+    @property
+    def more_warnings(self) -> int:
+        """How many warnings were left out after the first ones."""
+        return self._work().more_warnings
+
+    @property
+    def bounds(self) -> Mapping[str, NodeBounds]:
+        """Each node's bounds by its id; the total's under the rubric's id."""
+        return self._work().bounds
+
+    @property
+    def reads(self) -> Mapping[str, tuple[str, ...]]:
+        """The facts each node reads itself (a group: in its own lines)."""
+        return self._work().reads
+
+    def _work(self) -> _Found:
+        found = self._found
+        if found is not None:
+            return found
+        with self._lock:
+            if self._found is None:
+                assert self._inputs is not None
+                document, tree, rounding = self._inputs
+                report = Report(self.source)
+                report.shapes.update(self._shapes)
+                self._shapes = {}
+                try:
+                    analysis = analyse(document, tree, rounding, report)
+                except RecursionError:
+                    # Values chained as deep as the checker allows, inside expressions as deep as
+                    # a line may nest: no bounds rather than a traceback.
+                    self._found = _Found((), 0, _unbounded(document, tree), {})
+                else:
+                    warnings, more = report.diagnostics("warning")
+                    self._found = _Found(warnings, more, analysis.bounds, analysis.reads)
+                self._inputs = None  # the syntax tree is no longer needed
+            return self._found
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"source": self.source, "inputs": self._inputs, "found": self._found}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.source = state["source"]  # type: ignore[assignment]
+        self._inputs = state["inputs"]  # type: ignore[assignment]
+        self._found = state["found"]  # type: ignore[assignment]
+        self._shapes = {}
+        self._lock = threading.Lock()
+
+
+def check(document: n.Document, source: Source) -> Checked:
+    """Check a parsed rubric; raise RubricCheckError listing every problem found."""
+    assert document.header is not None, "the parser guarantees a header"
+    header = document.header
+    report = Report(source)
+    rounding = document.rounding or n.Rounding(header.span, "indicators", 2, "half up")
+    # The places are checked before anything is rounded to them: 10**places must stay small.
+    places: int | None = rounding.places
+    if rounding.places > MAX_PLACES:
+        report(
+            "E511",
+            rounding.span,
+            f"{rounding.places} decimal places is more than {MAX_PLACES}",
+            "round to at most 10 places; 2 is usual",
+        )
+        places = None
+    names = Names(report)
+    tree = Tree(names, Rules(names), places)
+    if header.max is not None:
+        tree.max_fits(header.max)
+    scope = Scope()
+    facts = names.check_facts(document.facts, scope)
+    lets = tuple(names.check_let(let, scope) for let in document.lets)
+    requires = tuple(names.check_require(r, scope) for r in document.requires)
+    grades = names.check_grades(document.grades, scope)
+    root_clauses = check_clauses(names, document.clauses, scope, header.max, None)
+    nodes, decls = tree.check_tree(document.nodes, header, scope)
+    names.check_score_refs(tree.node_ids)
+    names.check_unused(facts, lets)
+    _check_literals(report, document)
+    if report.errors:
+        errors, omitted = report.diagnostics("error")
+        raise RubricCheckError(source, errors, omitted)
+    checked_doc = attrs.evolve(
+        document,
+        facts=facts,
+        lets=lets,
+        requires=requires,
+        grades=grades,
+        nodes=decls,
+        clauses=root_clauses,
+    )
+    findings = Findings(source, checked_doc, nodes, rounding, report.shapes)
+    return Checked(source, checked_doc, header, rounding, nodes, dict(scope.names), findings)
+
+
+def _unbounded(document: n.Document, tree: tuple[TreeNode, ...]) -> dict[str, NodeBounds]:
+    assert document.header is not None
+    ids = [document.header.id]
+    stack = list(tree)
+    while stack:
+        node = stack.pop()
+        ids.append(node.decl.id)
+        stack.extend(node.children)
+    return {node_id: NodeBounds(None, None, False, False) for node_id in ids}
+
+
+def _check_literals(report: Report, doc: n.Document) -> None:
+    for number in nodes_of(doc, n.Number):
+        if len(number.text) <= MAX_DIGITS:
+            continue
+        digits = literal_digits(number)
+        if digits > MAX_DIGITS:
+            report(
+                "E512",
+                number.span,
+                f"a number of {digits} digits",
+                f"numbers in a rubric have at most {MAX_DIGITS} digits",
+            )

@@ -1,0 +1,83 @@
+"""Lines on a node's score: caps, multipliers and 'not applicable', and their policies."""
+
+from __future__ import annotations
+
+from typing import Literal, assert_never
+
+import attrs
+
+from rubric._check.names import Names, Scope
+from rubric.dsl import nodes as n
+
+__all__ = ["Policy", "check_clauses", "policy_of"]
+
+Policy = Literal["full marks", "rescale the total", "redistribute to siblings"]
+
+
+def policy_of(text: str | None) -> Policy | None:
+    """A not-applicable policy as the parser spells it."""
+    match text:
+        case None:
+            return None
+        case "full marks" | "rescale the total" | "redistribute to siblings":
+            return text
+        case _:
+            raise AssertionError(f"the parser gave an unknown policy {text!r}")
+
+
+def check_clauses(
+    names: Names,
+    clauses: tuple[n.Clause, ...],
+    scope: Scope,
+    max_: n.Number | None,
+    owner: str | None,
+) -> tuple[n.Clause, ...]:
+    """The clauses on a node's score (owner None: on the total), with words resolved."""
+    report = names.report
+    checked: list[n.Clause] = []
+    clause_scope = scope.child()
+    clause_scope.scores = owner is None
+    where = "the total" if owner is None else f"'{owner}'"
+    seen_na: n.NotApplicable | None = None
+    for clause in clauses:
+        condition = names.condition(clause.condition, clause_scope, "this line")
+        checked.append(attrs.evolve(clause, condition=condition))
+        match clause:
+            case n.NotApplicable():
+                if owner is None:
+                    report(
+                        "E324",
+                        clause.span,
+                        "the rubric as a whole cannot be not applicable",
+                        "put the line under the group or indicator that may not apply",
+                    )
+                elif seen_na is not None:
+                    report(
+                        "E323",
+                        clause.span,
+                        f"a second 'not applicable' line for {where}; the first is on line "
+                        f"{report.line_of(seen_na.span)}",
+                        "join the conditions with 'or' on one line",
+                    )
+                seen_na = seen_na or clause
+            case n.CapIf():
+                # The grammar reads no sign before a cap: it is never below 0.
+                if max_ is not None and clause.cap.value >= max_.value:
+                    report(
+                        "E325",
+                        clause.cap.span,
+                        f"at most {clause.cap.text}, but {where} is worth only {max_.text}",
+                        "a cap limits a score below its max: lower it",
+                    )
+            case n.Multiply():
+                if not 0 <= clause.factor.value < 1:
+                    report(
+                        "E327",
+                        clause.factor.span,
+                        f"a multiplier of {clause.factor.text}",
+                        "a multiplier lowers a score: give a number from 0 up to, not including, "
+                        "1, such as 0.8",
+                    )
+            case _:
+                assert_never(clause)
+    return tuple(checked)

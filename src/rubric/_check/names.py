@@ -1,0 +1,613 @@
+"""Names and types: facts, values, requires and grades, what each expression is, did-you-mean."""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+from collections.abc import Callable, Iterable, Iterator
+from fractions import Fraction
+from typing import Literal, assert_never
+
+import attrs
+
+from rubric._check.limits import MAX_CHAIN
+from rubric._check.report import Hint, Report
+from rubric.dsl import nodes as n
+
+__all__ = [
+    "BOOL",
+    "COUNT",
+    "NUMBER",
+    "TEXT",
+    "UNKNOWN",
+    "Kind",
+    "Names",
+    "Scope",
+    "Type",
+    "did_you_mean",
+    "kind_of",
+    "suggest",
+    "type_of",
+]
+
+Kind = Literal["bool", "count", "number", "level", "set", "text", "adjustment", "unknown"]
+RESERVED_NAMES = ("total",)
+
+
+def kind_of(text: str) -> Kind:
+    """A type's kind as the parser spells it."""
+    match text:
+        case "bool" | "count" | "number" | "level" | "set" | "text" | "adjustment":
+            return text
+        case _:
+            raise AssertionError(f"the parser gave an unknown type {text!r}")
+
+
+@attrs.frozen
+class Type:
+    """The type of a fact, a value or an expression."""
+
+    kind: Kind
+    words: tuple[str, ...] | None = None
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in ("count", "number")
+
+    def describe(self) -> str:
+        if self.kind == "level" and self.words:
+            return "a level (" + ", ".join(self.words) + ")"
+        if self.kind == "set" and self.words:
+            return "a set of {" + ", ".join(self.words) + "}"
+        match self.kind:
+            case "bool":
+                return "a yes/no condition"
+            case "count":
+                return "a count"
+            case "number":
+                return "a number"
+            case "set":
+                return "a set"
+            case "text":
+                return "a word"
+            case "adjustment":
+                return "an adjustment"
+            case "level" | "unknown":
+                return self.kind
+            case _:
+                assert_never(self.kind)
+
+
+BOOL, COUNT, NUMBER, TEXT = Type("bool"), Type("count"), Type("number"), Type("text")
+UNKNOWN = Type("unknown")  # the type of a value whose expression has an error
+
+
+def type_of(decl: n.TypeSpec) -> Type:
+    words = tuple(w.name for w in decl.words) if decl.words is not None else None
+    return Type(kind_of(decl.kind), words)
+
+
+@attrs.define
+class Scope:
+    """The names an expression may use: facts, values, and whether `total` is in reach.
+
+    An indicator's scope holds its own values and reads the rubric's through its parent,
+    so that opening one costs nothing however many facts the rubric declares.
+    """
+
+    names: dict[str, Type] = attrs.Factory(dict)
+    parent: Scope | None = None
+    total: bool = False
+    scores: bool = False  # whether `score of ID` is in reach: grades and the total's clauses
+
+    def child(self) -> Scope:
+        return Scope({}, self, self.total, self.scores)
+
+    def get(self, name: str) -> Type | None:
+        scope: Scope | None = self
+        while scope is not None:
+            if name in scope.names:
+                return scope.names[name]
+            scope = scope.parent
+        return None
+
+    def __contains__(self, name: str) -> bool:
+        return self.get(name) is not None
+
+    def snapshot(self) -> Callable[[], Iterator[str]]:
+        """The names declared so far, to read later: names declared after are left out."""
+        levels: list[tuple[dict[str, Type], int]] = []
+        scope: Scope | None = self
+        while scope is not None:
+            levels.append((scope.names, len(scope.names)))
+            scope = scope.parent
+
+        def names() -> Iterator[str]:
+            for declared, count in reversed(levels):
+                yield from itertools.islice(declared, count)
+
+        return names
+
+
+@attrs.define
+class Names:
+    """What every name is, and which names are used."""
+
+    report: Report
+    used: set[str] = attrs.Factory(set)
+    # A misspelt name leaves what it meant unused; say so once, not twice.
+    unknown_names: bool = False
+    facts: dict[str, Type] = attrs.Factory(dict)
+    chains: dict[str, int] = attrs.Factory(dict)
+    # Local values not used in their indicator: reported at the end, once misspellings are known.
+    unused_locals: list[n.Let] = attrs.Factory(list)
+    # `score of ID` names a node: checked once the tree is known.
+    score_refs: list[n.ScoreOf] = attrs.Factory(list)
+    upper_bounds: dict[str, Fraction] = attrs.Factory(dict)
+
+    # ------------------------------------------------------------ declarations
+
+    def check_facts(self, facts: Iterable[n.FactDecl], scope: Scope) -> tuple[n.FactDecl, ...]:
+        seen: dict[str, n.FactDecl] = {}
+        for fact in facts:
+            if fact.name in seen:
+                first = seen[fact.name]
+                self.report(
+                    "E202",
+                    fact.name_span,
+                    f"the fact '{fact.name}' is declared twice; first on line "
+                    f"{self.report.line_of(first.span)}",
+                    "rename one of them, or delete the second declaration",
+                )
+                continue
+            if fact.name in RESERVED_NAMES:
+                self.report(
+                    "E204",
+                    fact.name_span,
+                    f"'{fact.name}' is reserved for the rubric's total",
+                    "choose another name for this fact",
+                )
+            seen[fact.name] = fact
+            self.check_words(fact.type)
+            if fact.step is not None:
+                if fact.step.value <= 0:
+                    self.report(
+                        "E406",
+                        fact.step.span,
+                        f"a step must be more than 0, found {fact.step.text}",
+                    )
+                if fact.type.kind not in ("number", "adjustment"):
+                    self.report(
+                        "E224",
+                        fact.step.span,
+                        f"steps on a {fact.type.kind} fact",
+                        "only number and adjustment facts take 'in steps of'; a count always "
+                        "steps by 1",
+                    )
+            if fact.unit is not None and fact.type.kind not in ("count", "number"):
+                self.report(
+                    "E216",
+                    fact.span,
+                    f"a unit on a {fact.type.kind} fact",
+                    "only count and number facts have units; delete the unit",
+                )
+            scope.names[fact.name] = type_of(fact.type)
+        self.facts = dict(scope.names)
+        checked = []
+        for fact in seen.values():
+            constraints = tuple(self.check_constraint(fact, c, scope) for c in fact.constraints)
+            checked.append(attrs.evolve(fact, constraints=constraints))
+        return tuple(checked)
+
+    def check_words(self, spec: n.TypeSpec) -> None:
+        if spec.words is None:
+            return
+        seen: set[str] = set()
+        for word in spec.words:
+            if word.name in seen:
+                self.report(
+                    "E217", word.span, f"'{word.name}' is listed twice", "list each word once"
+                )
+            seen.add(word.name)
+
+    def check_constraint(self, fact: n.FactDecl, c: n.Constraint, scope: Scope) -> n.Constraint:
+        if fact.type.kind not in ("count", "number", "adjustment"):
+            self.report(
+                "E218",
+                c.span,
+                f"a bound on the {fact.type.kind} fact '{fact.name}'",
+                "only count, number and adjustment facts take bounds such as >= 1; delete it",
+            )
+            return c
+        if c.op not in ("<", "<=", ">", ">="):
+            self.report(
+                "E219", c.span, f"'{c.op}' cannot bound a fact", "bound a fact with <, <=, > or >="
+            )
+        if isinstance(c.operand, n.Name) and c.operand.name == fact.name:
+            self.report(
+                "E220",
+                c.operand.span,
+                f"the fact '{fact.name}' is bounded by itself",
+                "bound it by a number or by another fact",
+            )
+            return c
+        simple = isinstance(c.operand, n.Number) or (
+            isinstance(c.operand, n.Negate) and isinstance(c.operand.operand, n.Number)
+        )
+        if isinstance(c.operand, n.Name) and c.operand.name in self.facts:
+            self.used.add(c.operand.name)
+            type_ = self.facts[c.operand.name]
+            if fact.type.kind == "adjustment":
+                self.report(
+                    "E223",
+                    c.operand.span,
+                    "an adjustment is bounded by numbers only",
+                    "write its bounds as numbers, such as >= -3 and <= 0",
+                )
+        elif isinstance(c.operand, n.Name) and c.operand.name not in scope:
+            self.infer(c.operand, scope)  # reports the unknown name, with a suggestion
+            return c
+        elif not simple:
+            written = self.report.source.text[c.operand.span.start : c.operand.span.end]
+            self.used.update(x.name for x in n.walk(c.operand) if isinstance(x, n.Name))
+            self.report(
+                "E222",
+                c.operand.span,
+                "a bound is a number or another fact",
+                "write a bound that needs arithmetic as a 'require' line, such as: "
+                f'require {fact.name} {c.op} {written} "…"',
+            )
+            return c
+        else:
+            type_ = NUMBER
+            if c.op in ("<", "<=") and isinstance(c.operand, n.Number):
+                self.upper_bounds[fact.name] = c.operand.value
+        if not type_.numeric:
+            self.report(
+                "E221",
+                c.operand.span,
+                f"a bound must be a number, found {type_.describe()}",
+                "bound the fact by a number such as 1 or by a count or number fact",
+            )
+        return c
+
+    def check_let(self, let: n.Let, scope: Scope) -> n.Let:
+        expr, type_ = self.infer(let.expr, scope)
+        if type_ == TEXT:
+            self.report(
+                "E225",
+                let.expr.span,
+                "a value cannot be a bare word",
+                "a value is a number, a condition, or another name for a fact; compare words "
+                "where they are used, as in: +1 if media = national",
+            )
+            type_ = None
+        # Values are computed by recursion through the values they use: bound the chain.
+        used = [x.name for x in n.walk(let.expr) if isinstance(x, n.Name)]
+        chain = n.depth(let.expr) + max((self.chains.get(u, 0) for u in used), default=0)
+        self.chains[let.name] = chain
+        if chain > MAX_CHAIN:
+            self.report(
+                "E513",
+                let.name_span,
+                f"the value '{let.name}' is built on a chain of values {chain} levels deep, "
+                f"more than {MAX_CHAIN}",
+                "compute it in fewer steps, from the facts more directly",
+            )
+        if let.name in scope or let.name in RESERVED_NAMES:
+            self.report(
+                "E203",
+                let.name_span,
+                f"the name '{let.name}' is already taken",
+                "give this value a name that no fact or other value has",
+            )
+        else:
+            # A value whose expression is wrong is still declared, so that its uses raise no
+            # second error: UNKNOWN types as None wherever it is used.
+            scope.names[let.name] = type_ or UNKNOWN
+        if type_ is not None and let.unit is not None and not type_.numeric:
+            self.report(
+                "E216",
+                let.span,
+                f"a unit on {type_.describe()}",
+                "only numeric values have units; delete the unit",
+            )
+        return attrs.evolve(let, expr=expr)
+
+    def check_require(self, req: n.Require, scope: Scope) -> n.Require:
+        return attrs.evolve(req, condition=self.condition(req.condition, scope, "a 'require'"))
+
+    def check_grades(self, grades: tuple[n.Grade, ...], scope: Scope) -> tuple[n.Grade, ...]:
+        grade_scope = scope.child()
+        grade_scope.total = True
+        grade_scope.scores = True
+        checked = []
+        for index, grade in enumerate(grades):
+            # A grade may have several lines: a veto first, and its band of totals below.
+            last = index == len(grades) - 1
+            if grade.condition is None:
+                if not last:
+                    self.report(
+                        "E328",
+                        grade.span,
+                        "'otherwise' must be the last grade",
+                        "move this grade line below the others",
+                    )
+                checked.append(grade)
+            else:
+                cond = self.condition(grade.condition, grade_scope, "a grade")
+                checked.append(attrs.evolve(grade, condition=cond))
+        if grades and grades[-1].condition is not None:
+            self.report(
+                "E329",
+                grades[-1].span,
+                "the last grade has a condition, so some totals would get no grade",
+                f"make the last grade catch every other total: grade {grades[-1].name} otherwise",
+            )
+        return tuple(checked)
+
+    # ------------------------------------------------------------ expressions
+
+    def condition(self, expr: n.Expr, scope: Scope, where: str) -> n.Expr:
+        checked, type_ = self.infer(expr, scope)
+        if type_ is not None and type_ != BOOL:
+            self.report(
+                "E206",
+                expr.span,
+                f"{where} needs a yes/no condition, found {type_.describe()}",
+                "compare it, as in: x >= 2, or use a bool fact",
+            )
+        return checked
+
+    def infer(self, expr: n.Expr, scope: Scope) -> tuple[n.Expr, Type | None]:
+        """Return the expression with words resolved, and its type (None after an error)."""
+        match expr:
+            case n.Number():
+                return expr, COUNT if expr.value.denominator == 1 else NUMBER
+            case n.Text():
+                return expr, TEXT
+            case n.Name():
+                return expr, self.name(expr, scope)
+            case n.Negate():
+                operand, type_ = self.numeric(expr.operand, scope, "'-'")
+                return attrs.evolve(expr, operand=operand), NUMBER if type_ else None
+            case n.Binary():
+                return self.binary(expr, scope)
+            case n.Compare():
+                if expr.op == "in":
+                    return self.membership(expr, scope)
+                return self.compare(expr, scope)
+            case n.Logic():
+                operands = tuple(self.condition(o, scope, f"'{expr.op}'") for o in expr.operands)
+                return attrs.evolve(expr, operands=operands), BOOL
+            case n.Not():
+                return attrs.evolve(
+                    expr, operand=self.condition(expr.operand, scope, "'not'")
+                ), BOOL
+            case n.SizeOf():
+                operand, type_ = self.infer(expr.operand, scope)
+                if type_ is not None and type_.kind != "set":
+                    self.report(
+                        "E208",
+                        expr.operand.span,
+                        f"'number of' needs a set, found {type_.describe()}",
+                    )
+                    return attrs.evolve(expr, operand=operand), None
+                return attrs.evolve(expr, operand=operand), COUNT
+            case n.ScoreOf():
+                if not scope.scores:
+                    self.report(
+                        "E226",
+                        expr.span,
+                        "'score of' is known only in grade lines and in lines on the total",
+                        "a rule or a node's own condition cannot read scores: they are not known "
+                        "yet",
+                    )
+                    return expr, None
+                self.score_refs.append(expr)
+                return expr, NUMBER
+            case _:
+                assert_never(expr)
+
+    def name(self, expr: n.Name, scope: Scope) -> Type | None:
+        if expr.name == "total":
+            if scope.total:
+                return NUMBER
+            self.report(
+                "E205",
+                expr.span,
+                "'total' is known only in grade conditions",
+                "use 'total' in a grade line, such as: grade 优秀 if total >= 85",
+            )
+            return None
+        type_ = scope.get(expr.name)
+        if type_ is None:
+            self.unknown_names = True
+            known = scope.snapshot()
+            in_grade = scope.total
+
+            def hint(word: str = expr.name) -> str:
+                names = itertools.chain(known(), ["total"] if in_grade else [])
+                suggestion = did_you_mean(word, names)
+                if in_grade and not suggestion:
+                    suggestion = "a grade reads the rubric's total score as 'total';"
+                return (
+                    suggestion + " " if suggestion else ""
+                ) + "every name must be declared first, with a 'fact' or a 'let' line"
+
+            self.report("E201", expr.span, f"unknown name '{expr.name}'", hint)
+            return None
+        self.used.add(expr.name)
+        return None if type_ is UNKNOWN else type_
+
+    def binary(self, expr: n.Binary, scope: Scope) -> tuple[n.Expr, Type | None]:
+        left, lt = self.numeric(expr.left, scope, f"'{expr.op}'")
+        right, rt = self.numeric(expr.right, scope, f"'{expr.op}'")
+        checked = attrs.evolve(expr, left=left, right=right)
+        if lt is None or rt is None:
+            return checked, None
+        if expr.op == "/" and isinstance(right, n.Number) and right.value == 0:
+            self.report("E427", right.span, "a division by zero", "divide by a number other than 0")
+        stays_count = expr.op in ("+", "*", "short of", "over") and lt == rt == COUNT
+        return checked, COUNT if stays_count else NUMBER
+
+    def numeric(self, expr: n.Expr, scope: Scope, op: str) -> tuple[n.Expr, Type | None]:
+        checked, type_ = self.infer(expr, scope)
+        if type_ is not None and not type_.numeric:
+            self.report(
+                "E207",
+                expr.span,
+                f"{op} needs numbers, found {type_.describe()}",
+                "use count or number facts and values here"
+                + ("; 'number of SET' counts a set's items" if type_.kind == "set" else ""),
+            )
+            return checked, None
+        return checked, type_
+
+    def compare(self, expr: n.Compare, scope: Scope) -> tuple[n.Expr, Type | None]:
+        left, lt = self.word_or_infer(expr.left, expr.right, scope)
+        right, rt = self.word_or_infer(expr.right, expr.left, scope)
+        checked = attrs.evolve(expr, left=left, right=right)
+        if lt is None or rt is None:
+            return checked, BOOL
+        if lt.numeric and rt.numeric:
+            return checked, BOOL
+        if expr.op not in ("=", "!="):
+            self.report(
+                "E209",
+                expr.span,
+                f"'{expr.op}' compares numbers, found {lt.describe()} and {rt.describe()}",
+                "compare levels, words and conditions with = or !=",
+            )
+        elif lt.kind == "level" or rt.kind == "level":
+            level, word, word_expr = (lt, rt, right) if lt.kind == "level" else (rt, lt, left)
+            if word.kind != "text" or not isinstance(word_expr, n.Text):
+                self.report(
+                    "E210",
+                    expr.span,
+                    f"a level is compared with {word.describe()}",
+                    "compare a level with one of its words, as in media = national",
+                )
+            elif word_expr.value not in (level.words or ()):
+                self.report(
+                    "E211",
+                    word_expr.span,
+                    f"'{word_expr.value}' is not one of the levels",
+                    suggest(word_expr.value, level.words or (), "the levels are"),
+                )
+        elif lt != rt or lt.kind not in ("bool", "text"):
+            self.report("E212", expr.span, f"cannot compare {lt.describe()} with {rt.describe()}")
+        return checked, BOOL
+
+    def membership(self, expr: n.Compare, scope: Scope) -> tuple[n.Expr, Type | None]:
+        right, rt = self.infer(expr.right, scope)
+        left, lt = self.word_or_infer(expr.left, expr.right, scope, rt)
+        checked = attrs.evolve(expr, left=left, right=right)
+        if rt is not None and rt.kind != "set":
+            self.report(
+                "E213", expr.right.span, f"'in' needs a set on its right, found {rt.describe()}"
+            )
+        elif lt is not None and lt.kind != "text":
+            self.report(
+                "E214",
+                expr.left.span,
+                f"'in' needs a word on its left, found {lt.describe()}",
+                'write the item as a word or in quotes, as in "living" in targets',
+            )
+        elif (
+            rt is not None and rt.words and isinstance(left, n.Text) and left.value not in rt.words
+        ):
+            self.report(
+                "E215",
+                left.span,
+                f"'{left.value}' is not an item this set allows",
+                suggest(left.value, rt.words, "its items are"),
+            )
+        return checked, BOOL
+
+    def word_or_infer(
+        self, expr: n.Expr, other: n.Expr, scope: Scope, other_type: Type | None = None
+    ) -> tuple[n.Expr, Type | None]:
+        """Read a bare name as a word when it names nothing and faces a level or a set."""
+        if isinstance(expr, n.Name) and expr.name not in scope and expr.name != "total":
+            if other_type is None and not (isinstance(other, n.Name) and other.name == expr.name):
+                other_type = scope.get(other.name) if isinstance(other, n.Name) else None
+            if other_type is not None and other_type.kind in ("level", "set"):
+                return n.Text(expr.span, expr.name), TEXT
+        return self.infer(expr, scope)
+
+    # ------------------------------------------------------------ once the whole rubric is read
+
+    def check_score_refs(self, node_ids: Iterable[str]) -> None:
+        ids = set(node_ids)
+        for ref in self.score_refs:
+            if ref.id not in ids:
+                self.report(
+                    "E227",
+                    ref.span,
+                    f"no group or indicator has the id '{ref.id}'",
+                    suggest(ref.id, sorted(ids), "the ids are"),
+                )
+
+    def check_unused(self, facts: tuple[n.FactDecl, ...], lets: tuple[n.Let, ...]) -> None:
+        if self.unknown_names:
+            return
+        for let in self.unused_locals:
+            self.report(
+                "E229",
+                let.name_span,
+                f"the value '{let.name}' is never used",
+                "use it in a rule of this indicator, or delete it",
+            )
+        decls: tuple[n.FactDecl | n.Let, ...] = (*facts, *lets)
+        for decl in decls:
+            if decl.name not in self.used and decl.name not in RESERVED_NAMES:
+                fact = isinstance(decl, n.FactDecl)
+                self.report(
+                    "E228" if fact else "E229",
+                    decl.name_span,
+                    f"the {'fact' if fact else 'value'} '{decl.name}' is never used",
+                    "use it in a rule, a value, a bound or a grade, or delete it",
+                )
+
+
+def suggest(word: str, choices: Iterable[str], intro: str) -> Hint:
+    """A did-you-mean hint, worked out only if it is shown."""
+    return lambda: did_you_mean(word, choices, intro)
+
+
+# A did-you-mean compares a word closely with at most this many names: a rubric with 10,000
+# names and as many misspellings must not compare each with each.
+_MAX_CANDIDATES = 60
+
+
+def did_you_mean(word: str, choices: Iterable[str], intro: str = "") -> str:
+    """Suggest the closest choice; with intro, also list the choices after it."""
+    options = list(dict.fromkeys(choices))
+    # difflib's ratio is at most 2·min(a, b)/(a + b): below its cutoff of 0.6 when one name is
+    # more than 7/3 times as long as the other.
+    size = len(word)
+    candidates = [o for o in options if 3 * len(o) <= 7 * size and 3 * size <= 7 * len(o)]
+    if len(candidates) > _MAX_CANDIDATES:
+        # Many names of about the same length: first those that begin and end most like the
+        # word (a slip of the keyboard leaves most of both), then the rubric's order.
+        candidates.sort(key=lambda o: -_affixes(word, o))
+        candidates = candidates[:_MAX_CANDIDATES]
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    head = f"did you mean '{close[0]}'? " if close else ""
+    if not intro:
+        return head.strip()
+    shown = ", ".join(options[:12]) + (", …" if len(options) > 12 else "")
+    return f"{head}{intro}: {shown}"
+
+
+def _affixes(word: str, other: str) -> int:
+    """How many characters two words share at their start and at their end."""
+    limit = min(len(word), len(other))
+    start = 0
+    while start < limit and word[start] == other[start]:
+        start += 1
+    end = 0
+    while end < limit - start and word[-1 - end] == other[-1 - end]:
+        end += 1
+    return start + end

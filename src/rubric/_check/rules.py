@@ -1,0 +1,267 @@
+"""Indicators and their rules: each rule form's types, and whether full marks are in reach."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Literal, assert_never
+
+import attrs
+
+from rubric._check import bands
+from rubric._check.clauses import check_clauses
+from rubric._check.names import COUNT, Names, Scope
+from rubric._numbers import plain
+from rubric.dsl import nodes as n
+
+__all__ = ["Reading", "Role", "Rules", "reading_of", "role_of"]
+
+Role = Literal["base", "bonus", "deductions"]
+Reading = Literal["proportional", "whole", "any"]
+
+
+def role_of(text: str) -> Role:
+    """A node's role as the parser spells it."""
+    match text:
+        case "base" | "bonus" | "deductions":
+            return text
+        case _:
+            raise AssertionError(f"the parser gave an unknown role {text!r}")
+
+
+def reading_of(text: str | None) -> Reading | None:
+    """How a `per` rule counts part of a step, as the parser spells it."""
+    match text:
+        case None:
+            return None
+        case "proportional" | "whole" | "any":
+            return text
+        case _:
+            raise AssertionError(f"the parser gave an unknown reading {text!r}")
+
+
+@attrs.define
+class Rules:
+    """Checks an indicator's values, rules, pools and clauses."""
+
+    names: Names
+
+    def check_indicator(self, ind: n.Indicator, outer: Scope) -> n.Indicator:
+        names, report = self.names, self.names.report
+        scope = outer.child()
+        outer_used, names.used = names.used, set()
+        lets = tuple(names.check_let(let, scope) for let in ind.lets)
+        rules, bests = self.check_rules(ind.rules, ind, scope)
+        starts = [r for r in ind.rules if isinstance(r, n.Start)]
+        for extra in starts[1:]:
+            report(
+                "E403",
+                extra.span,
+                "a second 'start from' line in one indicator",
+                "keep one 'start from' line",
+            )
+        pools = []
+        pool_names: set[str] = set()
+        for pool in ind.pools:
+            if pool.name in pool_names:
+                report(
+                    "E409",
+                    pool.span,
+                    f"a second pool named '{pool.name}' in this indicator",
+                    "give each pool its own name",
+                )
+            pool_names.add(pool.name)
+            if pool.cap.value <= 0:
+                report(
+                    "E408",
+                    pool.cap.span,
+                    f"a pool's cap must be more than 0, found {pool.cap.text}",
+                )
+            pool_rules, pool_bests = self.check_rules(pool.rules, ind, scope)
+            pools.append(attrs.evolve(pool, rules=pool_rules))
+            bests.append(min(pool.cap.value, sum(pool_bests, Fraction(0))))
+        clauses = check_clauses(names, ind.clauses, scope, ind.max, ind.id)
+        names.unused_locals += [let for let in lets if let.name not in names.used]
+        names.used = outer_used | (names.used - {let.name for let in lets})
+        if not ind.rules and not ind.pools:
+            report(
+                "E309",
+                ind.id_span,
+                f"the indicator '{ind.id}' has no rules",
+                "add rules below it, such as: +2 if some_fact",
+            )
+        elif ind.max is not None and ind.role != "deductions":
+            best = sum(bests, Fraction(0))
+            if best < ind.max.value:
+                report(
+                    "E302",
+                    ind.max.span,
+                    f"the rules of '{ind.id}' can give at most {plain(best, 6)} "
+                    f"point{'' if best == 1 else 's'}, "
+                    f"but its max is {ind.max.text}",
+                    "lower the max, or add or correct the rules so that full marks can be reached",
+                )
+        return attrs.evolve(ind, lets=lets, rules=rules, pools=tuple(pools), clauses=clauses)
+
+    def check_rules(
+        self, rules: tuple[n.Rule, ...], ind: n.Indicator, scope: Scope
+    ) -> tuple[tuple[n.Rule, ...], list[Fraction]]:
+        """Check each rule; return them with words resolved, and the most each can give.
+
+        The most is a generous estimate, for the error that full marks are out of reach: the
+        exact bounds are worked out later, from the facts' declarations.
+        """
+        checked, bests = [], []
+        for rule in rules:
+            rule_checked, best = self.check_rule(rule, ind, scope)
+            checked.append(rule_checked)
+            bests.append(best)
+        return tuple(checked), bests
+
+    def check_rule(self, rule: n.Rule, ind: n.Indicator, scope: Scope) -> tuple[n.Rule, Fraction]:
+        match rule:
+            case n.Start():
+                return rule, self.start(rule, ind)
+            case n.When():
+                self.points_fit(rule.points, ind)
+                condition = self.names.condition(rule.condition, scope, "an 'if'")
+                return attrs.evolve(rule, condition=condition), max(rule.points.value, Fraction(0))
+            case n.Each():
+                return self.each(rule, ind, scope)
+            case n.Per():
+                return self.per(rule, ind, scope)
+            case n.Formula():
+                self.positive_cap(rule.cap)
+                value, _ = self.names.numeric(rule.value, scope, "'points ='")
+                # What a formula can give depends on the facts: assume it can reach the max.
+                return attrs.evolve(rule, value=value), _capped(self.reach(ind), rule.cap)
+            case n.Adjust():
+                return rule, self.adjust(rule, ind, scope)
+            case n.Table():
+                return self.table(rule, ind, scope)
+            case _:
+                assert_never(rule)
+
+    def start(self, rule: n.Start, ind: n.Indicator) -> Fraction:
+        if ind.role == "deductions" or ind.max is None:
+            self.names.report(
+                "E404",
+                rule.span,
+                "'start from' in a deduction item",
+                "a deduction item starts from 0 and only deducts: delete this line",
+            )
+            return Fraction(0)
+        if rule.amount is None:
+            return ind.max.value
+        if rule.amount.value > ind.max.value:
+            self.names.report(
+                "E402",
+                rule.amount.span,
+                f"starts from {rule.amount.text}, above the max {ind.max.text}",
+                "start from full marks, or from a number up to the max",
+            )
+        return rule.amount.value
+
+    def each(self, rule: n.Each, ind: n.Indicator, scope: Scope) -> tuple[n.Rule, Fraction]:
+        names = self.names
+        self.points_fit(rule.points, ind)
+        self.positive_cap(rule.cap)
+        per_item = max(rule.points.value, Fraction(0))
+        if rule.items is not None:
+            items = tuple(names.condition(c, scope, "a 'for each of' list") for c in rule.items)
+            return attrs.evolve(rule, items=items), _capped(per_item * len(items), rule.cap)
+        assert rule.subject is not None
+        subject, type_ = names.infer(rule.subject, scope)
+        if type_ is not None and type_.kind == "set" and type_.words is not None:
+            best = _capped(per_item * len(type_.words), rule.cap)
+            return attrs.evolve(rule, subject=subject), best
+        if type_ is not None and type_.kind != "set":
+            hint = (
+                f"to give points per unit of a number, write: {rule.points.text} per 1 of …"
+                if type_.numeric
+                else "write 'for each of' a set fact, or of a list of conditions in [ ]"
+            )
+            names.report(
+                "E410",
+                rule.subject.span,
+                f"'for each of' needs a set, found {type_.describe()}",
+                hint,
+            )
+        # A set of any names can hold any number of items.
+        unbounded = self.reach(ind) if per_item else Fraction(0)
+        return attrs.evolve(rule, subject=subject), _capped(unbounded, rule.cap)
+
+    def per(self, rule: n.Per, ind: n.Indicator, scope: Scope) -> tuple[n.Rule, Fraction]:
+        names = self.names
+        if rule.step.value <= 0:
+            names.report(
+                "E406", rule.step.span, f"a step must be more than 0, found {rule.step.text}"
+            )
+        self.positive_cap(rule.cap)
+        quantity, type_ = names.infer(rule.quantity, scope)
+        if type_ is not None and not type_.numeric:
+            names.report(
+                "E411",
+                rule.quantity.span,
+                f"'per' needs a quantity, found {type_.describe()}",
+                "write a count, a number or an arithmetic expression after 'of'",
+            )
+        whole_steps = type_ == COUNT and rule.step.value == 1
+        # A wrong step or quantity is reported already; the reading would only add noise.
+        readable = rule.step.value > 0 and type_ is not None and type_.numeric
+        if reading_of(rule.partial) is None and not whole_steps and readable:
+            names.report(
+                "E405",
+                rule.span,
+                "this rule does not say how a part of a step counts",
+                "end it with ', proportionally' (2.5 steps count 2.5), ', whole steps only' "
+                "(2.5 count 2) or ', any part counts as a step' (2.5 count 3)",
+            )
+        # A per-step award grows with its quantity; without a cap it can always reach the max.
+        unbounded = self.reach(ind) if rule.points.value > 0 else Fraction(0)
+        return attrs.evolve(rule, quantity=quantity), _capped(unbounded, rule.cap)
+
+    def adjust(self, rule: n.Adjust, ind: n.Indicator, scope: Scope) -> Fraction:
+        _, type_ = self.names.infer(rule.name, scope)
+        if type_ is not None and type_.kind != "adjustment":
+            self.names.report(
+                "E412",
+                rule.name.span,
+                f"'adjust by' needs an adjustment fact, found {type_.describe()}",
+                f'declare it as: fact {rule.name.name}: adjustment >= -3 and <= 0 "酌情扣分"',
+            )
+        # An adjustment gives at most its upper bound: an item may be scored by hand alone.
+        highest = self.names.upper_bounds.get(rule.name.name)
+        reach = self.reach(ind)
+        return reach if highest is None else max(min(highest, reach), Fraction(0))
+
+    def table(self, rule: n.Table, ind: n.Indicator, scope: Scope) -> tuple[n.Rule, Fraction]:
+        subject, type_ = self.names.infer(rule.subject, scope)
+        for arm in rule.arms:
+            self.points_fit(arm.points, ind)
+            if arm.end is not None:
+                self.points_fit(arm.end, ind)
+        bands.check_table(self.names.report, rule, type_)
+        ends = [a.end.value for a in rule.arms if a.end is not None]
+        best = max([*(a.points.value for a in rule.arms), *ends], default=Fraction(0))
+        return attrs.evolve(rule, subject=subject), max(best, Fraction(0))
+
+    def reach(self, ind: n.Indicator) -> Fraction:
+        """What a rule whose points grow with the facts can give: the indicator's max."""
+        return ind.max.value if ind.max is not None and ind.role != "deductions" else Fraction(0)
+
+    def points_fit(self, points: n.Number, ind: n.Indicator) -> None:
+        if ind.max is not None and abs(points.value) > ind.max.value:
+            self.names.report(
+                "E401",
+                points.span,
+                f"{points.text} points in an indicator worth {ind.max.text}",
+                "a single rule cannot give or take more than the indicator's max",
+            )
+
+    def positive_cap(self, cap: n.Number | None) -> None:
+        if cap is not None and cap.value <= 0:
+            self.names.report("E407", cap.span, f"a cap must be more than 0, found {cap.text}")
+
+
+def _capped(value: Fraction, cap: n.Number | None) -> Fraction:
+    return value if cap is None else min(value, cap.value)

@@ -1,0 +1,323 @@
+"""The tree: nodes arranged by their dotted ids, their maxes, weights, roles and modes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Literal
+
+import attrs
+
+from rubric._check.clauses import check_clauses
+from rubric._check.limits import MAX_ID_LEVELS
+from rubric._check.names import Names, Scope
+from rubric._check.rules import Role, Rules, role_of
+from rubric._numbers import plain, terminates
+from rubric.dsl import nodes as n
+
+__all__ = ["Mode", "Tree", "TreeNode", "mode_of"]
+
+Mode = Literal["scaled", "weighted", "best of", "one of"]
+Decl = n.Group | n.Indicator
+
+
+def mode_of(text: str | None) -> Mode | None:
+    """How a group combines its children, as the parser spells it (None: it adds them up)."""
+    match text:
+        case None:
+            return None
+        case "scaled" | "weighted" | "best of" | "one of":
+            return text
+        case _:
+            raise AssertionError(f"the parser gave an unknown mode {text!r}")
+
+
+@attrs.frozen
+class TreeNode:
+    """A group or an indicator with its children, arranged by the checker from the dotted ids."""
+
+    decl: n.Group | n.Indicator
+    children: tuple[TreeNode, ...]
+
+
+@attrs.define
+class Tree:
+    """Arranges the nodes by id and checks what each asks of the others."""
+
+    names: Names
+    rules: Rules
+    places: int | None  # None when the rounding's places are refused
+    node_ids: set[str] = attrs.Factory(set)
+
+    def check_tree(
+        self, decls: tuple[Decl, ...], header: n.Header, scope: Scope
+    ) -> tuple[tuple[TreeNode, ...], tuple[Decl, ...]]:
+        report = self.names.report
+        by_id: dict[str, Decl] = {}
+        children: dict[str, list[str]] = {"": []}
+        checked: dict[str, Decl] = {}
+        rejected: set[str] = set()
+        refused: dict[str, list[Decl]] = {}
+        roles: dict[str, Role] = {}
+        # Where each id is first declared, for a parent declared below its children.
+        first_at: dict[str, int] = {}
+        for index, decl in enumerate(decls):
+            first_at.setdefault(decl.id, index)
+        for index, decl in enumerate(decls):
+            parent = decl.id.rpartition(".")[0]
+            # Bonus and deduction items take their role from the top-level group they are in.
+            role = role_of(decl.role) if not parent else roles.get(parent, "base")
+            roles[decl.id] = role
+            # An indicator's rules are checked even when its place in the tree is wrong, so
+            # that their own mistakes show, and their facts do not read as unused.
+            checked_decl: Decl
+            if isinstance(decl, n.Indicator):
+                checked_decl = self.rules.check_indicator(attrs.evolve(decl, role=role), scope)
+            else:
+                clauses = check_clauses(self.names, decl.clauses, scope, decl.max, decl.id)
+                checked_decl = attrs.evolve(decl, clauses=clauses)
+            self.check_measure(decl, role, parent)
+            problem = self.placement(decl, index, decls, first_at, by_id, rejected, header)
+            if problem:
+                rejected.add(decl.id)
+                refused.setdefault(parent, []).append(decl)
+                report(problem[0], decl.id_span, problem[1], problem[2])
+                continue
+            by_id[decl.id] = decl
+            children[decl.id] = []
+            children[parent].append(decl.id)
+            checked[decl.id] = checked_decl
+        if not decls:
+            report(
+                "E310",
+                header.span,
+                "this rubric has no groups or indicators",
+                'add one, such as: indicator quality "质量" max 10',
+            )
+
+        def build(node_id: str) -> TreeNode:
+            # Without recursion: ids nest at most MAX_ID_LEVELS deep, but stay safe regardless.
+            return TreeNode(checked[node_id], tuple(build(c) for c in children[node_id]))
+
+        def held(node_id: str) -> list[Decl]:
+            # A node refused for its id or place still meant to count towards its parent.
+            return [by_id[c] for c in children[node_id]] + refused.get(node_id, [])
+
+        self.node_ids = set(by_id)
+        for node_id, decl in by_id.items():
+            kids = held(node_id)
+            if isinstance(decl, n.Group):
+                if not kids:
+                    report(
+                        "E308",
+                        decl.id_span,
+                        f"the group '{decl.id}' has nothing in it",
+                        f"add indicators with ids such as {decl.id}.name under it",
+                    )
+                    continue
+                self.check_children(decl, kids)
+        top = held("")
+        base = [k for k in top if k.role == "base"]
+        if header.max is not None and base:
+            self.check_sum(header.max, header.id, base)
+        self.check_weights(None, top)
+        self.check_policies(None, base)
+        return tuple(build(c) for c in children[""]), tuple(checked.values())
+
+    def check_measure(self, decl: Decl, role: Role, parent: str) -> None:
+        """A node's max, and its role as a bonus or deduction item."""
+        report = self.names.report
+        if decl.role != "base" and parent:
+            report(
+                "E319",
+                decl.span,
+                f"a {decl.role} group inside the group '{parent}'",
+                "bonus and deductions groups stand at the top, beside the rubric's other groups",
+            )
+        if decl.max is None:
+            if decl.role == "base" and role != "deductions":
+                report(
+                    "E303",
+                    decl.id_span,
+                    f"'{decl.id}' has no max",
+                    f'give the points it is worth: … "{decl.title}" max 10',
+                )
+            return
+        if decl.max.value <= 0:
+            report(
+                "E311",
+                decl.max.span,
+                f"max must be more than 0, found {decl.max.text}",
+                "give the points this node is worth",
+            )
+        self.max_fits(decl.max)
+
+    def check_children(self, group: n.Group, kids: list[Decl]) -> None:
+        """What a group's way of combining its children asks of them."""
+        report = self.names.report
+        if group.role != "base":
+            for kid in kids:
+                for clause in kid.clauses:
+                    if isinstance(clause, n.NotApplicable):
+                        report(
+                            "E321",
+                            clause.span,
+                            f"a {group.role} item cannot be not applicable",
+                            "a bonus or deduction that does not apply gives nothing: put the "
+                            "condition in its rules instead",
+                        )
+                if isinstance(kid, n.Group):
+                    report(
+                        "E320",
+                        kid.id_span,
+                        f"a group inside the {group.role} group '{group.id}'",
+                        f"put its items directly under '{group.id}', as indicators",
+                    )
+            return
+        mode = mode_of(group.mode)
+        if mode is None and group.max is not None:
+            self.check_sum(group.max, group.id, kids)
+        if mode in ("best of", "one of") and len(kids) < 2:
+            assert group.mode_span is not None
+            report(
+                "E314",
+                group.mode_span,
+                f"a '{mode}' group with one child",
+                "give it two or more children to choose between",
+            )
+        if mode == "one of":
+            for kid in kids:
+                if not any(isinstance(c, n.NotApplicable) for c in kid.clauses):
+                    report(
+                        "E315",
+                        kid.id_span,
+                        f"'{kid.id}' is in the 'one of' group '{group.id}' but never says when "
+                        "it does not apply",
+                        "add a line such as: not applicable if method != a",
+                    )
+        self.check_weights(group, kids)
+        self.check_policies(group, kids)
+
+    def check_policies(self, group: n.Group | None, kids: list[Decl]) -> None:
+        """Outside best-of and one-of groups, a node that may not apply says what then."""
+        if group is not None and mode_of(group.mode) in ("best of", "one of"):
+            return
+        for kid in kids:
+            for clause in kid.clauses:
+                if isinstance(clause, n.NotApplicable) and clause.policy is None:
+                    self.names.report(
+                        "E322",
+                        clause.span,
+                        "this line does not say what happens to the points of a node that "
+                        "does not apply",
+                        "end it with ', full marks', ', rescale the total' or "
+                        "', redistribute to siblings'",
+                    )
+
+    def check_weights(self, group: n.Group | None, kids: list[Decl]) -> None:
+        report = self.names.report
+        weighted = group is not None and mode_of(group.mode) == "weighted"
+        for kid in kids:
+            if kid.role != "base":
+                continue
+            if weighted and kid.weight is None:
+                assert group is not None
+                report(
+                    "E316",
+                    kid.id_span,
+                    f"'{kid.id}' has no weight, but its group '{group.id}' is weighted",
+                    f'give it one after its max: … "{kid.title}" max 100 weight 30',
+                )
+            elif not weighted and kid.weight is not None:
+                owner = f"the group '{group.id}'" if group is not None else "the rubric"
+                report(
+                    "E317",
+                    kid.weight.span,
+                    f"a weight on '{kid.id}', but {owner} is not weighted",
+                    "delete the weight, or add ', weighted' to the group line",
+                )
+            elif kid.weight is not None and kid.weight.value <= 0:
+                report(
+                    "E318",
+                    kid.weight.span,
+                    f"a weight must be more than 0, found {kid.weight.text}",
+                )
+
+    def max_fits(self, max_: n.Number) -> None:
+        """A max must show exactly with the rubric's places, or rounding could cross it."""
+        if self.places is not None and not terminates(max_.value, self.places):
+            self.names.report(
+                "E312",
+                max_.span,
+                f"max {max_.text} has more decimals than the {self.places} places scores are "
+                "rounded to",
+                "round to more places, or give a max that fits them",
+            )
+
+    def placement(
+        self,
+        decl: Decl,
+        index: int,
+        decls: tuple[Decl, ...],
+        first_at: Mapping[str, int],
+        by_id: Mapping[str, Decl],
+        rejected: set[str],
+        header: n.Header,
+    ) -> tuple[Literal["E514", "E313", "E307", "E305", "E304", "E306"], str, str] | None:
+        """What is wrong with where a node stands in the tree, as (code, message, hint)."""
+        line_of = self.names.report.line_of
+        parent = decl.id.rpartition(".")[0]
+        if decl.id.count(".") >= MAX_ID_LEVELS:
+            return (
+                "E514",
+                f"the id '{decl.id}' nests {decl.id.count('.') + 1} levels deep, more than "
+                f"{MAX_ID_LEVELS}",
+                "a table has a few levels; shorten the id",
+            )
+        if parent and parent == header.id:
+            return (
+                "E313",
+                f"'{parent}' is the rubric's own id, which ids below it leave out",
+                f"write the id without it: {decl.id.partition('.')[2]}",
+            )
+        if decl.id in by_id or decl.id == header.id:
+            first = by_id.get(decl.id, header)
+            return (
+                "E307",
+                f"the id '{decl.id}' is used twice; first on line {line_of(first.span)}",
+                "give every group and indicator its own id",
+            )
+        if parent and parent in rejected:
+            return (
+                "E305",
+                f"the parent group '{parent}' has a mistake of its own",
+                "fix the line that declares it, reported above",
+            )
+        if parent and parent not in by_id:
+            # Declared above, it would be in the tree or refused: any line with its id is below.
+            later = first_at.get(parent)
+            hint = (
+                f"it is declared later, on line {line_of(decls[later].span)}; move it above"
+                if later is not None
+                else f'add a line such as: group {parent} "…" max N, above this one'
+            )
+            return "E304", f"the parent group '{parent}' is not declared", hint
+        if parent and isinstance(by_id[parent], n.Indicator):
+            return (
+                "E306",
+                f"'{parent}' is an indicator, which cannot hold '{decl.id}'",
+                f"make '{parent}' a group, or give this line another id",
+            )
+        return None
+
+    def check_sum(self, max_: n.Number, owner: str, kids: list[Decl]) -> None:
+        total = sum((k.max.value for k in kids if k.max), Fraction(0))
+        if total != max_.value:
+            parts = " + ".join(f"{k.max.text if k.max else '?'} ({k.id})" for k in kids)
+            self.names.report(
+                "E301",
+                max_.span,
+                f"'{owner}' is worth {max_.text} but what it holds adds up to "
+                f"{plain(total, 6)}: {parts}",
+                "make the max equal the sum of the maxes under it",
+            )
