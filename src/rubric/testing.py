@@ -383,19 +383,10 @@ def _key(spec: FactSpec, value: object) -> Any:
 
 
 def bounds(rubric: Rubric, result: Result) -> dict[str, Bounds]:
-    """The least and the most each node of `result` may score, by id.
-
-    Today these are the nodes' own min and max (the total may pass its max by what bonus
-    groups give). This is the one place to read proved bounds from, once rubrics offer them.
-    """
-    found: dict[str, Bounds] = {}
-    for node in result:
-        high: Fraction | None = node.max_points
-        if node is result.root:
-            bonus = sum((c.max_points for c in node.children if c.role == "bonus"), Fraction(0))
-            high = node.max_points + bonus
-        found[node.id] = (node.min_points, high)
-    return found
+    """The least and the most each node of `result` may score, by id: the rubric's proved
+    bounds (`Rubric.bounds`), which hold for every valid facts (None: no bound that side)."""
+    proved = rubric.findings.bounds
+    return {node.id: (proved[node.id].low, proved[node.id].high) for node in result}
 
 
 def assert_within_bounds(
