@@ -53,8 +53,8 @@ def loads(text: str, filename: str = "<string>", *, limits: Limits = DEFAULT) ->
 
     text = text.removeprefix("\ufeff")
     source = Source(text, filename)
-    plan = compile_checked(check(parse(source, limits), source))
-    return _known(Rubric(plan, _digest(text, filename)))
+    plan = compile_checked(check(parse(source, limits), source), limits)
+    return _known(Rubric(plan, _digest(text, filename, limits)))
 
 
 def load(path: str | os.PathLike[str], *, limits: Limits = DEFAULT) -> Rubric:
@@ -65,10 +65,12 @@ def load(path: str | os.PathLike[str], *, limits: Limits = DEFAULT) -> Rubric:
     return loads(source.text, source.filename, limits=limits)
 
 
-def _digest(text: str, filename: str) -> str:
+def _digest(text: str, filename: str, limits: Limits = DEFAULT) -> str:
     from rubric import __version__
 
-    key = "\0".join((__version__, filename, text))
+    # The same text compiled with other limits scores differently: it is another rubric.
+    bounds = "" if limits == DEFAULT else repr(limits)
+    key = "\0".join((__version__, filename, text, bounds))
     import hashlib
 
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
@@ -314,8 +316,9 @@ class Rubric:
         from rubric._explain import problem
         from rubric._score import interpret
 
-        values = validate(self._plan.facts, facts)
-        env = interpret.Env(values, self._plan.lets)
+        plan = self._plan
+        values = validate(plan.facts, facts, plan.limits)
+        env = interpret.Env(values, plan.lets, digits=plan.limits.exact_digits)
         problems = interpret.requirements(self._plan, env)
         if problems:
             rules = self._plan.policy
@@ -378,7 +381,7 @@ class Rubric:
 
     def _score_slowly(self, facts: Mapping[str, object]) -> Result:
         plan = self._plan
-        values = validate(plan.facts, facts)
+        values = validate(plan.facts, facts, plan.limits)
         scorer = self._scorer
         assert scorer is not None
         try:

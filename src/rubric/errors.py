@@ -59,8 +59,10 @@ class FactProblem:
         return ", ".join(self.facts)
 
     def render(self) -> str:
-        """Render as `fact: message`."""
-        return f"{self.fact}: {self.message}" if self.facts else self.message
+        """Render as `fact: message`, control characters escaped: it reaches terminals."""
+        from rubric._text import printable
+
+        return printable(f"{self.fact}: {self.message}" if self.facts else self.message)
 
 
 class RubricError(Exception):
@@ -139,5 +141,8 @@ class FactsError(RubricError):
 
     def __str__(self) -> str:
         count = len(self.problems)
-        head = f"{self.origin}: {count} problem{'s' if count != 1 else ''}, nothing was scored"
+        from rubric._text import printable
+
+        origin = printable(self.origin)
+        head = f"{origin}: {count} problem{'s' if count != 1 else ''}, nothing was scored"
         return "\n".join([head, *(f"  {p.render()}" for p in self.problems)])
