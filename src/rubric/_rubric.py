@@ -76,6 +76,19 @@ def _digest(text: str, filename: str, limits: Limits = DEFAULT) -> str:
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+_TOO_DEEP = (
+    "the rubric builds values on values more deeply than the room left to this call allows; "
+    "score from less deep in the program, or build the values from the facts more directly"
+)
+
+
+def _interpreted(facts: object) -> Any:
+    """The scorer of a plan that could not be generated: every unit to the interpreter."""
+    from rubric._score.codegen import Slow
+
+    raise Slow
+
+
 @attrs.frozen
 class GradeLine:
     """A grade line as declared, from the top down; several lines may give one grade."""
@@ -375,7 +388,10 @@ class Rubric:
         """The generated scorer, made on first use: compiling a rubric need not pay for it."""
         from rubric._score.codegen import generate
 
-        scorer = generate(self._plan)
+        try:
+            scorer = generate(self._plan)
+        except RecursionError:  # a plan too deep to generate here: the interpreter scores it
+            scorer = _interpreted
         object.__setattr__(self, "_scorer", scorer)
         return scorer
 
@@ -406,6 +422,10 @@ class Rubric:
         except interpret.EvaluationError as error:
             found = error.problem
             raise FactsError([FactProblem(found.facts, problem(found, plan.policy))]) from None
+        except RecursionError:
+            # Values built on values deeper than the stack left to this call allows (the
+            # checker bounds the chain by Limits.value_chain; a caller may sit deep already).
+            raise FactsError([FactProblem("", _TOO_DEEP)]) from None
         unit = self.unit
         scores: list[int | Fraction] = []
         skipped: list[tuple[int, str | None]] = []

@@ -60,9 +60,11 @@ class FactProblem:
 
     def render(self) -> str:
         """Render as `fact: message`, control characters escaped: it reaches terminals."""
-        from rubric._text import printable
+        from rubric._text import printable, shortened
 
-        return printable(f"{self.fact}: {self.message}" if self.facts else self.message)
+        # A name as given may be anything, a megabyte long: a name of a fact is far shorter.
+        names = ", ".join(shortened(name, 200) for name in self.facts)
+        return printable(f"{names}: {self.message}" if self.facts else self.message)
 
 
 class RubricError(Exception):
