@@ -1,0 +1,198 @@
+"""Scoring, number by number: what each rule, group and clause gives, on every scoring path.
+
+Each test names the exact scores it expects and holds the generated scorer, the interpreter and
+Rubric.score to them together (`paths.agree`); the explanation's numbers where they are the
+point. They cover the paths a mutation of the scorers would change unseen otherwise: reported
+maxes and mins, negation, groups left with nothing, shares with nothing to share, caps.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction as F
+
+import pytest
+
+import rubric
+from paths import agree
+
+NOTHING = "facts: 1 problem, nothing was scored\n  no part of the rubric applies to these facts"
+
+
+def load(text: str, name: str) -> rubric.Rubric:
+    return rubric.loads(text, filename=f"{name}.rub")
+
+
+# ---------------------------------------------------------------- bonus and deductions
+
+
+DEDUCTIONS = load(
+    'rubric r "题" max 10\nfact n: count "次数"\nfact ok: bool "是"\n'
+    'group base "基础" max 10\n  indicator base.i "基础项" max 10\n    +10 if ok\n'
+    'group minus "扣分" deductions at most 5\n'
+    '  indicator minus.a "扣分甲"\n    -2 per 1 of n\n'
+    '  indicator minus.b "扣分乙" max 3\n    -1 per 1 of n\n',
+    "deductions",
+)
+
+
+@pytest.mark.parametrize(
+    ("n", "scores"),
+    [
+        (0, (10, 10, 10, 0, 0, 0)),
+        (1, (7, 10, 10, -3, -2, -1)),
+        (2, (5, 10, 10, -5, -4, -2)),  # -6 capped at the group's 5
+        (9, (5, 10, 10, -5, -18, -3)),  # an item with a max deducts at most it
+    ],
+)
+def test_capped_deductions_take_at_most_their_cap(n: int, scores: tuple[int, ...]) -> None:
+    assert agree(DEDUCTIONS, {"n": n, "ok": True})[0] == scores  # type: ignore[index]
+
+
+def test_a_capped_deductions_group_reports_max_0_and_its_cap_as_min() -> None:
+    result = DEDUCTIONS.score({"n": 2, "ok": True})
+    minus, a, b = result["minus"], result["minus.a"], result["minus.b"]
+    assert (minus.max, minus.min) == (Decimal("0.00"), Decimal("-5.00"))
+    assert (a.max, a.min) == (Decimal("0.00"), None)
+    assert (b.max, b.min) == (Decimal("0.00"), Decimal("-3.00"))
+    data = result.to_dict()["children"][1]
+    assert (data["max"], data["min"], data["role"]) == ("0.00", "-5.00", "deductions")
+    assert [x.text for x in minus.explanation] == ["“扣分”合计扣6分，最多扣5分，按扣5分计"]
+    assert (result.max, result.root.min) == (Decimal("10.00"), Decimal("0.00"))
+
+
+def test_a_bonus_group_adds_at_most_its_cap() -> None:
+    r = load(
+        'rubric r "题" max 10\nfact n: count "次数"\n'
+        'group base "基础" max 10\n  indicator base.i "基础项" max 10\n    +1 per 1 of n, at most 10\n'
+        'group plus "加分" bonus at most 2\n  indicator plus.a "加分甲" max 3\n    +1 per 1 of n, at most 3\n',
+        "bonus",
+    )
+    assert agree(r, {"n": 1})[0] == (2, 1, 1, 1, 1)  # type: ignore[index]
+    assert agree(r, {"n": 3})[0] == (5, 3, 3, 2, 3)  # type: ignore[index]
+    result = r.score({"n": 3})
+    assert (result["plus"].max, result["plus"].min) == (Decimal("2.00"), Decimal("0.00"))
+
+
+def test_a_negative_total_is_clamped_unless_allowed() -> None:
+    text = (
+        'rubric r "题" max 10\nfact n: count "次数"\nfact ok: bool "是"\n'
+        'group base "基础" max 10\n  indicator base.i "基础项" max 10\n    +10 if ok\n'
+        'group minus "扣分" deductions\n  indicator minus.a "扣分甲"\n    -4 per 1 of n\n'
+    )
+    assert agree(load(text, "clamped"), {"n": 3, "ok": True})[0] == (0, 10, 10, -12, -12)  # type: ignore[index]
+    result = load(text, "clamped").score({"n": 3, "ok": True})
+    assert [x.text for x in result.root.explanation] == ["总分合计扣2分，低于0分，按0分计"]
+    negative = load(text.replace("\nfact n", "\nallow negative total\nfact n"), "negative")
+    assert agree(negative, {"n": 3, "ok": True})[0] == (-2, 10, 10, -12, -12)  # type: ignore[index]
+    assert negative.score({"n": 3, "ok": True}).root.min is None
+
+
+# ---------------------------------------------------------------- negation
+
+
+def test_minus_a_value_is_worked_out() -> None:
+    r = load(
+        'rubric r "题" max 10\nfact x: number "差值"\n'
+        'indicator q "指标" max 10\n  let back "回退" = -x\n  points = -x, at most 10\n'
+        "  +1 if back > 2\n",
+        "negation",
+    )
+    assert agree(r, {"x": -3})[0] == (4, 4)  # type: ignore[index]
+    assert agree(r, {"x": F(-5, 2)})[0] == (F(7, 2), F(7, 2))  # type: ignore[index]
+    assert agree(r, {"x": 4})[0] == (0, 0)  # type: ignore[index]
+    assert agree(r, {"x": -20})[0] == (10, 10)  # type: ignore[index]
+    assert [x.text for x in r.score({"x": -3})["q"].explanation] == [
+        "-差值 = 3（差值为-3），得3分",
+        "回退为3，满足“> 2”，得1分",
+    ]
+
+
+# ---------------------------------------------------------------- groups left with nothing
+
+
+LEFT_OUT = """rubric r "题" max 20
+fact x: count "数"
+fact a: bool "甲"
+group g "组" max 10{way}
+  indicator g.i "一" max 4{weight_i}
+    +4 if a
+    not applicable if x > 1, rescale the total
+  indicator g.j "二" max 6{weight_j}
+    +3 if a
+    +3 if x > 5
+    not applicable if x > 2, rescale the total
+group h "其他" max 10
+  indicator h.i "其他项" max 10
+    +5 if a
+    +5 if x > 5
+"""
+
+
+@pytest.mark.parametrize(
+    ("way", "x", "scores"),
+    [
+        # 一 4/4 and 二 3/6: 7 of 10, scaled to the group's 10.
+        (", scaled", 0, (12, 7, 4, 3, 5, 5)),
+        (", scaled", 2, (10, 5, 0, 3, 5, 5)),  # 二 alone: 3 of 6, scaled to 10
+        (", scaled", 9, (20, 0, 0, 0, 10, 10)),  # nothing left: the total rescales to h
+        (", weighted", 0, (F(1167, 100), F(667, 100), 4, 3, 5, 5)),  # (1×1 + ½×2)/3 × 10
+        (", weighted", 2, (10, 5, 0, 3, 5, 5)),
+        (", weighted", 9, (20, 0, 0, 0, 10, 10)),
+        (", best of", 0, (15, 10, 4, 3, 5, 5)),
+        (", best of", 2, (10, 5, 0, 3, 5, 5)),
+        (", best of", 9, (20, 0, 0, 0, 10, 10)),
+        ("", 0, (12, 7, 4, 3, 5, 5)),
+        ("", 2, (10, 3, 0, 3, 5, 5)),  # 一 left out of the total: (3 + 5) × 20/16
+        ("", 9, (20, 0, 0, 0, 10, 10)),
+    ],
+)
+def test_groups_with_parts_left_out(way: str, x: int, scores: tuple[object, ...]) -> None:
+    weights = (" weight 1", " weight 2") if way == ", weighted" else ("", "")
+    text = LEFT_OUT.format(way=way, weight_i=weights[0], weight_j=weights[1])
+    assert agree(load(text, "left_out"), {"x": x, "a": True})[0] == scores  # type: ignore[index]
+
+
+def test_nothing_applies_on_every_path() -> None:
+    text = LEFT_OUT.format(way=", scaled", weight_i="", weight_j="").split("group h")[0]
+    r = load(text.replace("max 20", "max 10"), "nothing")
+    assert agree(r, {"x": 9, "a": True}) == NOTHING
+
+
+SHARE = """rubric r "题" max 10
+fact x: count "数"
+fact a: bool "甲"
+group g "组" max 10
+  group g.s "分组" max 6
+    indicator g.s.i "一" max 3
+      +3 if a
+      not applicable if x > 1, redistribute to siblings
+    indicator g.s.j "二" max 3
+      +1 if a
+      +2 if x > 5
+      not applicable if x > 2, redistribute to siblings
+  indicator g.k "其他" max 4
+    +2 if a
+    +2 if x > 5
+"""
+
+
+def test_points_shared_with_siblings() -> None:
+    r = load(SHARE, "share")
+    # x = 2: 一 leaves its 3 points to 二, which scores 1 of 3: the group scores 1 × 6/3.
+    assert agree(r, {"x": 2, "a": True}) == (
+        (4, 4, 2, 0, 1, 2),
+        ((3, "redistribute to siblings"),),
+        None,
+    )
+    assert [x.text for x in r.score({"x": 2, "a": True})["g.s"].explanation] == [
+        "“一”不适用，其3分按比例分配给同组其他项：其余各项得分合计1分、满分合计3分，折算为1×6/3=2分"
+    ]
+
+
+def test_nothing_left_to_share_with_is_an_error_on_every_path() -> None:
+    assert agree(load(SHARE, "share"), {"x": 3, "a": True}) == (
+        "facts: 1 problem, nothing was scored\n"
+        "  every part of 'g.s' (分组) is not applicable, so there is nothing to share their "
+        "points with"
+    )
