@@ -9,7 +9,7 @@ maxes and mins, negation, groups left with nothing, shares with nothing to share
 from __future__ import annotations
 
 from decimal import Decimal
-from fractions import Fraction as F
+from fractions import Fraction
 
 import pytest
 
@@ -99,7 +99,7 @@ def test_minus_a_value_is_worked_out() -> None:
         "negation",
     )
     assert agree(r, {"x": -3})[0] == (4, 4)  # type: ignore[index]
-    assert agree(r, {"x": F(-5, 2)})[0] == (F(7, 2), F(7, 2))  # type: ignore[index]
+    assert agree(r, {"x": Fraction(-5, 2)})[0] == (Fraction(7, 2), Fraction(7, 2))  # type: ignore[index]
     assert agree(r, {"x": 4})[0] == (0, 0)  # type: ignore[index]
     assert agree(r, {"x": -20})[0] == (10, 10)  # type: ignore[index]
     assert [x.text for x in r.score({"x": -3})["q"].explanation] == [
@@ -136,7 +136,11 @@ group h "其他" max 10
         (", scaled", 0, (12, 7, 4, 3, 5, 5)),
         (", scaled", 2, (10, 5, 0, 3, 5, 5)),  # 二 alone: 3 of 6, scaled to 10
         (", scaled", 9, (20, 0, 0, 0, 10, 10)),  # nothing left: the total rescales to h
-        (", weighted", 0, (F(1167, 100), F(667, 100), 4, 3, 5, 5)),  # (1×1 + ½×2)/3 × 10
+        (
+            ", weighted",
+            0,
+            (Fraction(1167, 100), Fraction(667, 100), 4, 3, 5, 5),
+        ),  # (1×1 + ½×2)/3 × 10
         (", weighted", 2, (10, 5, 0, 3, 5, 5)),
         (", weighted", 9, (20, 0, 0, 0, 10, 10)),
         (", best of", 0, (15, 10, 4, 3, 5, 5)),
