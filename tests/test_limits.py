@@ -496,3 +496,19 @@ def test_scoring_from_deep_in_a_program_is_an_error_not_a_recursion_error() -> N
         "than the room left to this call allows; score from less deep in the program, or build "
         "the values from the facts more directly"
     )
+
+
+def test_a_value_past_the_limit_names_every_fact_it_reads() -> None:
+    r = rubric.loads(
+        'rubric r "题" max 10\nfact x: count "数"\nfact y: count "另数"\nfact z: count "三数"\n'
+        'let w "中间" = z + 1\nlet big "大数" = x * -(y + w)\n'
+        'indicator q "指标" max 10\n  +10 if big < -1\n',
+        filename="reads.rub",
+        limits=Limits(exact_digits=4),
+    )
+    assert agree(r, {"x": 100, "y": 10, "z": 1}) == ((10, 10), (), None)
+    assert agree(r, {"x": 1000, "y": 10, "z": 1}) == (
+        "facts: 1 problem, nothing was scored\n"
+        "  x, y, z: 数×-另数+中间 (rubric line 6) comes to a number of more than 4 digits, "
+        "more than an exact value may hold; check these facts, or raise Limits.exact_digits"
+    )

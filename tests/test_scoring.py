@@ -15,6 +15,7 @@ import pytest
 
 import rubric
 from paths import agree
+from rubric._score.codegen import source
 
 NOTHING = "facts: 1 problem, nothing was scored\n  no part of the rubric applies to these facts"
 
@@ -200,3 +201,46 @@ def test_nothing_left_to_share_with_is_an_error_on_every_path() -> None:
         "  every part of 'g.s' (分组) is not applicable, so there is nothing to share their "
         "points with"
     )
+
+
+# ---------------------------------------------------------------- what the generator works out
+
+
+def test_comparisons_of_constants_are_worked_out_exactly() -> None:
+    r = load(
+        'rubric r "题" max 4\nfact ok: bool "是"\nlet three "三" = 3\n'
+        'indicator q "指标" max 4\n  +1 if ok and three = 3\n  +1 if ok and three > 3\n'
+        "  +1 if ok and three >= 3\n  +1 if ok and three != 3\n",
+        "constants",
+    )
+    assert agree(r, {"ok": True})[0] == (2, 2)  # type: ignore[index]
+
+
+GUARDED = """rubric r "题" max 2
+fact y: number "值"
+let v "值二" = y
+let inv "倒数" = 1 / v
+require v >= {low} "非负"
+indicator q "指标" max 2
+  +1 if v > 0 and inv > 0.5
+  +1 if v >= 0
+"""
+
+
+def test_a_value_that_may_divide_by_zero_fails_only_where_it_is_read() -> None:
+    # v >= 0 does not keep 1 / v from dividing by 0: behind its guard it is never worked out,
+    # and the generated scorer scores y = 0 itself, as the interpreter does.
+    r = load(GUARDED.format(low=0), "guarded")
+    assert agree(r, {"y": 0}) == ((1, 1), (), None)
+    assert agree(r, {"y": Fraction(1, 4)}) == ((2, 2), (), None)
+    assert "try:" in source(r._plan)
+
+
+def test_a_value_a_require_line_keeps_above_zero_is_worked_out_once() -> None:
+    r = load(GUARDED.format(low=1), "kept")
+    assert agree(r, {"y": 1}) == ((2, 2), (), None)
+    assert agree(r, {"y": 0}) == (
+        "facts: 1 problem, nothing was scored\n  y: 非负 (rubric line 5 requires it)"
+    )
+    # Nothing to guard: no try, no mark of a value that failed.
+    assert "try:" not in source(r._plan)
