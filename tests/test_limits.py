@@ -8,6 +8,8 @@ from pathlib import Path
 
 import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import rubric
 from big_rubrics import rubric_text
@@ -512,3 +514,114 @@ def test_a_value_past_the_limit_names_every_fact_it_reads() -> None:
         "  x, y, z: 数×-另数+中间 (rubric line 6) comes to a number of more than 4 digits, "
         "more than an exact value may hold; check these facts, or raise Limits.exact_digits"
     )
+
+
+def test_the_limit_is_ten_to_its_digits_on_either_side_of_zero() -> None:
+    r = rubric.loads(
+        'rubric r "题" max 1\nfact x: count "数"\nfact y: count "另数"\n'
+        'indicator q "指标" max 1\n  +1 if x - y < 0\n',
+        filename="edge.rub",
+        limits=Limits(exact_digits=2, fact_digits=3),
+    )
+    # Scores held in hundredths reach 100 here: the generated scorer leaves them all to the
+    # interpreter, which scores them.
+    assert agree(r, {"x": 1, "y": 99}, strict=False)[0] == (1, 1)  # type: ignore[index]
+    for x, y in ((0, 100), (100, 0)):
+        assert agree(r, {"x": x, "y": y}) == (
+            "facts: 1 problem, nothing was scored\n"
+            "  x, y: 数-另数 (rubric line 5) comes to a number of more than 2 digits, more than "
+            "an exact value may hold; check these facts, or raise Limits.exact_digits"
+        )
+
+
+def test_a_score_past_the_limit_once_rounded() -> None:
+    # 99998/3 has five digits above the line; rounded to 2 places it is 3333267/100.
+    r = rubric.loads(
+        'rubric r "题" max 99999\nfact x: count "数"\n'
+        'indicator q "指标" max 99999\n  points = x / 3\n',
+        filename="rounded.rub",
+        limits=Limits(exact_digits=5, fact_digits=5),
+    )
+    assert agree(r, {"x": 3}, strict=False)[0] == (1, 1)  # type: ignore[index]
+    assert agree(r, {"x": 99998}, strict=False) == (
+        "facts: 1 problem, nothing was scored\n  x: the score of 'q' (指标, rubric line 3) comes "
+        "to a number of more than 5 digits, more than an exact value may hold; check these facts, "
+        "or raise Limits.exact_digits"
+    )
+
+
+def test_a_group_score_past_the_limit_names_the_group() -> None:
+    r = rubric.loads(
+        'rubric r "题" max 99999\nround total to 2 places half up\nfact x: count "数"\n'
+        'group g "组" max 99999, scaled\n  indicator g.i "指标" max 99997\n    points = x / 3\n',
+        filename="group.rub",
+        limits=Limits(exact_digits=5, fact_digits=5),
+    )
+    assert agree(r, {"x": 3}, strict=False)[0][:2] == (  # type: ignore[index]
+        1,  # the total, rounded
+        Fraction(99999, 99997),
+    )
+    assert agree(r, {"x": 99998}, strict=False) == (
+        "facts: 1 problem, nothing was scored\n  x: the score of 'g' (组, rubric line 4) comes "
+        "to a number of more than 5 digits, more than an exact value may hold; check these facts, "
+        "or raise Limits.exact_digits"
+    )
+
+
+def test_a_weighted_share_past_the_limit_names_the_group() -> None:
+    r = rubric.loads(
+        'rubric r "题" max 2\nround total to 2 places half up\n'
+        'fact x: count >= 1 "数"\nfact y: count >= 1 "另数"\n'
+        'group g "组" max 2, weighted\n'
+        '  indicator g.i "一" max 1 weight 1\n    points = 1 / x, at most 1\n'
+        '  indicator g.j "二" max 1 weight 1\n    points = 1 / y, at most 1\n',
+        filename="weighted.rub",
+        limits=Limits(exact_digits=6, fact_digits=5),
+    )
+    assert agree(r, {"x": 2, "y": 4}, strict=False)[0][:2] == (  # type: ignore[index]
+        Fraction(3, 4),
+        Fraction(3, 4),
+    )
+    assert agree(r, {"x": 99991, "y": 99989}, strict=False) == (
+        "facts: 1 problem, nothing was scored\n  x, y: the score of 'g' (组, rubric line 5) comes "
+        "to a number of more than 6 digits, more than an exact value may hold; check these facts, "
+        "or raise Limits.exact_digits"
+    )
+
+
+ARITHMETIC = ["+", "-", "*", "/"]
+
+
+@st.composite
+def _expression(draw: st.DrawFn, depth: int = 3) -> str:
+    if depth == 0 or draw(st.integers(0, 3)) == 0:
+        return draw(st.sampled_from(["n", "k", "x", "y", "7", "0.5", "-x", "-(n)"]))
+    left, right = draw(_expression(depth - 1)), draw(_expression(depth - 1))
+    return f"({left} {draw(st.sampled_from(ARITHMETIC))} {right})"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    _expression(),
+    st.sampled_from(["indicators", "total"]),
+    st.lists(
+        st.sampled_from([0, 1, 7, 99, 999, Fraction(-999, 7), Fraction(1, 998)]),
+        min_size=4,
+        max_size=4,
+    ),
+)
+def test_a_number_past_the_limit_is_never_kept_by_the_generated_scorer(
+    expr: str, scope: str, values: list[object]
+) -> None:
+    # Facts of up to 3 digits, values of up to 8: whatever the bound on bits the generator works
+    # out, a value the interpreter refuses is one the generated scorer does not score.
+    r = rubric.loads(
+        f'rubric r "题" max 10\nround {scope} to 2 places half up\nallow negative total\n'
+        'fact n: count "数"\nfact k: count >= 1 "基数"\nfact x: number "值"\nfact y: number "另值"\n'
+        f'let v "值" = {expr}\n'
+        'indicator q "指标" max 10\n  points = v, at most 10\n  +0 if n + k + x + y > 0\n',
+        filename="bits.rub",
+        limits=Limits(exact_digits=8, fact_digits=3),
+    )
+    n, k, x, y = values
+    agree(r, {"n": abs(int(n)), "k": abs(int(k)) or 1, "x": x, "y": y}, strict=False)  # type: ignore[call-overload]

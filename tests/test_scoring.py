@@ -244,3 +244,148 @@ def test_a_value_a_require_line_keeps_above_zero_is_worked_out_once() -> None:
     )
     # Nothing to guard: no try, no mark of a value that failed.
     assert "try:" not in source(r._plan)
+
+
+def test_a_group_left_out_leaves_out_everything_below_it() -> None:
+    r = load(ONE_OF_SCALED, "skipped")
+    scores, skipped, _ = agree(r, {"x": 1, "a": True})  # type: ignore[misc]
+    assert scores == (10, 10, 0, 0, 0, 10)
+    assert skipped == ((2, None), (3, None), (4, None))
+    result = r.score({"x": 1, "a": True})
+    assert [x.text for x in result["g.s.i"].explanation] == ["所属的“分组”不适用"]
+    assert [x.text for x in result["g.s"].explanation] == [
+        "数为1，满足“≤ 1”，本项不适用，不计分，本组按其余各项计分"
+    ]
+
+
+ONE_OF_SCALED = """rubric r "题" max 10
+fact x: count "数"
+fact a: bool "甲"
+group g "择一" max 10, one of
+  group g.s "分组" max 10, scaled
+    not applicable if x <= 1
+    indicator g.s.i "子项一" max 5
+      +5 if a
+    indicator g.s.j "子项二" max 5
+      +5 if a
+  indicator g.k "单项" max 10
+    +10 if a
+    not applicable if x > 1
+"""
+
+
+def test_best_of_with_a_part_left_out_rounds_its_share() -> None:
+    r = load(
+        'rubric r "题" max 10\nfact x: count "数"\nfact a: bool "甲"\n'
+        'group g "取优" max 10, best of\n'
+        '  indicator g.i "一" max 3\n    +2 if a\n    +1 if x > 5\n'
+        "    not applicable if x > 1\n"
+        '  indicator g.j "二" max 6\n    +4 if a\n    +2 if x > 5\n'
+        "    not applicable if x > 2\n",
+        "best",
+    )
+    # x = 2: 二 alone, 4 of 6: two thirds of 10, rounded half up.
+    assert agree(r, {"x": 2, "a": True}) == (
+        (Fraction(667, 100), Fraction(667, 100), 0, 4),
+        ((2, None),),
+        None,
+    )
+    assert [x.text for x in r.score({"x": 0, "a": True})["g"].explanation] == [
+        "取较高者：“一”2/3分、“二”4/6分，“一”得分率最高，按本组满分10分计约6.67分",
+        "得分约6.6667分，按四舍五入保留2位小数为6.67分",
+    ]
+
+
+def test_a_constant_value_compared_with_a_fact() -> None:
+    r = load(
+        'rubric r "题" max 2\nfact x: number "值"\nlet three "三" = 3\n'
+        'indicator q "指标" max 2\n  +1 if three < x\n  +1 if three >= x\n',
+        "left",
+    )
+    assert agree(r, {"x": 4})[0] == (1, 1)  # type: ignore[index]
+    assert agree(r, {"x": 3})[0] == (1, 1)  # type: ignore[index]
+
+
+def test_a_condition_that_may_divide_by_zero_is_read_only_behind_its_guard() -> None:
+    r = load(
+        'rubric r "题" max 2\nfact x: count "数"\nfact y: count "除数"\n'
+        'let high "比值高" = x / y > 1\n'
+        'indicator q "指标" max 2\n  +1 if y > 0 and high\n  +1 if x >= 0\n',
+        "condition",
+    )
+    assert agree(r, {"x": 3, "y": 0}) == ((1, 1), (), None)
+    assert agree(r, {"x": 3, "y": 2}) == ((2, 2), (), None)
+    assert agree(r, {"x": 1, "y": 2}) == ((1, 1), (), None)
+
+
+def test_an_optional_fact_with_a_bound() -> None:
+    r = load(
+        'rubric r "题" max 2\nfact n: count "总数"\nfact o: count <= n "选报数" optional\n'
+        'indicator q "指标" max 2\n  +1 if n > 0\n  +1 if n > 5 and o > 1\n',
+        "optional",
+    )
+    assert agree(r, {"n": 9, "o": 3})[0] == (2, 2)  # type: ignore[index]
+    assert agree(r, {"n": 1})[0] == (1, 1)  # type: ignore[index]
+    assert agree(r, {"n": 2, "o": 3}) == (
+        "facts: 1 problem, nothing was scored\n  o: must be ≤ n (which is 2), found 3"
+    )
+    assert agree(r, {"n": 9}) == (
+        "facts: 1 problem, nothing was scored\n  o: missing; it is optional, but a part of the "
+        "rubric that applies to these facts reads it (选报数)"
+    )
+
+
+def test_set_items_off_the_list_never_score() -> None:
+    r = load(
+        'rubric r "题" max 2\nfact s: set of {p "甲", q "乙"} "项目"\n'
+        'indicator q "指标" max 2\n  +1 for each of s\n',
+        "items",
+    )
+    assert agree(r, {"s": ["p", "q"]})[0] == (2, 2)  # type: ignore[index]
+    assert agree(r, {"s": ["p", "z"]}) == (
+        "facts: 1 problem, nothing was scored\n  s: has 'z', not among the allowed items (p, q)"
+    )
+
+
+DIVISIONS = """rubric r "题" max 3
+fact n: count "数"
+fact k: count >= 1 "基数"
+fact m: number > 0 "系数"
+{require}let a "甲" = n / k
+let b "乙" = n / (k * m)
+let c "丙" = n / (k / m)
+indicator q "指标" max 3
+  +1 if a > 1
+  +1 if b > 1
+  +1 if c > 1
+"""
+
+
+def test_divisions_by_what_cannot_be_zero_are_worked_out_once() -> None:
+    r = load(DIVISIONS.format(require=""), "divisions")
+    assert agree(r, {"n": 6, "k": 2, "m": Fraction(1, 2)})[0] == (3, 3)  # type: ignore[index]
+    assert "try:" not in source(r._plan)
+
+
+def test_a_product_with_a_part_that_may_be_zero_may_be_zero() -> None:
+    r = load(
+        'rubric r "题" max 2\nfact n: count "数"\nfact k: count >= 1 "基数"\n'
+        'let inv "倒数" = 1 / (k * n)\n'
+        'indicator q "指标" max 2\n  +1 if n > 0 and inv < 1\n  +1 if k >= 1\n',
+        "product",
+    )
+    assert agree(r, {"n": 0, "k": 2}) == ((1, 1), (), None)
+    assert agree(r, {"n": 3, "k": 2}) == ((2, 2), (), None)
+    assert "try:" in source(r._plan)
+
+
+def test_require_lines_joined_by_and_keep_values_above_zero() -> None:
+    r = load(
+        'rubric r "题" max 2\nfact y: number "值"\nfact z: number "另值"\n'
+        'let v "值二" = y\nlet inv "倒数" = 1 / v\n'
+        'require v >= 1 and z <= 100 "范围"\n'
+        'indicator q "指标" max 2\n  +1 if inv > 0.5\n  +1 if z > 0\n',
+        "and",
+    )
+    assert agree(r, {"y": 1, "z": 1}) == ((2, 2), (), None)
+    assert "try:" not in source(r._plan)

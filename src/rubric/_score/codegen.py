@@ -378,7 +378,7 @@ class _Generator:
         self.checks += 1
         if isinstance(num.d, int) and num.d >= self.top:
             self.emit(_raise_slow())
-            return _num(0)
+            return Num(_const(0), num.d, 0)  # never read: held as the number was
         within: ast.expr = ast.Compare(_name("_NTOP"), [ast.Lt(), ast.Lt()], [num.n, _name("_TOP")])
         if not isinstance(num.d, int):
             within = ast.BoolOp(ast.And(), [within, _compare(num.d, "<", _name("_TOP"))])
@@ -396,7 +396,7 @@ class _Generator:
 
     def trial(self, make: Callable[[], Val]) -> Val | None:
         """What make() emits and returns, kept only if it needs no check of the limit: a value
-        that may pass it is worked out where it is used, as the interpreter works it out."""
+        that may pass it is worked out in a `try`, as one that may fail is (see declare)."""
         before = self.checks
         with self.block() as body:
             found = make()
