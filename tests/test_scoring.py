@@ -389,3 +389,58 @@ def test_require_lines_joined_by_and_keep_values_above_zero() -> None:
     )
     assert agree(r, {"y": 1, "z": 1}) == ((2, 2), (), None)
     assert "try:" not in source(r._plan)
+
+
+KINDS = """rubric r "题" max 20
+fact x: count "数"
+fact a: bool "甲"
+fact adj: adjustment "调整"
+× 0.5 if x > 8
+group g "组" max 10, best of
+  indicator g.i "一" max 4
+    points = x / 2, at most 4
+    at most 3 if x > 6
+  indicator g.j "二" max 6
+    +6 if a
+    adjust by adj
+group s "分组" max 10
+  not applicable if x = 7, rescale the total
+  indicator s.i "其他" max 10
+    +10 if a
+group minus "扣分" deductions at most 2
+  indicator minus.a "扣分甲"
+    -1 per 1 of x
+"""
+
+
+def entries(result: rubric.Result) -> list[tuple[str, list[tuple[str, int | None, Fraction]]]]:
+    return [(n.id, [(e.kind, e.line, e.points) for e in n.explanation]) for n in result]
+
+
+def test_every_entry_says_what_it_is_where_and_what_it_gives() -> None:
+    r = load(KINDS, "kinds")
+    facts = {"x": 7, "a": True, "adj": {"points": -1, "reason": "迟报"}}
+    agree(r, facts)
+    result = r.score(facts)
+    assert entries(result) == [
+        ("r", [("rescale", 1, Fraction(833, 100)), ("multiply", 5, 0)]),
+        ("g", [("aggregate", 6, Fraction(25, 3)), ("rounding", 6, Fraction(-1, 300))]),
+        ("g.i", [("points", 8, Fraction(7, 2)), ("cap", 9, Fraction(-1, 2))]),
+        ("g.j", [("when", 11, 6), ("adjust", 12, -1)]),
+        ("s", [("na", 14, 0)]),
+        ("s.i", [("na", 13, 0)]),
+        ("minus", [("cap", 17, 5)]),
+        ("minus.a", [("per", 19, -7)]),
+    ]
+    # The group left out, and its indicator, follow its policy on both paths.
+    assert [(n.id, n.policy) for n in result if not n.applicable] == [
+        ("s", "rescale the total"),
+        ("s.i", "rescale the total"),
+    ]
+    nine = r.score({"x": 9, "a": False, "adj": 0})
+    assert agree(r, {"x": 9, "a": False, "adj": 0})[0][0] == Fraction(11, 4)  # type: ignore[index]
+    assert entries(nine)[:3] == [
+        ("r", [("multiply", 5, Fraction(-11, 4))]),
+        ("g", [("aggregate", 6, Fraction(15, 2))]),
+        ("g.i", [("points", 8, 4), ("cap", 9, -1)]),
+    ]
