@@ -21,6 +21,16 @@ settings.register_profile(
     "ci", max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.register_profile("dev", max_examples=100, deadline=None)
+# Mutation testing (scripts/mutation.sh) runs the tests once per mutant: fewer examples, the same
+# ones each time.
+settings.register_profile(
+    "mutation",
+    max_examples=10,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 settings.load_profile("ci" if __import__("os").environ.get("CI") else "dev")
 
 

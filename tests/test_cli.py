@@ -428,3 +428,22 @@ def test_outline_shows_the_tree_with_bounds(
         "lowest and highest: proved over every facts the rubric accepts, reached by some;\n"
         "≥ or ≤ marks a bound that is safe but was not shown reached.\n"
     )
+
+
+def test_a_count_of_4300_digits_is_an_error_not_a_traceback(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    rub = tmp_path / "big.rub"
+    rub.write_text(
+        'rubric d "t" max 10\nfact n: count "户数"\nindicator i "i" max 10\n  +10 if n > 1\n',
+        encoding="utf-8",
+    )
+    facts = tmp_path / "big.json"
+    facts.write_text('{"n": 1' + "0" * 4299 + "}", encoding="utf-8")
+    for form in ("json", "text"):
+        code, out, err = run(capsys, "score", rub, facts, "--format", form)
+        assert (code, out) == (1, "")
+        assert err == (
+            f"{facts}: 1 problem, nothing was scored\n"
+            "  n: has more than 1000 digits, more than any fact may hold\n"
+        )

@@ -11,6 +11,9 @@ import pytest
 
 import rubric
 from anhui_strategies import BASE_GOOD
+from paths import agree
+from rubric._limits import Limits
+from rubric._values import Adjustment
 
 SMALL = rubric.loads(
     'rubric demo "示例" max 10\n'
@@ -253,7 +256,7 @@ def test_toml_numbers_stay_exact(tmp_path: Path) -> None:
         ),
         ("nan.toml", "rate = nan\n", "rate: holds NaN, which is not a number facts may hold"),
         ("facts.yaml", "n: 1\n", "unknown kind of facts file '.yaml'; use .json or .toml"),
-        ("nested.json", '{"x": {"k": 1, "k": 2}}', ""),
+        ("nested.json", '{"x": {"k": 1, "k": 2}}', "x: gives the key 'k' twice"),
         (
             "deep.json",
             '{"x": ' + "[" * 100_000 + "]" * 100_000 + "}",
@@ -274,9 +277,6 @@ def test_toml_numbers_stay_exact(tmp_path: Path) -> None:
 )
 def test_bad_facts_files(tmp_path: Path, name: str, content: str | bytes, message: str) -> None:
     path = write(tmp_path, name, content)
-    if not message:  # nothing wrong with the file as a file: validation names the fact
-        assert rubric.load_facts(path) == {"x": {"k": 2}}
-        return
     assert file_problem(path) == message
 
 
@@ -333,3 +333,193 @@ def test_deeply_nested_values_are_refused_not_crashed() -> None:
     assert found == [
         ("factors", 'expected a list of distinct, non-empty texts, found the list [[[["…"]]]]')
     ]
+
+
+# ---------------------------------------------------------------- one digit rule, and what echoes
+
+LONG = "has more than 1000 digits, more than any fact may hold"
+TEN = 10**1000  # the least number of 1001 digits
+
+
+@pytest.mark.parametrize(
+    ("fact", "value"),
+    [
+        ("n", TEN),  # a count
+        ("rate", TEN),  # an integer given for a number
+        ("rate", -TEN),
+        ("rate", Decimal(TEN)),
+        ("rate", Decimal("1e1000")),
+        ("rate", Decimal("1e-1000")),  # 1/10^1000: its denominator has 1001 digits
+        ("rate", Decimal("0." + "3" * 1000)),  # 333…/10^1000
+        ("rate", Fraction(1, TEN)),
+        ("rate", Fraction(TEN + 1, 3)),
+        ("n", 10 ** (10**6)),  # refused by its size, not converted
+        ("n", Decimal("1e100000000")),
+    ],
+    ids=lambda value: value if isinstance(value, str) else type(value).__name__,
+)
+def test_one_digit_limit_for_ints_decimals_and_fractions(fact: str, value: object) -> None:
+    found = problems({**GOOD, fact: value})
+    assert found[0] == (fact, LONG)
+
+
+@pytest.mark.parametrize(
+    ("fact", "value", "exact"),
+    [
+        ("done", TEN - 1, TEN - 1),
+        ("n", TEN - 1, TEN - 1),
+        ("rate", Decimal("1e-999"), Fraction(1, 10**999)),
+        ("rate", Decimal("0." + "5" * 999), Fraction(int("5" * 999), 10**999)),
+        ("rate", Fraction(1, TEN - 1), Fraction(1, TEN - 1)),
+        # Trailing zeros are not digits of the value: 1 written with a million of them is 1.
+        ("rate", Decimal("1." + "0" * 1_000_000), Fraction(1)),
+    ],
+    ids=lambda value: value if isinstance(value, str) else type(value).__name__,
+)
+def test_numbers_of_1000_digits_are_held_exactly(fact: str, value: object, exact: object) -> None:
+    r = rubric.loads(
+        'rubric d "t" max 1\nfact n: count "N"\nfact done: count "D"\nfact rate: number "R"\n'
+        'indicator i "i" max 1\n  +1 if n > 1 and done > 1 and rate > 0\n',
+        filename="digits.rub",
+    )
+    facts = {"n": 2, "done": 2, "rate": Fraction(1), fact: value}
+    assert agree(r, facts)[0] == (1, 1)  # type: ignore[index]
+    assert r.score(facts).facts[fact] == exact
+
+
+def test_the_digit_limit_is_the_rubrics_and_the_fast_path_keeps_it() -> None:
+    text = (
+        'rubric d "t" max 1\nfact n: count "N"\nfact x: number "X"\nfact adj: adjustment "调整"\n'
+        'indicator i "i" max 1\n  +1 if n > 1 and x > 0\n  adjust by adj\n'
+    )
+    r = rubric.loads(text, filename="five.rub", limits=Limits(fact_digits=5))
+    good = {"n": 99_999, "x": Fraction(99_999, 7), "adj": 0}
+    assert agree(r, good)[0] == (1, 1)  # type: ignore[index]
+    for fact, value in [
+        ("n", 100_000),
+        ("x", 100_000),
+        ("x", Fraction(1, 100_000)),
+        ("x", Decimal("1e-5")),
+        ("adj", {"points": Fraction(-1, 100_000), "reason": "r"}),
+        ("adj", Adjustment(Fraction(100_000), "r")),
+    ]:
+        assert agree(r, {**good, fact: value}) == (
+            "facts: 1 problem, nothing was scored\n"
+            f"  {fact}: has more than 5 digits, more than any fact may hold"
+        )
+
+
+def test_adjustments_given_as_objects_are_validated_on_every_path() -> None:
+    r = rubric.loads(
+        'rubric d "t" max 1\nfact adj: adjustment >= -1 "调整"\nfact ok: bool "是"\n'
+        'indicator i "i" max 1\n  +1 if ok\n  adjust by adj\n',
+        filename="adjust.rub",
+    )
+    assert agree(r, {"ok": True, "adj": Adjustment(Fraction(1), "")}) == (
+        "facts: 1 problem, nothing was scored\n"
+        '  adj: gives 1 points without a reason; add a "reason"'
+    )
+    padded = {"ok": True, "adj": Adjustment(Fraction(-1, 2), "  迟报  ")}
+    assert agree(r, padded)[0] == (Fraction(1, 2), Fraction(1, 2))  # type: ignore[index]
+    assert r.score(padded).facts["adj"] == Adjustment(Fraction(-1, 2), "迟报")
+    assert agree(r, {"ok": True, "adj": Adjustment(1, "r")})[0] == (1, 1)  # type: ignore[arg-type,index]
+    assert (
+        r.score({"ok": True, "adj": Adjustment(1, "r")}).facts["adj"].points.__class__ is Fraction
+    )  # type: ignore[arg-type,union-attr]
+
+
+def test_control_characters_never_reach_a_message_raw() -> None:
+    with pytest.raises(rubric.FactsError) as caught:
+        SMALL.score({**GOOD, "x\x1b[31m\n": 1, "media": "\x1b[2J", "factors": ["\x9b1m"]})
+    assert str(caught.value) == (
+        "facts: 2 problems, nothing was scored\n"
+        '  media: expected one of: none, national, found the text "\\u001b[2J"\n'
+        "  x\\x1b[31m\\n: unknown fact"
+    )
+    assert caught.value.facts == ("media", "x\x1b[31m\n")  # the names themselves, as given
+    # A reason and the items of a set are facts: explanations escape them where they show.
+    r = rubric.loads(
+        'rubric d "t" max 2\nfact adj: adjustment "调整"\nfact s: set "因素"\n'
+        'indicator i "i" max 2\n  +1 for each of s\n  +1 if number of s >= 0\n  adjust by adj\n',
+        filename="controls.rub",
+    )
+    result = r.score({"adj": {"points": -1, "reason": "迟报\x1b[8m\n隐藏"}, "s": ["a\u202eb"]})
+    assert [x.text for x in result["i"].explanation] == [
+        "因素：a\\u202eb，共1项，每项得1分，共得1分",
+        "因素的项数为1项，满足“≥ 0项”，得1分",
+        "调整：扣1分，理由：迟报\\x1b[8m\\n隐藏",
+    ]
+    assert result.facts["adj"].reason == "迟报\x1b[8m\n隐藏"  # type: ignore[union-attr]
+
+
+def test_a_bad_value_is_echoed_at_most_a_line_long() -> None:
+    huge = "假" * 5_000_000
+    found = problems({**GOOD, "ok": huge, "media": ["x"] * 100_000, "n": 10**5000, "rate": {}})
+    assert found == [
+        ("ok", f'expected true or false, found the text "{"假" * 59}…" (5000000 characters)'),
+        ("n", LONG),
+        ("rate", "expected a number, found an object"),
+        (
+            "media",
+            'expected one of: none, national, found the list ["x", "x", "x", "x", "x", "x", "x", '
+            '"x", "x", "x", "x", "x"… (100000 items)',
+        ),
+    ]
+    assert problems({**GOOD, "factors": 10**80}) == [
+        (
+            "factors",
+            "expected a list of distinct, non-empty texts, found a whole number of more than 60 digits",
+        )
+    ]
+    with pytest.raises(rubric.FactsError) as caught:
+        SMALL.score({**GOOD, huge: 1})
+    assert str(caught.value) == (
+        f"facts: 1 problem, nothing was scored\n  {'假' * 199}…: unknown fact"
+    )
+
+
+def test_long_json_integers_are_refused_as_long_decimals_are(tmp_path: Path) -> None:
+    for digits in (4000, 5000, 100_000):
+        path = write(
+            tmp_path,
+            "long.json",
+            json.dumps({**GOOD, "rate": 1})
+            .replace('"rate": 1', '"rate": 1' + "0" * (digits - 1))
+            .replace('"rate": 1.5', '"rate": 1'),
+        )
+        facts = rubric.load_facts(path)
+        assert problems({**GOOD, "rate": facts["rate"]}) == [("rate", LONG)]
+        assert problems({**GOOD, "n": facts["rate"]}) == [("n", LONG)]
+
+
+def test_duplicate_keys_are_reported_at_any_depth(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "dup.json",
+        '{"adj": {"points": -1, "reason": "迟报", "points": -2},\n'
+        ' "deep": [{"a": 1}, {"b": {"c": 1, "c": 2, "d": 1, "d": 1}}],\n'
+        ' "n": 1, "n": 2}',
+    )
+    assert file_problem(path) == (
+        "n: given twice\nadj: gives the key 'points' twice\ndeep: gives the keys 'c', 'd' twice"
+    )
+
+
+def test_big_counts_print_in_json_and_text() -> None:
+    # Beyond the default limit on a fact's digits, and past the 4,300 digits Python prints.
+    r = rubric.loads(
+        'rubric d "t" max 10\nfact n: count "户数" unit "户"\n'
+        'indicator i "i" max 10\n  +10 if n > 1\n',
+        filename="big.rub",
+        limits=Limits(fact_digits=5000),
+    )
+    n = 10**4300
+    result = r.score({"n": n})
+    data = json.loads(result.to_json())
+    reason = data["children"][0]["explanation"][0]
+    assert reason["facts"] == {"n": "1" + "0" * 4300}  # a text: no JSON reader takes it whole
+    assert reason["text"] == f"户数为1{'0' * 4300}户，满足“> 1户”，得10分"
+    assert rubric.loads(  # within what Python prints, a count stays a JSON number
+        'rubric d "t" max 10\nfact n: count "户数"\nindicator i "i" max 10\n  +10 if n > 1\n',
+        filename="small_big.rub",
+    ).score({"n": 10**999}).to_dict()["children"][0]["explanation"][0]["facts"] == {"n": 10**999}

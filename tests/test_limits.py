@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import pickle
+from fractions import Fraction
 from pathlib import Path
 
+import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import rubric
 from big_rubrics import rubric_text
+from paths import agree
 from rubric._limits import DEFAULT, Limits
 from rubric.cli import main
 from rubric.dsl import Source, parse
@@ -252,3 +257,369 @@ def test_limits_must_be_whole_numbers_of_one_or_more() -> None:
 def test_syntax_problems_carry_codes() -> None:
     error = refused(f"{HEAD}  +2\n  2 if ok\nbogus\n  × if ok\n")
     assert [d.code for d in error.diagnostics] == ["E101", "E103", "E102", "E101"]
+
+
+# ---------------------------------------------------------------- scoring: exact values
+
+
+def squares(start: str, count: int = 20, head: str = 'fact x: number "数"\n') -> rubric.Rubric:
+    """A rubric whose values square the one before, `count` times: v2 = v1 * v1, …"""
+    lets = "".join(f'let v{i + 1} "值{i + 1}" = v{i} * v{i}\n' for i in range(1, count + 1))
+    return rubric.loads(
+        f'rubric r "题" max 10\n{head}let v1 "值1" = {start}\n{lets}'
+        f'indicator q "指标" max 10\n  +10 if v{count + 1} > 1\n',
+        filename="squares.rub",
+    )
+
+
+EXACT = "comes to a number of more than 10000 digits, more than an exact value may hold; check these facts, or raise Limits.exact_digits"
+
+
+def test_values_squared_twenty_times_end_in_an_error_naming_the_rule_and_the_fact() -> None:
+    r = squares("x + 1")
+    assert agree(r, {"x": 1}) == (
+        f"facts: 1 problem, nothing was scored\n  x: 值16×值16 (rubric line 19) {EXACT}"
+    )
+    # Values that stay small score as ever, on the generated path.
+    assert agree(r, {"x": 0})[0] == (0, 0)  # type: ignore[index]
+    assert agree(r, {"x": -2})[0] == (0, 0)  # type: ignore[index]  (v1 = -1: every square is 1)
+
+
+def test_the_limit_on_exact_values_is_the_rubrics() -> None:
+    text = HEAD + '  let big "大数" = x * x * x\n  +10 if big > 1000 or ok\n'
+    tight = rubric.loads(text, filename="tight.rub", limits=Limits(exact_digits=5))
+    assert agree(tight, {"x": 46, "ok": False}) == ((Fraction(10), Fraction(10)), (), None)
+    assert agree(tight, {"x": 47, "ok": False}) == (
+        "facts: 1 problem, nothing was scored\n"
+        "  x: 数×数×数 (rubric line 5) comes to a number of more than 5 digits, more than an exact "
+        "value may hold; check these facts, or raise Limits.exact_digits"
+    )
+    # The same text with the default limits is another rubric, which scores both.
+    loose = rubric.loads(text, filename="tight.rub")
+    assert loose is not tight
+    assert agree(loose, {"x": 47, "ok": False})[0] == (10, 10)  # type: ignore[index]
+    again = pickle.loads(pickle.dumps(tight))
+    assert again._plan.limits == Limits(exact_digits=5)
+    assert agree(again, {"x": 47, "ok": False}) == agree(tight, {"x": 47, "ok": False})
+
+
+def test_thirty_digit_literals_cubed_score() -> None:
+    big = "9" * 30
+    r = rubric.loads(
+        HEAD + f'  let v "立方" = {big} * {big} * {big} * x\n  +10 if v > 1 or ok\n',
+        filename="cubed.rub",
+    )
+    assert agree(r, {"x": 1, "ok": False})[0] == (10, 10)  # type: ignore[index]
+
+
+def test_literals_squared_past_the_limit_end_in_an_error_when_used() -> None:
+    text = (
+        'rubric r "题" max 10\nfact ok: bool "是"\nlet v1 "值1" = '
+        + "9" * 30
+        + "\n"
+        + "".join(f'let v{i + 1} "值{i + 1}" = v{i} * v{i}\n' for i in range(1, 11))
+        + 'indicator q "指标" max 10\n  +10 if ok and v11 > 1\n'
+    )
+    r = rubric.loads(text, filename="literals.rub")
+    # Not read, it is never worked out: the facts score.
+    assert agree(r, {"ok": False})[0] == (0, 0)  # type: ignore[index]
+    assert agree(r, {"ok": True}) == (
+        f"facts: 1 problem, nothing was scored\n  值9×值9 (rubric line 12) {EXACT}"
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="waits for the checker (issue 11): values of literals alone past "
+    "Limits.exact_digits are refused by check",
+)
+def test_literals_squared_past_the_limit_are_refused_by_check() -> None:
+    text = (
+        'rubric r "题" max 10\nfact ok: bool "是"\nlet v1 "值1" = '
+        + "9" * 30
+        + "\n"
+        + "".join(f'let v{i + 1} "值{i + 1}" = v{i} * v{i}\n' for i in range(1, 11))
+        + 'indicator q "指标" max 10\n  +10 if ok and v11 > 1\n'
+    )
+    with pytest.raises(rubric.RubricCheckError):
+        rubric.loads(text, filename="literals_check.rub")
+
+
+def test_a_sum_past_the_limit_names_the_node_and_its_facts() -> None:
+    # Scores of 1/x, 1/y, …: a sum whose denominator has the digits of them all.
+    names = [f"d{i}" for i in range(4)]
+    facts = "".join(f'fact {n}: count >= 1 "除数{n}"\n' for n in names)
+    rules = "".join(f"  points = 1 / {n}, at most 1\n" for n in names)
+    text = (
+        f'rubric r "题" max 4\nround total to 2 places half up\n{facts}'
+        f'indicator q "指标" max 4\n{rules}'
+    )
+    r = rubric.loads(text, filename="sum.rub", limits=Limits(exact_digits=12))
+    primes = [1_000_003, 1_000_033, 1_000_037, 1_000_039]
+    assert agree(r, dict(zip(names, primes, strict=True))) == (
+        "facts: 1 problem, nothing was scored\n"
+        "  d0, d1, d2, d3: the score of 'q' (指标, rubric line 7) comes to a number of more "
+        "than 12 digits, more than an exact value may hold; check these facts, or raise "
+        "Limits.exact_digits"
+    )
+    assert agree(r, dict.fromkeys(names, 7))[0][1] == Fraction(4, 7)  # type: ignore[index]
+
+
+# ---------------------------------------------------------------- scoring: shapes that divide
+
+
+def _swapped(obj: object, old: object, new: object) -> object:
+    """obj with old (found by identity anywhere in it) replaced by new, rebuilt on the way."""
+    if obj is old:
+        return new
+    if isinstance(obj, tuple):
+        items = tuple(_swapped(item, old, new) for item in obj)
+        return obj if all(a is b for a, b in zip(items, obj, strict=True)) else items
+    if isinstance(obj, dict):
+        found = {key: _swapped(value, old, new) for key, value in obj.items()}
+        return obj if all(found[k] is v for k, v in obj.items()) else found
+    if attrs.has(type(obj)):
+        changes = {}
+        for field in attrs.fields(type(obj)):
+            if field.init:
+                value = getattr(obj, field.name)
+                after = _swapped(value, old, new)
+                if after is not value:
+                    changes[field.alias or field.name] = after
+        return attrs.evolve(obj, **changes) if changes else obj  # type: ignore[misc]
+    return obj
+
+
+def test_a_linear_band_of_no_width_gives_its_starting_points() -> None:
+    # The checker refuses such a band; a plan that has one all the same scores, alike on both
+    # paths: at its one value the points have moved no way from where they start.
+    text = HEAD + "  points by x: >= 5 and <= 6 -> 2 to 10, otherwise -> 0\n  +0 if ok\n"
+    plan = rubric.loads(text, filename="width.rub")._plan
+    (table, _) = plan.nodes[1].parts  # type: ignore[union-attr]
+    arm = table.arms[0]
+    narrow = attrs.evolve(
+        arm,
+        bounds=((">=", Fraction(5)), ("<=", Fraction(5))),
+        text="≥ 5且≤ 5",
+        linear=attrs.evolve(arm.linear, high=Fraction(5), high_text="5"),
+    )
+    r = rubric.Rubric(_swapped(plan, arm, narrow), "no width")  # type: ignore[arg-type]
+    assert agree(r, {"x": 5, "ok": True}) == ((Fraction(2), Fraction(2)), (), None)
+    assert agree(r, {"x": 6, "ok": True}) == ((0, 0), (), None)
+    assert r.score({"x": 5, "ok": True})["q"].explanation[0].text == (
+        "数为5，属于“≥ 5且≤ 5”一档，在5（2分）至5（10分）之间按线性插值，得2分"
+    )
+
+
+def test_a_linear_band_of_no_width_is_refused_by_check() -> None:
+    with pytest.raises(rubric.RubricCheckError) as caught:
+        rubric.loads(HEAD + "  points by x: >= 5 and <= 5 -> 0 to 10, otherwise -> 0\n  +0 if ok\n")
+    assert [d.code for d in caught.value.diagnostics] == ["E426"]
+
+
+ONE_OF = """rubric r "题" max 20
+fact x: count "数"
+fact a: bool "甲"
+group g "择一" max 10, one of
+  group g.s "分组" max 10, scaled
+    not applicable if x <= 1
+    indicator g.s.i "子项一" max 5
+      +5 if a
+      not applicable if x > 1, rescale the total
+    indicator g.s.j "子项二" max 5
+      +5 if a
+      not applicable if x > 2, rescale the total
+  indicator g.k "单项" max 10
+    +10 if a
+    not applicable if x > 1
+group h "其他" max 10
+  indicator h.i "其他项" max 10
+    +6 if a
+    +4 if x > 3
+"""
+
+
+def test_a_one_of_group_whose_part_counts_for_nothing_counts_for_nothing() -> None:
+    r = rubric.loads(ONE_OF, filename="oneof.rub")
+    # x = 2: the scaled part applies with one of its items, which it scales to its max.
+    assert agree(r, {"x": 2, "a": True}) == (
+        (16, 10, 10, 0, 5, 0, 6, 6),
+        ((3, "rescale the total"), (5, None)),
+        None,
+    )
+    # x = 5: the part that applies has every item left out, so it counts for nothing, and so
+    # does the one-of group: the total is rescaled to the other group.
+    assert agree(r, {"x": 5, "a": True}) == (
+        (20, 0, 0, 0, 0, 0, 10, 10),
+        ((3, "rescale the total"), (4, "rescale the total"), (5, None)),
+        None,
+    )
+    result = r.score({"x": 5, "a": True})
+    assert [x.text for x in result["g"].explanation] == ["各项均不适用，本组不计分"]
+    assert [x.text for x in result.root.explanation] == [
+        "“子项一”、“子项二”不适用，满分合计10分不计；其余满分合计10分，总分按20分折算：10×20/10=20分"
+    ]
+    # With nothing else to score, nothing applies: an error, on both paths.
+    alone = rubric.loads(ONE_OF.split("group h")[0].replace("max 20", "max 10"), "alone.rub")
+    assert agree(alone, {"x": 5, "a": True}) == (
+        "facts: 1 problem, nothing was scored\n  no part of the rubric applies to these facts"
+    )
+
+
+def test_scoring_from_deep_in_a_program_is_an_error_not_a_recursion_error() -> None:
+    lets = "".join(f'let v{i + 1} "值{i + 1}" = v{i} + 1\n' for i in range(1, 95))
+    r = rubric.loads(
+        'rubric r "题" max 10\nfact x: count "数"\nfact y: count "除数"\n'
+        f'let v1 "值1" = x / y\n{lets}indicator q "指标" max 10\n  +10 if v95 > 1\n',
+        filename="chain.rub",
+    )
+    assert agree(r, {"x": 1, "y": 1})[0] == (10, 10)  # type: ignore[index]
+    divides = (
+        "facts: 1 problem, nothing was scored\n  y: 数/除数 divides by zero (rubric line 4); "
+        "add a bound such as '>= 1' to the facts it divides by"
+    )
+    assert agree(r, {"x": 1, "y": 0}) == divides
+
+    def deep(levels: int) -> str:
+        if levels:
+            return deep(levels - 1)
+        with pytest.raises(rubric.FactsError) as caught:
+            r.score({"x": 1, "y": 0})
+        return str(caught.value)
+
+    import inspect
+    import sys
+
+    room = sys.getrecursionlimit() - len(inspect.stack()) - 120
+    assert deep(room) == (
+        "facts: 1 problem, nothing was scored\n  the rubric builds values on values more deeply "
+        "than the room left to this call allows; score from less deep in the program, or build "
+        "the values from the facts more directly"
+    )
+
+
+def test_a_value_past_the_limit_names_every_fact_it_reads() -> None:
+    r = rubric.loads(
+        'rubric r "题" max 10\nfact x: count "数"\nfact y: count "另数"\nfact z: count "三数"\n'
+        'let w "中间" = z + 1\nlet big "大数" = x * -(y + w)\n'
+        'indicator q "指标" max 10\n  +10 if big < -1\n',
+        filename="reads.rub",
+        limits=Limits(exact_digits=4),
+    )
+    assert agree(r, {"x": 100, "y": 10, "z": 1}) == ((10, 10), (), None)
+    assert agree(r, {"x": 1000, "y": 10, "z": 1}) == (
+        "facts: 1 problem, nothing was scored\n"
+        "  x, y, z: 数×-另数+中间 (rubric line 6) comes to a number of more than 4 digits, "
+        "more than an exact value may hold; check these facts, or raise Limits.exact_digits"
+    )
+
+
+def test_the_limit_is_ten_to_its_digits_on_either_side_of_zero() -> None:
+    r = rubric.loads(
+        'rubric r "题" max 1\nfact x: count "数"\nfact y: count "另数"\n'
+        'indicator q "指标" max 1\n  +1 if x - y < 0\n',
+        filename="edge.rub",
+        limits=Limits(exact_digits=2, fact_digits=3),
+    )
+    # Scores held in hundredths reach 100 here: the generated scorer leaves them all to the
+    # interpreter, which scores them.
+    assert agree(r, {"x": 1, "y": 99}, strict=False)[0] == (1, 1)  # type: ignore[index]
+    for x, y in ((0, 100), (100, 0)):
+        assert agree(r, {"x": x, "y": y}) == (
+            "facts: 1 problem, nothing was scored\n"
+            "  x, y: 数-另数 (rubric line 5) comes to a number of more than 2 digits, more than "
+            "an exact value may hold; check these facts, or raise Limits.exact_digits"
+        )
+
+
+def test_a_score_past_the_limit_once_rounded() -> None:
+    # 99998/3 has five digits above the line; rounded to 2 places it is 3333267/100.
+    r = rubric.loads(
+        'rubric r "题" max 99999\nfact x: count "数"\n'
+        'indicator q "指标" max 99999\n  points = x / 3\n',
+        filename="rounded.rub",
+        limits=Limits(exact_digits=5, fact_digits=5),
+    )
+    assert agree(r, {"x": 3}, strict=False)[0] == (1, 1)  # type: ignore[index]
+    assert agree(r, {"x": 99998}, strict=False) == (
+        "facts: 1 problem, nothing was scored\n  x: the score of 'q' (指标, rubric line 3) comes "
+        "to a number of more than 5 digits, more than an exact value may hold; check these facts, "
+        "or raise Limits.exact_digits"
+    )
+
+
+def test_a_group_score_past_the_limit_names_the_group() -> None:
+    r = rubric.loads(
+        'rubric r "题" max 99999\nround total to 2 places half up\nfact x: count "数"\n'
+        'group g "组" max 99999, scaled\n  indicator g.i "指标" max 99997\n    points = x / 3\n',
+        filename="group.rub",
+        limits=Limits(exact_digits=5, fact_digits=5),
+    )
+    assert agree(r, {"x": 3}, strict=False)[0][:2] == (  # type: ignore[index]
+        1,  # the total, rounded
+        Fraction(99999, 99997),
+    )
+    assert agree(r, {"x": 99998}, strict=False) == (
+        "facts: 1 problem, nothing was scored\n  x: the score of 'g' (组, rubric line 4) comes "
+        "to a number of more than 5 digits, more than an exact value may hold; check these facts, "
+        "or raise Limits.exact_digits"
+    )
+
+
+def test_a_weighted_share_past_the_limit_names_the_group() -> None:
+    r = rubric.loads(
+        'rubric r "题" max 2\nround total to 2 places half up\n'
+        'fact x: count >= 1 "数"\nfact y: count >= 1 "另数"\n'
+        'group g "组" max 2, weighted\n'
+        '  indicator g.i "一" max 1 weight 1\n    points = 1 / x, at most 1\n'
+        '  indicator g.j "二" max 1 weight 1\n    points = 1 / y, at most 1\n',
+        filename="weighted.rub",
+        limits=Limits(exact_digits=6, fact_digits=5),
+    )
+    assert agree(r, {"x": 2, "y": 4}, strict=False)[0][:2] == (  # type: ignore[index]
+        Fraction(3, 4),
+        Fraction(3, 4),
+    )
+    assert agree(r, {"x": 99991, "y": 99989}, strict=False) == (
+        "facts: 1 problem, nothing was scored\n  x, y: the score of 'g' (组, rubric line 5) comes "
+        "to a number of more than 6 digits, more than an exact value may hold; check these facts, "
+        "or raise Limits.exact_digits"
+    )
+
+
+ARITHMETIC = ["+", "-", "*", "/"]
+
+
+@st.composite
+def _expression(draw: st.DrawFn, depth: int = 3) -> str:
+    if depth == 0 or draw(st.integers(0, 3)) == 0:
+        return draw(st.sampled_from(["n", "k", "x", "y", "7", "0.5", "-x", "-(n)"]))
+    left, right = draw(_expression(depth - 1)), draw(_expression(depth - 1))
+    return f"({left} {draw(st.sampled_from(ARITHMETIC))} {right})"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    _expression(),
+    st.sampled_from(["indicators", "total"]),
+    st.lists(
+        st.sampled_from([0, 1, 7, 99, 999, Fraction(-999, 7), Fraction(1, 998)]),
+        min_size=4,
+        max_size=4,
+    ),
+)
+def test_a_number_past_the_limit_is_never_kept_by_the_generated_scorer(
+    expr: str, scope: str, values: list[object]
+) -> None:
+    # Facts of up to 3 digits, values of up to 8: whatever the bound on bits the generator works
+    # out, a value the interpreter refuses is one the generated scorer does not score.
+    r = rubric.loads(
+        f'rubric r "题" max 10\nround {scope} to 2 places half up\nallow negative total\n'
+        'fact n: count "数"\nfact k: count >= 1 "基数"\nfact x: number "值"\nfact y: number "另值"\n'
+        f'let v "值" = {expr}\n'
+        'indicator q "指标" max 10\n  points = v, at most 10\n  +0 if n + k + x + y > 0\n',
+        filename="bits.rub",
+        limits=Limits(exact_digits=8, fact_digits=3),
+    )
+    n, k, x, y = values
+    agree(r, {"n": abs(int(n)), "k": abs(int(k)) or 1, "x": x, "y": y}, strict=False)  # type: ignore[call-overload]

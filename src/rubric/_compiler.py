@@ -10,15 +10,16 @@ import attrs
 from rubric import _plan as p
 from rubric._checker import Checked, TreeNode
 from rubric._facts import Bound, FactSpec
+from rubric._limits import DEFAULT, Limits
 from rubric._wording import OPS
 from rubric.dsl import nodes as n
 
 __all__ = ["compile_checked"]
 
 
-def compile_checked(checked: Checked) -> p.Plan:
-    """Compile a checked rubric into its plan."""
-    return _Compiler(checked).compile()
+def compile_checked(checked: Checked, limits: Limits = DEFAULT) -> p.Plan:
+    """Compile a checked rubric into its plan, which scores within `limits`."""
+    return _Compiler(checked, limits).compile()
 
 
 _FLIPPED: dict[p.CompareOp, p.CompareOp] = {
@@ -34,6 +35,7 @@ _FLIPPED: dict[p.CompareOp, p.CompareOp] = {
 @attrs.define
 class _Compiler:
     checked: Checked
+    limits: Limits
     subjects: dict[str, p.Subject] = attrs.Factory(dict)
     lets: dict[str, p.Let] = attrs.Factory(dict)
     local: dict[str, p.Let] = attrs.Factory(dict)
@@ -93,6 +95,7 @@ class _Compiler:
                 cast(p.Scope, rounding.scope),
             ),
             filename=self.checked.source.filename,
+            limits=self.limits,
         )
 
     # ------------------------------------------------------------ declarations

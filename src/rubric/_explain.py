@@ -16,6 +16,7 @@ from rubric import _figures as f
 from rubric import _plan as p
 from rubric import _wording as w
 from rubric._numbers import plain, terminates
+from rubric._text import printable
 from rubric._values import Adjustment, Value
 
 if TYPE_CHECKING:
@@ -98,12 +99,13 @@ def unit(expr: p.Expr) -> str | None:
 def _value_text(value: Value, subject: p.Subject, places: int, *, integral: bool) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
+    # Words and items given as facts are shown with their control characters escaped.
     if isinstance(value, str):
-        return subject.labels.get(value, value)
+        return printable(subject.labels.get(value, value))
     if isinstance(value, frozenset):
         rank = subject.rank
         items = sorted(value, key=lambda v: (rank.get(v, len(rank)), v))
-        return "、".join(subject.labels.get(v, v) for v in items) or "无"
+        return printable("、".join(subject.labels.get(v, v) for v in items)) or "无"
     if isinstance(value, Adjustment):
         return w.gain(value.points, places, zero="未调整")
     return w.quantity(value, subject.unit, places, integral=integral)
@@ -347,7 +349,7 @@ def entry(entry: f.Entry, rules: p.Policy) -> str:
             if not fig.adjustment.points:
                 return f"{what}：未调整"
             gained = w.gain(fig.adjustment.points, places)
-            return f"{what}：{gained}，理由：{fig.adjustment.reason}"
+            return f"{what}：{gained}，理由：{printable(fig.adjustment.reason)}"
         case f.Clamped():
             return _clamped(fig, places)
         case f.Rounded():
@@ -487,6 +489,16 @@ def problem(found: f.Problem, rules: p.Policy) -> str:
             )
         case f.NothingApplies():
             return "no part of the rubric applies to these facts"
+        case f.TooLong():
+            where = what.where
+            if isinstance(where, p.Arithmetic):
+                made = f"{label(where)} (rubric line {where.line})"
+            else:
+                made = f"the score of '{where.id}' ({where.title}, rubric line {where.line})"
+            return (
+                f"{made} comes to a number of more than {what.digits} digits, more than an "
+                "exact value may hold; check these facts, or raise Limits.exact_digits"
+            )
         case f.Unmet():
             req = what.requirement
             return f"{req.message} (rubric line {req.line} requires it)"

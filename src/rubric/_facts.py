@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import operator
@@ -13,7 +14,9 @@ from typing import Any
 
 import attrs
 
-from rubric._numbers import plain
+from rubric._limits import DEFAULT, Limits
+from rubric._numbers import integer_text, plain
+from rubric._text import LINE, shortened
 from rubric._values import Adjustment, Value
 from rubric._wording import OPS
 from rubric.errors import FactProblem, FactsError
@@ -74,8 +77,15 @@ class FactSpec:
         return text
 
 
-def validate(specs: tuple[FactSpec, ...], given: Mapping[str, object]) -> dict[str, Value]:
-    """Check and normalise facts; raise FactsError naming every offending fact."""
+def validate(
+    specs: tuple[FactSpec, ...], given: Mapping[str, object], limits: Limits = DEFAULT
+) -> dict[str, Value]:
+    """Check and normalise facts; raise FactsError naming every offending fact.
+
+    A number is held exactly, and refused if it has more than `limits.fact_digits` digits
+    above or below the line as a fraction in lowest terms: ints, Decimals, floats and
+    Fractions alike, each checked before any conversion that could take long.
+    """
     if not isinstance(given, Mapping):
         raise FactsError(
             [
@@ -87,6 +97,7 @@ def validate(specs: tuple[FactSpec, ...], given: Mapping[str, object]) -> dict[s
     known = {spec.name: spec for spec in specs}
     problems: list[FactProblem] = []
     values: dict[str, Value] = {}
+    digits = limits.fact_digits
     for spec in specs:
         if spec.name not in given:
             if spec.optional:
@@ -94,20 +105,26 @@ def validate(specs: tuple[FactSpec, ...], given: Mapping[str, object]) -> dict[s
             what = f" ({spec.description})" if spec.description else ""
             problems.append(FactProblem(spec.name, f"missing; expected {spec.describe()}{what}"))
             continue
-        value, problem = _convert(spec, given[spec.name])
+        value, problem = _convert(spec, given[spec.name], digits)
         if problem:
             problems.append(FactProblem(spec.name, problem))
         else:
             values[spec.name] = value
+    # Suggestions cost a comparison with every declared name: only for the first few.
+    hints = limits.errors
     for name in given:
         if name not in known:
             if not isinstance(name, str):
-                problems.append(FactProblem(repr(name), "a fact name must be a text"))
+                shown = shortened(repr(name))
+                problems.append(FactProblem(shown, "a fact name must be a text"))
                 continue
-            import difflib  # only when a fact is misspelt
+            hint = ""
+            if hints > 0:
+                hints -= 1
+                import difflib  # only when a fact is misspelt
 
-            close = difflib.get_close_matches(name, list(known), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+                close = difflib.get_close_matches(shortened(name, 200), list(known), n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
             problems.append(FactProblem(name, f"unknown fact{hint}"))
     for spec in specs:
         if spec.name in values:
@@ -117,15 +134,23 @@ def validate(specs: tuple[FactSpec, ...], given: Mapping[str, object]) -> dict[s
     return values
 
 
-def _convert(spec: FactSpec, raw: object) -> tuple[Any, str]:
+def _too_long(digits: int) -> str:
+    return f"has more than {digits} digits, more than any fact may hold"
+
+
+def _convert(spec: FactSpec, raw: object, digits: int) -> tuple[Any, str]:
     """Return the normalised value and '', or None and what is wrong."""
-    if spec.kind == "number" and _too_long(raw):
-        # 1e100000000 is a valid decimal, but turning it exact would take minutes.
-        return None, f"has more than {MAX_DIGITS} digits, more than any fact may hold"
     if spec.kind == "adjustment":
-        return _to_adjustment(raw, spec)
-    convert = _CONVERTERS[spec.kind]
-    value = convert(raw)
+        return _to_adjustment(raw, spec, digits)
+    if spec.kind in ("count", "number"):
+        exact = _exact(raw, digits)
+        if isinstance(exact, _Long):
+            return None, _too_long(digits)
+        value: Any = _to_count(raw, exact) if spec.kind == "count" else exact
+        if value is not None and spec.kind == "number":
+            value = Fraction(value)
+    else:
+        value = _CONVERTERS[spec.kind](raw)
     if value is None:
         return None, f"expected {spec.describe()}, found {_kind_of(raw)}"
     if spec.step is not None and isinstance(value, Fraction) and value % spec.step:
@@ -138,62 +163,98 @@ def _convert(spec: FactSpec, raw: object) -> tuple[Any, str]:
         if spec.choices is not None:
             unknown = sorted(item for item in value if item not in spec.choices)
             if unknown:
+                listed = shortened(", ".join(repr(u) for u in unknown[:LINE]))
                 return None, (
-                    f"has {', '.join(repr(u) for u in unknown)}, not among the allowed items "
-                    f"({', '.join(spec.choices)})"
+                    f"has {listed}, not among the allowed items ({', '.join(spec.choices)})"
                 )
     return value, ""
 
 
-MAX_DIGITS = 1000
+class _Long:
+    """What a number with more digits than a fact may hold converts to."""
 
 
-def _too_long(raw: object) -> bool:
-    if isinstance(raw, Decimal) and raw.is_finite():
-        return abs(raw.adjusted()) > MAX_DIGITS or len(raw.as_tuple().digits) > MAX_DIGITS
+_LONG = _Long()
+
+
+@functools.lru_cache(maxsize=16)
+def ten_to(digits: int) -> int:
+    """10**digits, the least number of more than `digits` digits; worked out once per limit."""
+    power: int = 10**digits
+    return power
+
+
+def _exact(raw: object, digits: int) -> int | Fraction | _Long | None:
+    """A number given as a fact, exactly (an integral one as an int); None if it is no number,
+    _LONG if it has more than `digits` digits above or below the line, in lowest terms."""
+    top = ten_to(digits)
+    exact: Fraction | None
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, numbers.Integral):
+        value = int(raw)
+        return value if -top < value < top else _LONG
     if isinstance(raw, Fraction):
-        return max(raw.numerator.bit_length(), raw.denominator.bit_length()) > 4 * MAX_DIGITS
-    return False
+        exact = raw
+    elif isinstance(raw, Decimal):
+        if not raw.is_finite():
+            return None
+        exact = _decimal_fraction(raw, digits)
+        if exact is None:
+            return _LONG
+    elif isinstance(raw, float):
+        if not math.isfinite(raw):
+            return None
+        # A float arrives as the decimal it prints as: 0.1 stays 0.1, never 0.1000000000000000055….
+        exact = Fraction(Decimal(repr(raw)))
+    else:
+        return None
+    if -top < exact.numerator < top and exact.denominator < top:
+        return exact
+    return _LONG
+
+
+def _decimal_fraction(value: Decimal, digits: int) -> Fraction | None:
+    """A finite Decimal as a Fraction, or None where that would have more than `digits` digits
+    above or below the line: decided before converting more digits than such a value has."""
+    if not value:
+        return Fraction(0)
+    adjusted = value.adjusted()
+    if adjusted >= digits or adjusted < -digits:
+        return None  # at least 10**digits, or a denominator over 10**digits
+    # Its significant digits, without the zeros at either end. In lowest terms a value with more
+    # than 13/3 × digits of them has a numerator or a denominator over the limit.
+    mantissa = str(value).partition("E")[0]
+    core = mantissa.lstrip("-").replace(".", "").strip("0")
+    if len(core) > 13 * digits // 3 + 2:
+        return None
+    sign = "-" if value.is_signed() else ""
+    return Fraction(Decimal(f"{sign}{core}E{adjusted - len(core) + 1}"))
 
 
 def _to_bool(raw: object) -> bool | None:
     return raw if isinstance(raw, bool) else None
 
 
-def _to_count(raw: object) -> int | None:
+def _to_count(raw: object, exact: int | Fraction | _Long | None) -> int | None:
     if isinstance(raw, bool) or not isinstance(raw, numbers.Integral):
         return None
-    value = int(raw)
-    return value if value >= 0 else None
-
-
-def _to_number(raw: object) -> Fraction | None:
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, numbers.Integral):
-        return Fraction(int(raw))
-    if isinstance(raw, Fraction):
-        return raw
-    if isinstance(raw, Decimal):
-        return Fraction(raw) if raw.is_finite() else None
-    if isinstance(raw, float):
-        # A float arrives as the decimal it prints as: 0.1 stays 0.1, never 0.1000000000000000055….
-        return Fraction(Decimal(repr(raw))) if math.isfinite(raw) else None
-    return None
+    assert isinstance(exact, int)
+    return exact if exact >= 0 else None
 
 
 def _to_level(raw: object) -> str | None:
     return raw if isinstance(raw, str) else None
 
 
-def _to_adjustment(raw: object, spec: FactSpec) -> tuple[Adjustment | None, str]:
+def _to_adjustment(raw: object, spec: FactSpec, digits: int) -> tuple[Adjustment | None, str]:
     """An adjustment: its points, and the reason any points other than 0 must give."""
     if isinstance(raw, Adjustment):
         raw = {"points": raw.points, "reason": raw.reason}
-    if _too_long(raw.get("points") if isinstance(raw, Mapping) else raw):
-        return None, f"has more than {MAX_DIGITS} digits, more than any fact may hold"
     if not isinstance(raw, Mapping):
-        points = _to_number(raw)
+        points = _exact(raw, digits)
+        if isinstance(points, _Long):
+            return None, _too_long(digits)
         if points == 0:
             return Adjustment(Fraction(0), ""), ""
         if points is not None:
@@ -204,10 +265,14 @@ def _to_adjustment(raw: object, spec: FactSpec) -> tuple[Adjustment | None, str]
         return None, f"expected {spec.describe()}, found {_kind_of(raw)}"
     extra = sorted(str(key) for key in raw if key not in ("points", "reason"))
     if extra:
-        return None, f"has {', '.join(extra)}; an adjustment has only points and reason"
-    points = _to_number(raw.get("points"))
-    if points is None:
+        listed = shortened(", ".join(shortened(key) for key in extra[:LINE]))
+        return None, f"has {listed}; an adjustment has only points and reason"
+    found = _exact(raw.get("points"), digits)
+    if isinstance(found, _Long):
+        return None, _too_long(digits)
+    if found is None:
         return None, f"needs points as a number, found {_kind_of(raw.get('points'))}"
+    points = Fraction(found)
     reason = raw.get("reason", "")
     if not isinstance(reason, str):
         return None, f"needs its reason as a text, found {_kind_of(reason)}"
@@ -228,8 +293,6 @@ def _to_set(raw: object) -> frozenset[str] | None:
 
 _CONVERTERS: dict[str, Callable[[object], Any]] = {
     "bool": _to_bool,
-    "count": _to_count,
-    "number": _to_number,
     "level": _to_level,
     "set": _to_set,
 }
@@ -259,11 +322,13 @@ def _check_bounds(spec: FactSpec, values: Mapping[str, Value]) -> list[FactProbl
 def _show(value: object) -> str:
     if isinstance(value, Fraction):
         return plain(value, 28)
+    if isinstance(value, int):
+        return integer_text(value)
     return str(value)
 
 
 def _kind_of(raw: object) -> str:
-    """Show a value as it was given, in JSON terms where possible."""
+    """Show a value as it was given, in JSON terms where possible, at most a line long."""
     if isinstance(raw, bool):
         return "true" if raw else "false"
     if raw is None:
@@ -271,30 +336,46 @@ def _kind_of(raw: object) -> str:
     if isinstance(raw, str):
         import json
 
-        return f"the text {json.dumps(raw, ensure_ascii=False)}"
-    if isinstance(raw, Decimal) and raw.is_finite() and raw == raw.to_integral_value():
-        return f"the decimal number {raw}"  # 2.0 or 1E+2: whole, yet not written as a count
-    if isinstance(raw, float | Decimal):
+        text = json.dumps(shortened(raw), ensure_ascii=False)
+        return f"the text {text}" + (f" ({len(raw)} characters)" if len(raw) > LINE else "")
+    if isinstance(raw, Decimal):
+        if raw.is_finite() and (abs(raw.adjusted()) > LINE or len(str(raw)) > LINE):
+            return f"a number of more than {LINE} digits"
+        if raw.is_finite() and raw == raw.to_integral_value():
+            return f"the decimal number {raw}"  # 2.0 or 1E+2: whole, yet not written as a count
+        return f"the number {raw}"
+    if isinstance(raw, float):
         return f"the number {raw}"
     if isinstance(raw, Fraction):
+        if max(raw.numerator.bit_length(), raw.denominator.bit_length()) > 3 * LINE:
+            return f"a Fraction of more than {LINE} digits"
         return f"the Fraction {raw}"
     if isinstance(raw, numbers.Integral):
-        return f"the number {Decimal(int(raw))}"
+        value = int(raw)
+        if value.bit_length() > 3 * LINE:
+            return f"a whole number of more than {LINE} digits"
+        return f"the number {value}"
     if isinstance(raw, list | tuple | set | frozenset):
         items = sorted(raw, key=str) if isinstance(raw, set | frozenset) else list(raw)
         import json
 
-        return "the list " + json.dumps([_jsonable(i) for i in items], ensure_ascii=False)
+        shown = json.dumps([_jsonable(i) for i in items[:LINE]], ensure_ascii=False)
+        count = f" ({len(items)} items)" if len(shown) > LINE else ""
+        return f"the list {shortened(shown)}{count}"
     if isinstance(raw, Mapping):
         return "an object"
     name = type(raw).__name__
-    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {shortened(name)}"
 
 
 def _jsonable(item: object, depth: int = 0) -> object:
     if isinstance(item, list | tuple):
-        return [_jsonable(i, depth + 1) for i in item] if depth < 3 else "…"
-    return item if isinstance(item, str | bool | int | None) else str(item)
+        return [_jsonable(i, depth + 1) for i in item[:LINE]] if depth < 3 else "…"
+    if isinstance(item, str):
+        return shortened(item)
+    if isinstance(item, int) and not isinstance(item, bool) and item.bit_length() > 3 * LINE:
+        return "…"
+    return item if isinstance(item, bool | int | None) else shortened(str(item))
 
 
 # ---------------------------------------------------------------- facts files
@@ -339,27 +420,68 @@ def _parse_json(data: bytes, name: str) -> dict[str, object]:
     import json
 
     text = _decode(data, name)
-    # Keys given twice, object by object; the outermost object, the facts, is parsed last.
-    twice: list[list[str]] = []
+    # Keys given twice, by the object they are given in: the parsed value keeps each alive.
+    twice: dict[int, list[str]] = {}
 
     def unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
-        keys = [key for key, _ in pairs]
-        twice.append([key for index, key in enumerate(keys) if key in keys[:index]])
-        return dict(pairs)
+        found = dict(pairs)
+        if len(found) != len(pairs):
+            seen: set[str] = set()
+            again: dict[str, None] = {}
+            for key, _ in pairs:
+                if key in seen:
+                    again[key] = None
+                seen.add(key)
+            twice[id(found)] = list(again)
+        return found
 
     try:
         # NaN and Infinity parse as Decimals here, to be refused by name with TOML's below.
         value = json.loads(
-            text, parse_float=Decimal, parse_constant=Decimal, object_pairs_hook=unique
+            text,
+            parse_float=Decimal,
+            parse_constant=Decimal,
+            parse_int=_json_int,
+            object_pairs_hook=unique,
         )
     except json.JSONDecodeError as exc:
         problem = FactProblem("", f"line {exc.lineno} column {exc.colno}: invalid JSON: {exc.msg}")
         raise FactsError([problem], name) from None
-    except (ValueError, RecursionError) as exc:  # a number too long, or lists nested too deep
+    except (ValueError, RecursionError) as exc:  # lists nested too deep
         raise FactsError([FactProblem("", f"invalid JSON: {_unreadable(exc)}")], name) from None
-    outermost = twice[-1] if twice else []
-    repeated = [FactProblem(key, "given twice") for key in dict.fromkeys(outermost)]
+    repeated: list[FactProblem] = []
+    if isinstance(value, dict) and twice:
+        repeated = [FactProblem(key, "given twice") for key in twice.get(id(value), ())]
+        for key, item in value.items():
+            inside = _twice_inside(item, twice)
+            if inside:
+                listed = shortened(", ".join(repr(shortened(k)) for k in inside[:LINE]))
+                keys = "keys" if len(inside) > 1 else "key"
+                repeated.append(FactProblem(key, f"gives the {keys} {listed} twice"))
     return _one_object(value, name, repeated)
+
+
+def _json_int(text: str) -> int | Decimal:
+    """A JSON integer: an int, or a Decimal where it is too long for Python to read as one
+    quickly (validation then refuses it by its digits, as it refuses any long number)."""
+    try:
+        return int(text)
+    except ValueError:
+        return Decimal(text)
+
+
+def _twice_inside(value: object, twice: Mapping[int, list[str]]) -> list[str]:
+    """The keys given twice in any object inside a value, at any depth, without recursion."""
+    found: dict[str, None] = {}
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            found.update(dict.fromkeys(twice.get(id(item), ())))
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+    return list(found)
 
 
 def _parse_toml(data: bytes, name: str) -> dict[str, object]:

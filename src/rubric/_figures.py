@@ -346,6 +346,14 @@ class NothingApplies:
 
 
 @attrs.frozen(eq=False, slots=True)
+class TooLong:
+    """An exact value with more digits than the rubric's limits let a value hold."""
+
+    where: p.Arithmetic | p.Node  # the expression that made it, or the node it is a score of
+    digits: int
+
+
+@attrs.frozen(eq=False, slots=True)
 class Unmet:
     """A `require` line the facts break."""
 
@@ -359,6 +367,7 @@ Reason_: TypeAlias = (
     | NotOneApplies
     | NothingToShare
     | NothingApplies
+    | TooLong
     | Unmet
 )
 

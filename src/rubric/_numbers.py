@@ -7,7 +7,16 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 
-__all__ = ["MODES", "fixed", "plain", "round_to", "scaled", "scaled_text", "terminates"]
+__all__ = [
+    "MODES",
+    "fixed",
+    "integer_text",
+    "plain",
+    "round_to",
+    "scaled",
+    "scaled_text",
+    "terminates",
+]
 
 
 # Each mode rounds a non-negative quotient q with remainder r of division by d.
@@ -55,8 +64,14 @@ def terminates(value: Fraction, places: int) -> bool:
 
 
 def _digits(number: int) -> str:
-    # str(int) refuses numbers of more than a few thousand digits; Decimal does not.
-    return str(number) if number.bit_length() < 10_000 else f"{Decimal(number):f}"
+    # str(int) refuses numbers of more digits than sys.get_int_max_str_digits() (4300, or as
+    # few as 640 where a program lowers it); Decimal does not.
+    return str(number) if number.bit_length() < 2000 else f"{Decimal(number):f}"
+
+
+def integer_text(number: int) -> str:
+    """An int as decimal text, however many digits it has: str() refuses more than 4300."""
+    return _digits(number) if number >= 0 else "-" + _digits(-number)
 
 
 def fixed(value: Fraction, places: int, mode: str = "half up") -> str:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 
 import attrs
 
+from rubric._limits import DEFAULT, Limits
 from rubric._values import Value
 
 if TYPE_CHECKING:
@@ -480,6 +481,8 @@ class Plan:
     grades: tuple[Grade, ...]
     policy: Policy
     filename: str
+    # The limits the rubric was compiled with: scoring bounds its exact values by them.
+    limits: Limits = DEFAULT
     # Every node, the root first, parents before children, in rubric order.
     nodes: tuple[Node, ...] = attrs.field(
         init=False, default=attrs.Factory(lambda p: tuple(walk(p.root.group)), True)

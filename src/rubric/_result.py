@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
-from rubric._numbers import fixed, scaled, scaled_text
+from rubric._numbers import fixed, integer_text, scaled, scaled_text
 from rubric._values import Adjustment, FactValue
 from rubric._wording import exact_text
 
@@ -32,7 +32,18 @@ __all__ = ["Adjustment", "Advice", "FactValue", "Reason", "Result", "Row", "Scor
 _PLAIN = frozenset({bool, int, str})
 
 
+def _writable(number: int) -> bool:
+    """Whether json can write an int as a number: Python writes no more digits than
+    sys.get_int_max_str_digits() (4300 unless a program changes it); longer ones are texts."""
+    import sys
+
+    most = sys.get_int_max_str_digits()
+    return not most or number.bit_length() * 0.302 < most - 1
+
+
 def _json_fact(value: FactValue) -> object:
+    if value.__class__ is int and not _writable(value):
+        return integer_text(value)
     if value.__class__ in _PLAIN:
         return value
     if isinstance(value, frozenset):

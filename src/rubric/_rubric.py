@@ -56,8 +56,9 @@ def loads(text: str, filename: str = "<string>", *, limits: Limits = DEFAULT) ->
     text = text.removeprefix("\ufeff")
     source = Source(text, filename)
     checked = check(parse(source, limits), source)
-    plan = compile_checked(checked)
-    return _known(Rubric(plan, _digest(text, filename), text=text, findings=checked.findings))
+    plan = compile_checked(checked, limits)
+    digest = _digest(text, filename, limits)
+    return _known(Rubric(plan, digest, text=text, findings=checked.findings))
 
 
 def load(path: str | os.PathLike[str], *, limits: Limits = DEFAULT) -> Rubric:
@@ -68,13 +69,28 @@ def load(path: str | os.PathLike[str], *, limits: Limits = DEFAULT) -> Rubric:
     return loads(source.text, source.filename, limits=limits)
 
 
-def _digest(text: str, filename: str) -> str:
+def _digest(text: str, filename: str, limits: Limits = DEFAULT) -> str:
     from rubric import __version__
 
-    key = "\0".join((__version__, filename, text))
+    # The same text compiled with other limits scores differently: it is another rubric.
+    bounds = "" if limits == DEFAULT else repr(limits)
+    key = "\0".join((__version__, filename, text, bounds))
     import hashlib
 
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+_TOO_DEEP = (
+    "the rubric builds values on values more deeply than the room left to this call allows; "
+    "score from less deep in the program, or build the values from the facts more directly"
+)
+
+
+def _interpreted(facts: object) -> Any:
+    """The scorer of a plan that could not be generated: every unit to the interpreter."""
+    from rubric._score.codegen import Slow
+
+    raise Slow
 
 
 @attrs.frozen
@@ -264,7 +280,7 @@ class Rubric:
             from rubric.dsl.source import Source
 
             source = Source(self._text, self.filename)
-            findings = check(parse(source), source).findings
+            findings = check(parse(source, self._plan.limits), source).findings
             object.__setattr__(self, "_findings", findings)
         return findings
 
@@ -353,8 +369,9 @@ class Rubric:
         from rubric._explain import problem
         from rubric._score import interpret
 
-        values = validate(self._plan.facts, facts)
-        env = interpret.Env(values, self._plan.lets)
+        plan = self._plan
+        values = validate(plan.facts, facts, plan.limits)
+        env = interpret.Env(values, plan.lets, digits=plan.limits.exact_digits)
         problems = interpret.requirements(self._plan, env)
         if problems:
             rules = self._plan.policy
@@ -411,13 +428,16 @@ class Rubric:
         """The generated scorer, made on first use: compiling a rubric need not pay for it."""
         from rubric._score.codegen import generate
 
-        scorer = generate(self._plan)
+        try:
+            scorer = generate(self._plan)
+        except RecursionError:  # a plan too deep to generate here: the interpreter scores it
+            scorer = _interpreted
         object.__setattr__(self, "_scorer", scorer)
         return scorer
 
     def _score_slowly(self, facts: Mapping[str, object]) -> Result:
         plan = self._plan
-        values = validate(plan.facts, facts)
+        values = validate(plan.facts, facts, plan.limits)
         scorer = self._scorer
         assert scorer is not None
         try:
@@ -442,6 +462,10 @@ class Rubric:
         except interpret.EvaluationError as error:
             found = error.problem
             raise FactsError([FactProblem(found.facts, problem(found, plan.policy))]) from None
+        except RecursionError:
+            # Values built on values deeper than the stack left to this call allows (the
+            # checker bounds the chain by Limits.value_chain; a caller may sit deep already).
+            raise FactsError([FactProblem("", _TOO_DEEP)]) from None
         unit = self.unit
         scores: list[int | Fraction] = []
         skipped: list[tuple[int, str | None]] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 from functools import lru_cache
 
-from rubric._numbers import fixed, plain, terminates
+from rubric._numbers import fixed, integer_text, plain, terminates
 
 __all__ = [
     "approx_sign",
@@ -38,8 +38,8 @@ def _exact_text(numerator: int, denominator: int) -> str:
     value = Fraction(numerator, denominator)
     for places in range(29):
         if terminates(value, places):
-            return plain(value, places) if places else str(value.numerator)
-    return f"{value.numerator}/{value.denominator}"
+            return plain(value, places) if places else integer_text(value.numerator)
+    return f"{integer_text(value.numerator)}/{integer_text(value.denominator)}"
 
 
 def approx_sign(*values: Fraction, places: int) -> str:

@@ -86,8 +86,12 @@ class FactProblem:
         return ", ".join(self.facts)
 
     def render(self) -> str:
-        """Render as `fact: message`."""
-        return f"{self.fact}: {self.message}" if self.facts else self.message
+        """Render as `fact: message`, control characters escaped: it reaches terminals."""
+        from rubric._text import printable, shortened
+
+        # A name as given may be anything, a megabyte long: a name of a fact is far shorter.
+        names = ", ".join(shortened(name, 200) for name in self.facts)
+        return printable(f"{names}: {self.message}" if self.facts else self.message)
 
 
 class RubricError(Exception):
@@ -166,7 +170,10 @@ class FactsError(RubricError):
 
     def __str__(self) -> str:
         count = len(self.problems)
-        head = f"{self.origin}: {count} problem{'s' if count != 1 else ''}, nothing was scored"
+        from rubric._text import printable
+
+        origin = printable(self.origin)
+        head = f"{origin}: {count} problem{'s' if count != 1 else ''}, nothing was scored"
         return "\n".join([head, *(f"  {p.render()}" for p in self.problems)])
 
 

@@ -20,7 +20,7 @@ import ast
 import math
 import sys
 import types
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from fractions import Fraction
 from typing import Any, assert_never, cast
@@ -28,7 +28,7 @@ from typing import Any, assert_never, cast
 import attrs
 
 from rubric import _plan as p
-from rubric._facts import Bound, FactSpec
+from rubric._facts import Bound, FactSpec, ten_to
 from rubric._values import Adjustment
 
 __all__ = ["Slow", "generate"]
@@ -39,6 +39,8 @@ class Slow(Exception):  # noqa: N818 - a signal to take the slow path, not an er
 
 
 _MISSING = object()  # an optional fact left out
+_FAILED = object()  # a value that could not be worked out: raise Slow where it is used
+_SIZE_BITS = 63  # the bits of any set's size: no set in memory has 2**63 items
 
 # ---------------------------------------------------------------- helpers the code calls
 
@@ -61,24 +63,34 @@ def _set_of(raw: object, allowed: frozenset[str] | None) -> frozenset[str]:
     return cast(frozenset[str], items)
 
 
-def _number(raw: object) -> Fraction:
-    """A number fact as validation gives it (a Fraction), or Slow."""
+def _number(raw: object, top: int) -> Fraction:
+    """A number fact as validation gives it (a Fraction within the digit limit), or Slow."""
     if raw.__class__ is Fraction:
         value = raw
-        # Validation refuses numbers this long by name: let it.
-        if max(value.numerator.bit_length(), value.denominator.bit_length()) > 4000:
-            raise Slow
+    elif raw.__class__ is int:
+        value = Fraction(raw)
+    else:
+        raise Slow
+    # Validation refuses numbers this long by name: let it.
+    if -top < value.numerator < top and value.denominator < top:
         return value
-    if raw.__class__ is int:
-        return Fraction(raw)
     raise Slow
 
 
-def _adjustment(raw: object) -> Adjustment:
-    """An adjustment fact as validation gives it, or Slow."""
+def _adjustment(raw: object, top: int) -> Adjustment:
+    """An adjustment fact as validation gives it, or Slow: points a Fraction within the digit
+    limit, a reason already stripped, and one given for any points but 0."""
     if raw.__class__ is not Adjustment:
         raise Slow
-    return raw
+    adjustment = raw
+    points, reason = adjustment.points, adjustment.reason
+    if points.__class__ is not Fraction or reason.__class__ is not str:
+        raise Slow
+    if not (-top < points.numerator < top and points.denominator < top):
+        raise Slow
+    if reason != reason.strip() or (points and not reason):
+        raise Slow
+    return adjustment
 
 
 def _half_up(s: int, d: int) -> int:
@@ -112,6 +124,7 @@ _ROUNDERS: dict[p.Mode, Callable[[int, int], int]] = {
 _HELPERS: dict[str, object] = {
     "_Slow": Slow,
     "_MISSING": _MISSING,
+    "_FAILED": _FAILED,
     "_set_of": _set_of,
     "_number": _number,
     "_adjustment": _adjustment,
@@ -224,15 +237,24 @@ def _sub(left: ast.expr, right: ast.expr) -> ast.expr:
 class Num:
     """A number the code computes: numerator over denominator, the denominator > 0.
 
-    `n` is a name or a constant; `d` is an int the compiler knows, or a name.
+    `n` is a name or a constant; `d` is an int the compiler knows, or a name. `nb` bounds the
+    bits of the numerator, and `db` those of a denominator held in a name, over every facts
+    validation lets through: where a bound passes the limit on exact values, the code checks
+    the number as it runs.
     """
 
     n: ast.expr
     d: int | ast.expr
+    nb: int
+    db: int = 0
 
     @property
     def static(self) -> bool:
         return isinstance(self.d, int)
+
+    @property
+    def dbits(self) -> int:
+        return self.d.bit_length() if isinstance(self.d, int) else self.db
 
     @property
     def constant(self) -> Fraction | None:
@@ -246,7 +268,7 @@ class Num:
 
 def _num(value: Fraction | int) -> Num:
     value = Fraction(value)
-    return Num(_const(value.numerator), value.denominator)
+    return Num(_const(value.numerator), value.denominator, abs(value.numerator).bit_length())
 
 
 @attrs.frozen
@@ -293,7 +315,17 @@ class _Generator:
         self.node_scores: dict[str, Num] = {}
         self.skipped: str | None = None  # the list of nodes left out, where any can be
         self.scores: dict[int, Num] = {}  # each node's score, by its position in the plan
+        self.out_bits: dict[int, tuple[int, int]] = {}  # the bits each node's score may take
         self.nonzero: set[str] = set()  # values a require line keeps away from 0
+        self.failed: set[str] = set()  # values that may fail, marked _FAILED where they do
+        self.memo: dict[tuple[str, int], bool] = {}  # what is known of each value's definition
+        # Every exact value stays below 10**exact_digits (`top`), numerator and denominator,
+        # as the interpreter holds it: a number of at most `safe_bits` bits always does, and is
+        # never checked; one that may have more is checked where it is made.
+        self.top = ten_to(plan.limits.exact_digits)
+        self.safe_bits = self.top.bit_length() - 1
+        self.fact_bits = ten_to(plan.limits.fact_digits).bit_length()
+        self.checks = 0  # the checks (and refusals) emitted so far
 
     # ------------------------------------------------------------ plumbing
 
@@ -327,42 +359,89 @@ class _Generator:
         n = self.fresh(prefix)
         self.emit(_assign(n, num.n))
         if isinstance(num.d, int):
-            return Num(_name(n), num.d)
+            return Num(_name(n), num.d, num.nb)
         d = n + "d"
         self.emit(_assign(d, num.d))
-        return Num(_name(n), _name(d))
+        return Num(_name(n), _name(d), num.nb, num.db)
+
+    # ------------------------------------------------------------ the limit on exact values
+
+    def checked(self, num: Num) -> Num:
+        """num, checked to be within the limit on exact values where its bits may pass it.
+
+        A number past it goes to the interpreter (Slow), which names the rule and the facts.
+        The check reads the number as held, not reduced: it may send a value that reduces to
+        less than the limit there too, never keep one that does not.
+        """
+        if num.nb <= self.safe_bits and num.dbits <= self.safe_bits:
+            return num
+        self.checks += 1
+        if isinstance(num.d, int) and num.d >= self.top:
+            self.emit(_raise_slow())
+            return Num(_const(0), num.d, 0)  # never read: held as the number was
+        within: ast.expr = ast.Compare(_name("_NTOP"), [ast.Lt(), ast.Lt()], [num.n, _name("_TOP")])
+        if not isinstance(num.d, int):
+            within = ast.BoolOp(ast.And(), [within, _compare(num.d, "<", _name("_TOP"))])
+        self.emit(_if(_not(within), [_raise_slow()]))
+        bits = self.safe_bits + 1  # below top: no more bits than it has
+        return Num(num.n, num.d, min(num.nb, bits), min(num.db, bits))
+
+    def const(self, value: Fraction) -> Num:
+        """A number worked out while generating: refused as the code runs if past the limit."""
+        if -self.top < value.numerator < self.top and value.denominator < self.top:
+            return _num(value)
+        self.checks += 1
+        self.emit(_raise_slow())
+        return _num(0)
+
+    def trial(self, make: Callable[[], Val]) -> Val | None:
+        """What make() emits and returns, kept only if it needs no check of the limit: a value
+        that may pass it is worked out in a `try`, as one that may fail is (see declare)."""
+        before = self.checks
+        with self.block() as body:
+            found = make()
+        if self.checks != before:
+            self.checks = before
+            return None
+        self.body.extend(body)
+        return found
 
     # ------------------------------------------------------------ numbers
 
     def add(self, a: Num, b: Num, *, sign: int = 1) -> Num:
         ca, cb = a.constant, b.constant
         if ca is not None and cb is not None:
-            return _num(ca + sign * cb)
+            return self.const(ca + sign * cb)
         combine = _add if sign == 1 else _sub
         if isinstance(a.d, int) and isinstance(b.d, int):
             common = math.lcm(a.d, b.d)
-            n = combine(_times(a.n, common // a.d), _times(b.n, common // b.d))
-            return Num(self.tmp(n), common)
+            fa, fb = common // a.d, common // b.d
+            n = combine(_times(a.n, fa), _times(b.n, fb))
+            nb = max(a.nb + fa.bit_length(), b.nb + fb.bit_length()) + 1
+            return self.checked(Num(self.tmp(n), common, nb))
         n = combine(_mul(a.n, b.den()), _mul(b.n, a.den()))
-        return Num(self.tmp(n), self.tmp(_mul(a.den(), b.den())))
+        nb = max(a.nb + b.dbits, b.nb + a.dbits) + 1
+        d = self.tmp(_mul(a.den(), b.den()))
+        return self.checked(Num(self.tmp(n), d, nb, a.dbits + b.dbits))
 
     def mul(self, a: Num, b: Num) -> Num:
         ca, cb = a.constant, b.constant
         if ca is not None and cb is not None:
-            return _num(ca * cb)
+            return self.const(ca * cb)
         if isinstance(a.d, int) and isinstance(b.d, int):
-            return self.reduced(_mul(a.n, b.n), a.d * b.d)
-        return Num(self.tmp(_mul(a.n, b.n)), self.tmp(_mul(a.den(), b.den())))
+            return self.checked(self.reduced(_mul(a.n, b.n), a.d * b.d, a.nb + b.nb))
+        n, d = self.tmp(_mul(a.n, b.n)), self.tmp(_mul(a.den(), b.den()))
+        return self.checked(Num(n, d, a.nb + b.nb, a.dbits + b.dbits))
 
-    def reduced(self, n: ast.expr, d: int) -> Num:
+    def reduced(self, n: ast.expr, d: int, nb: int) -> Num:
         """n / d with a constant factor of n folded into d where it divides it."""
         factor = n.right if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mult) else None
         if isinstance(factor, ast.Constant) and isinstance(factor.value, int):
             assert isinstance(n, ast.BinOp)
             g = math.gcd(factor.value, d)
             if g > 1:
-                return Num(self.tmp(_times(n.left, factor.value // g)), d // g)
-        return Num(self.tmp(n), d)
+                return Num(self.tmp(_times(n.left, factor.value // g)), d // g, nb)
+        return Num(self.tmp(n), d, nb)
 
     def scale(self, a: Num, by: Fraction) -> Num:
         return self.mul(a, _num(by))
@@ -378,22 +457,23 @@ class _Generator:
         self.emit(_if(_compare(b.n, "=", _const(0)), [_raise_slow()]))
         n = self.tmp(_mul(a.n, b.den()))
         d = self.tmp(_mul(a.den(), b.n))
+        nb, db = a.nb + b.dbits, a.dbits + b.nb
         if nonneg:
-            return Num(n, d)
-        held = self.var(Num(n, d))
+            return self.checked(Num(n, d, nb, db))
+        held = self.var(Num(n, d, nb, db))
         assert isinstance(held.n, ast.Name) and isinstance(held.d, ast.Name)
         flip: list[ast.stmt] = [
             _assign(held.n.id, ast.UnaryOp(ast.USub(), held.n)),
             _assign(held.d.id, ast.UnaryOp(ast.USub(), held.d)),
         ]
         self.emit(_if(_compare(held.d, "<", _const(0)), flip))
-        return held
+        return self.checked(held)
 
     def negate(self, a: Num) -> Num:
         c = a.constant
         if c is not None:
             return _num(-c)
-        return Num(self.tmp(ast.UnaryOp(ast.USub(), a.n)), a.d)
+        return Num(self.tmp(ast.UnaryOp(ast.USub(), a.n)), a.d, a.nb, a.db)
 
     def at_least_zero(self, a: Num) -> Num:
         """max(a, 0)."""
@@ -420,11 +500,12 @@ class _Generator:
         return _compare(_mul(a.n, b.den()), op, _mul(b.n, a.den()))
 
     def floor(self, a: Num) -> Num:
-        return Num(self.tmp(_bin(a.n, ast.FloorDiv(), a.den())), 1)
+        return Num(self.tmp(_bin(a.n, ast.FloorDiv(), a.den())), 1, a.nb)
 
     def ceil(self, a: Num) -> Num:
         neg = ast.UnaryOp(ast.USub(), a.n)
-        return Num(self.tmp(ast.UnaryOp(ast.USub(), _bin(neg, ast.FloorDiv(), a.den()))), 1)
+        n = self.tmp(ast.UnaryOp(ast.USub(), _bin(neg, ast.FloorDiv(), a.den())))
+        return Num(n, 1, a.nb)
 
     def cap(self, a: Num, cap: Fraction | None) -> Num:
         """a kept within [-cap, cap]."""
@@ -453,12 +534,18 @@ class _Generator:
 
     def hold(self, a: Num, constants: list[Fraction]) -> Num:
         """a in variables that any of the constants can be assigned to exactly."""
+        nb = max([a.nb, *(abs(c.numerator).bit_length() for c in constants)])
+        db = max([a.dbits, *(c.denominator.bit_length() for c in constants)])
         if isinstance(a.d, int):
             common = a.d
             for c in constants:
                 common = math.lcm(common, c.denominator)
-            return self.var(Num(_times(a.n, common // a.d), common))
-        return self.var(a)
+            factor = common // a.d
+            scaled = Num(_times(a.n, factor), common, nb + factor.bit_length())
+            if scaled.nb > self.safe_bits:
+                scaled = self.checked(Num(self.tmp(scaled.n), common, scaled.nb))
+            return self.var(scaled)
+        return self.var(Num(a.n, a.d, nb, db))
 
     def setting(self, held: Num, value: Fraction) -> list[ast.stmt]:
         """Statements that set held variables to a constant."""
@@ -477,16 +564,22 @@ class _Generator:
         """a rounded to the rubric's places, by its mode: a name over the unit."""
         unit = self.unit
         if isinstance(a.d, int) and unit % a.d == 0:
-            return Num(self.tmp(_times(a.n, unit // a.d)), unit)
+            factor = unit // a.d
+            return self.checked(
+                Num(self.tmp(_times(a.n, factor)), unit, a.nb + factor.bit_length())
+            )
+        # |a| × unit, rounded: no more bits than the numerator and the unit have together.
+        nb = a.nb + unit.bit_length()
         scaled = _times(a.n, unit)
         mode = self.rules.mode
         if nonneg and mode in ("half up", "down") and isinstance(a.d, int):
             if mode == "half up":
                 top = _add(_times(a.n, 2 * unit), _const(a.d))
-                return Num(self.tmp(_bin(top, ast.FloorDiv(), _const(2 * a.d))), unit)
-            return Num(self.tmp(_bin(scaled, ast.FloorDiv(), _const(a.d))), unit)
+                n = self.tmp(_bin(top, ast.FloorDiv(), _const(2 * a.d)))
+                return self.checked(Num(n, unit, nb))
+            return self.checked(Num(self.tmp(_bin(scaled, ast.FloorDiv(), _const(a.d))), unit, nb))
         helper = f"_round_{mode.replace(' ', '_')}"
-        return Num(self.tmp(_call(helper, scaled, a.den())), unit)
+        return self.checked(Num(self.tmp(_call(helper, scaled, a.den())), unit, nb))
 
     # ------------------------------------------------------------ facts
 
@@ -530,12 +623,12 @@ class _Generator:
             case "bool":
                 return [_if(_compare_is(cls, False, "_bool"), [_raise_slow()])]
             case "count":
-                bad = ast.BoolOp(
-                    ast.Or(), [_compare_is(cls, False, "_int"), _compare(v, "<", _const(0))]
-                )
+                # A whole number from 0 up to the digit limit on facts, as validation has it.
+                within = ast.Compare(_const(0), [ast.LtE(), ast.Lt()], [v, _name("_FTOP")])
+                bad = ast.BoolOp(ast.Or(), [_compare_is(cls, False, "_int"), _not(within)])
                 return [_if(bad, [_raise_slow()])]
             case "number":
-                checks: list[ast.stmt] = [_assign(var, _call("_number", v))]
+                checks: list[ast.stmt] = [_assign(var, _call("_number", v, _name("_FTOP")))]
                 if spec.step is not None:
                     # Validation refuses a mark off the scale: let it.
                     step = spec.step
@@ -562,7 +655,7 @@ class _Generator:
                 allowed_set = None if spec.choices is None else frozenset(spec.choices)
                 return [_assign(var, _call("_set_of", v, _const(allowed_set)))]
             case "adjustment":
-                checks = [_assign(var, _call("_adjustment", v))]
+                checks = [_assign(var, _call("_adjustment", v, _name("_FTOP")))]
                 if spec.step is not None:
                     step = spec.step
                     points = ast.Attribute(v, "points", ast.Load())
@@ -582,14 +675,16 @@ class _Generator:
         v = _name(self.fact_vars[spec.name])
         match spec.kind:
             case "count":
-                return Num(v, 1)
+                return Num(v, 1, self.fact_bits)
             case "number":
                 n = self.tmp(ast.Attribute(v, "numerator", ast.Load()))
-                return Num(n, self.tmp(ast.Attribute(v, "denominator", ast.Load())))
+                d = self.tmp(ast.Attribute(v, "denominator", ast.Load()))
+                return Num(n, d, self.fact_bits, self.fact_bits)
             case "adjustment":
                 points = ast.Attribute(v, "points", ast.Load())
                 n = self.tmp(ast.Attribute(points, "numerator", ast.Load()))
-                return Num(n, self.tmp(ast.Attribute(points, "denominator", ast.Load())))
+                d = self.tmp(ast.Attribute(points, "denominator", ast.Load()))
+                return Num(n, d, self.fact_bits, self.fact_bits)
             case _:
                 raise AssertionError(f"{spec.kind} is not a number")
 
@@ -631,10 +726,14 @@ class _Generator:
                 return Other(var)
             case p.ValueRef():
                 name = expr.subject.name
-                if name in self.let_vals:
-                    return self.let_vals[name]
-                # A value that may fail is computed where it is used, as the interpreter does.
-                return self.value(self.lets[name].expr)
+                if name not in self.let_vals:  # one declared after the value that reads it
+                    return self.value(self.lets[name].expr)
+                found = self.let_vals[name]
+                if name in self.failed:
+                    # It could not be worked out: the interpreter raises where it is used.
+                    held = found.n if isinstance(found, Num) else found.expr
+                    self.emit(_if(_compare_is(held, True, "_FAILED"), [_raise_slow()]))
+                return found
             case p.Arithmetic():
                 left, right = self.number(expr.left), self.number(expr.right)
                 match expr.op:
@@ -656,7 +755,7 @@ class _Generator:
                 return self.negate(self.number(expr.operand))
             case p.Size():
                 items = self.other(expr.operand)
-                return Num(self.tmp(_call("_len", items)), 1)
+                return Num(self.tmp(_call("_len", items)), 1, _SIZE_BITS)
             case p.NodeScore():
                 return self.node_scores[expr.id]
             case p.Comparison() | p.Membership() | p.Junction() | p.Inversion():
@@ -723,7 +822,11 @@ class _Generator:
                     for b in spec.bounds
                 )
             case p.ValueRef():
-                return self.nonneg(self.lets[expr.subject.name].expr)
+                let = self.lets[expr.subject.name]
+                known = self.memo.get(("nonneg", id(let)))
+                if known is None:
+                    known = self.memo[("nonneg", id(let))] = self.nonneg(let.expr)
+                return known
             case p.Arithmetic():
                 if expr.op in ("short of", "over"):
                     return True
@@ -745,6 +848,8 @@ class _Generator:
                 return not self.specs[expr.subject.name].optional
             case p.ValueRef():
                 name = expr.subject.name
+                if name in self.failed:
+                    return False
                 return name in self.let_vals or self.safe(self.lets[name].expr)
             case p.Arithmetic():
                 ok = self.safe(expr.left) and self.safe(expr.right)
@@ -769,7 +874,13 @@ class _Generator:
                 return any(_keeps_positive(b.op, b.value) for b in spec.bounds if b.fact is None)
             case p.ValueRef():
                 name = expr.subject.name
-                return name in self.nonzero or self.nonzero_expr(self.lets[name].expr)
+                if name in self.nonzero:
+                    return True
+                let = self.lets[name]
+                known = self.memo.get(("nonzero", id(let)))
+                if known is None:
+                    known = self.memo[("nonzero", id(let))] = self.nonzero_expr(let.expr)
+                return known
             case p.Arithmetic():
                 if expr.op == "*":
                     return self.nonzero_expr(expr.left) and self.nonzero_expr(expr.right)
@@ -789,14 +900,41 @@ class _Generator:
                 self.requirement(req)
                 waiting.remove(req)
         for name, let in self.plan.lets.items():
-            if self.safe(let.expr):
-                self.let_vals[name] = self.hold_value(self.value(let.expr))
+            self.declare(name, let)
             for req in list(waiting):
                 if _values_in(req.condition) <= set(self.let_vals):
                     self.requirement(req)
                     waiting.remove(req)
         for req in waiting:
             self.requirement(req)
+
+    def declare(self, name: str, let: p.Let) -> None:
+        """Compute a value once, here, where it is declared.
+
+        One that may fail (a division by what may be 0, an optional fact, a number past the
+        limit on exact values) is computed in a `try`: where it fails it is marked, and the
+        code raises only where the value is used, as the interpreter raises where it reads it.
+        """
+        self.failed.discard(name)
+        if self.safe(let.expr):
+            found = self.trial(lambda: self.hold_value(self.value(let.expr)))
+            if found is not None:
+                self.let_vals[name] = found
+                return
+        with self.block() as body:
+            found = self.value(let.expr)
+            held: Val
+            if isinstance(found, Num):
+                num = self.var(found, "l")
+                held, marked = num, cast(ast.Name, num.n).id
+            else:
+                marked = self.fresh("l")
+                self.emit(_assign(marked, found.expr))
+                held = Other(_name(marked))
+        handler = ast.ExceptHandler(_name("_Slow"), None, [_assign(marked, _name("_FAILED"))])
+        self.emit(ast.Try(body, [handler], [], []))
+        self.let_vals[name] = held
+        self.failed.add(name)
 
     def hold_value(self, found: Val) -> Val:
         if isinstance(found, Num):
@@ -818,7 +956,7 @@ class _Generator:
                 return self.when(rule.points, rule.condition)
             case p.EachItem():
                 items = self.other(rule.collection)
-                count = Num(self.tmp(_call("_len", items)), 1)
+                count = Num(self.tmp(_call("_len", items)), 1, _SIZE_BITS)
                 return self.cap(self.scale(count, rule.points), rule.cap)
             case p.EachCondition():
                 total = _num(0)
@@ -854,11 +992,8 @@ class _Generator:
 
     def when(self, points: Fraction, condition: p.Expr) -> Num:
         test = self.condition(condition)
-        if points.denominator == 1:
-            got = ast.IfExp(test, _const(points.numerator), _const(0))
-            return Num(self.tmp(got), 1)
         got = ast.IfExp(test, _const(points.numerator), _const(0))
-        return Num(self.tmp(got), points.denominator)
+        return Num(self.tmp(got), points.denominator, abs(points.numerator).bit_length())
 
     def table(self, rule: p.Table) -> Num:
         subject = self.value(rule.subject)
@@ -873,6 +1008,7 @@ class _Generator:
         got_d = got_n + "d"
         branches: list[tuple[ast.expr, list[ast.stmt]]] = []
         otherwise: list[ast.stmt] | None = None
+        nb, db = 0, common.bit_length()  # the most bits of any arm's points
         for arm in arms:
             with self.block() as body:
                 if arm.linear is not None:
@@ -880,8 +1016,10 @@ class _Generator:
                     at = self.linear(arm.linear, subject)
                     self.emit(_assign(got_n, at.n))
                     self.emit(_assign(got_d, at.den()))
+                    nb, db = max(nb, at.nb), max(db, at.dbits)
                 else:
                     scaled = arm.points * common
+                    nb = max(nb, abs(int(scaled)).bit_length())
                     self.emit(_assign(got_n, _const(int(scaled))))
                     if linear:
                         self.emit(_assign(got_d, _const(common)))
@@ -899,38 +1037,41 @@ class _Generator:
         # A value in no band: the interpreter raises, and so does the code.
         self.emit(_chain(branches, otherwise if otherwise is not None else [_raise_slow()]))
         if linear:
-            return Num(_name(got_n), _name(got_d))
-        return Num(_name(got_n), common)
+            return Num(_name(got_n), _name(got_d), nb, db)
+        return Num(_name(got_n), common, nb)
 
     def linear(self, line: p.Linear, value: Num) -> Num:
-        slope = (line.end - line.start) / (line.high - line.low)
-        moved = self.scale(self.add(value, _num(line.low), sign=-1), slope)
-        total = self.add(_num(line.start), moved)
-        if isinstance(total.d, int):
-            return Num(total.n, total.d)
-        return total
+        span = line.high - line.low
+        if not span:
+            # A band of no width gives its starting points, as the interpreter has it.
+            return _num(line.start)
+        moved = self.scale(self.add(value, _num(line.low), sign=-1), (line.end - line.start) / span)
+        return self.add(_num(line.start), moved)
 
     # ------------------------------------------------------------ nodes
 
     def out(self, index: int, score: Num) -> Num:
         """Keep a node's score in its own variables, which the returned tuple reads."""
         name = f"o{index}"
+        # A node left out in one branch and scored in the other: the bits of either.
+        nb, db = self.out_bits.get(index, (0, 0))
+        nb, db = max(nb, score.nb), max(db, score.dbits)
+        self.out_bits[index] = nb, db
         if self.rules.scope == "indicators":
             assert score.d == self.unit, "in this scope every score is held over the unit"
             self.emit(_assign(name, score.n))
-            return Num(_name(name), self.unit)
+            return Num(_name(name), self.unit, nb)
         self.emit(_assign(name, score.n))
         self.emit(_assign(name + "d", score.den()))
-        return Num(_name(name), _name(name + "d"))
+        return Num(_name(name), _name(name + "d"), nb, db)
 
     def node(self, node: p.Node, index: int) -> NodeCode:
         """Statements scoring a node and everything below it."""
-        saved = dict(self.let_vals)
+        saved, failed = dict(self.let_vals), set(self.failed)
         if isinstance(node, p.Indicator):
             self.lets.update(node.lets)
             for name, let in node.lets.items():
-                if self.safe(let.expr):
-                    self.let_vals[name] = self.hold_value(self.value(let.expr))
+                self.declare(name, let)
         na = node.not_applicable
         if na is None:
             code = self.applicable(node, index)
@@ -953,7 +1094,7 @@ class _Generator:
         if isinstance(node, p.Indicator):
             for name in node.lets:
                 self.lets.pop(name, None)
-        self.let_vals = saved
+        self.let_vals, self.failed = saved, failed
         self.node_scores[node.id] = code.score
         return code
 
@@ -1050,8 +1191,9 @@ class _Generator:
         if self.rules.scope == "indicators":
             scaled = value * self.unit
             assert scaled.denominator == 1, "the checker makes maxes fit the places"
-            return Num(_const(int(scaled)), self.unit)
-        return Num(_const(value.numerator), _const(value.denominator))
+            return Num(_const(int(scaled)), self.unit, abs(int(scaled)).bit_length())
+        nb, db = abs(value.numerator).bit_length(), value.denominator.bit_length()
+        return Num(_const(value.numerator), _const(value.denominator), nb, db)
 
     def applicable(self, node: p.Node, index: int) -> NodeCode:
         if isinstance(node, p.Indicator):
@@ -1096,7 +1238,10 @@ class _Generator:
                     test = ast.BoolOp(ast.And(), [holds, self.test(total, ">", _num(0))])
                     factor = self.tmp(ast.IfExp(test, _const(clause.factor.numerator), _const(1)))
                     over = self.tmp(ast.IfExp(test, _const(clause.factor.denominator), _const(1)))
-                    total = Num(self.tmp(_mul(total.n, factor)), self.tmp(_mul(total.den(), over)))
+                    n, d = self.tmp(_mul(total.n, factor)), self.tmp(_mul(total.den(), over))
+                    nb = total.nb + abs(clause.factor.numerator).bit_length()
+                    db = total.dbits + clause.factor.denominator.bit_length()
+                    total = self.checked(Num(n, d, nb, db))
                 case p.CapWhen():
                     held = self.hold(total, [clause.cap])
                     test = ast.BoolOp(ast.And(), [holds, self.test(held, ">", _num(clause.cap))])
@@ -1118,17 +1263,20 @@ class _Generator:
             assert kept.d == self.unit, "a score not rounded here is at the rubric's places"
             self.emit(_assign(out_n, kept.n))
         self.emit(_if(rounded, round_body, keep_body))
-        return Num(_name(out_n), self.unit)
+        return Num(_name(out_n), self.unit, max(done.nb, kept.nb))
 
     def settle(self, total: Num) -> Num:
         """A score held as this rubric holds scores: over the unit, or over a name."""
-        if isinstance(total.d, int) and self.unit % total.d == 0:
-            return Num(self.tmp(_times(total.n, self.unit // total.d)), self.unit)
+        unit = self.unit
+        if isinstance(total.d, int) and unit % total.d == 0:
+            factor = unit // total.d
+            n = self.tmp(_times(total.n, factor))
+            return self.checked(Num(n, unit, total.nb + factor.bit_length()))
         if self.rules.scope == "indicators":
             # At the rubric's places though not over a divisor of the unit: reduce exactly.
-            scaled = _bin(_times(total.n, self.unit), ast.FloorDiv(), total.den())
-            return Num(self.tmp(scaled), self.unit)
-        return Num(total.n, self.tmp(total.den()))
+            scaled = _bin(_times(total.n, unit), ast.FloorDiv(), total.den())
+            return self.checked(Num(self.tmp(scaled), unit, total.nb + unit.bit_length()))
+        return Num(total.n, self.tmp(total.den()), total.nb, total.dbits)
 
     def combine(self, group: p.Group, kids: list[NodeCode]) -> tuple[Num, Num | Other, ast.expr]:
         """A group's score, the max it counts for, and whether that made an entry."""
@@ -1164,12 +1312,15 @@ class _Generator:
         weights = tuple(_pair(w) for w in group.weights or ())
         args = [parts, _const(group.way), _fraction_const(group.max_points)]
         args += [_fraction_const(group.base_max), _const(weights)]
-        args.append(_const(None if group.max is None else _pair(group.max)))
+        args += [_const(None if group.max is None else _pair(group.max)), _name("_TOP")]
         found = self.fresh("k")
         self.emit(_assign(found, _call("_combine", *args)))
+        bits = self.safe_bits + 1  # the helper keeps it below top
         total = Num(
             self.tmp(ast.Attribute(_subscript(found, 0), "numerator", ast.Load())),
             self.tmp(ast.Attribute(_subscript(found, 0), "denominator", ast.Load())),
+            bits,
+            bits,
         )
         return total, Other(self.tmp(_subscript(found, 1))), self.tmp(_subscript(found, 2), "e")
 
@@ -1221,11 +1372,14 @@ class _Generator:
             )
             found = self.fresh("k")
             args = [parts, _fraction_const(group.max_points), _fraction_const(group.base_max)]
-            args += [self.fraction(extras), _const(plan.root.negative)]
+            args += [self.fraction(extras), _const(plan.root.negative), _name("_TOP")]
             self.emit(_assign(found, _call("_total", *args)))
+            bits = self.safe_bits + 1  # the helper keeps it below top
             total = Num(
                 self.tmp(ast.Attribute(_subscript(found, 0), "numerator", ast.Load())),
                 self.tmp(ast.Attribute(_subscript(found, 0), "denominator", ast.Load())),
+                bits,
+                bits,
             )
             entry = self.tmp(_subscript(found, 1), "e")
         rounded: bool | ast.expr = True
@@ -1347,8 +1501,25 @@ def _chain(
 _Part = tuple[Fraction, Fraction, bool, bool, "p.Policy_ | None", tuple[int, int]]
 
 
-def _sum_parts(parts: tuple[_Part, ...], base_max: Fraction) -> tuple[Fraction, Fraction, bool]:
-    total = sum((part[0] for part in parts), Fraction(0))
+def _within(value: Fraction, top: int) -> Fraction:
+    """value, if within the limit on exact values; else Slow: the interpreter names it."""
+    if -top < value.numerator < top and value.denominator < top:
+        return value
+    raise Slow
+
+
+def _sum_of(values: Iterable[Fraction], top: int) -> Fraction:
+    """An exact sum, every partial sum within the limit, as the interpreter sums."""
+    total = Fraction(0)
+    for value in values:
+        total = _within(total + value, top)
+    return total
+
+
+def _sum_parts(
+    parts: tuple[_Part, ...], base_max: Fraction, top: int
+) -> tuple[Fraction, Fraction, bool]:
+    total = _sum_of((part[0] for part in parts), top)
     if all(part[3] for part in parts):
         return total, base_max, False
     counted = sum((part[1] for part in parts), Fraction(0))
@@ -1372,22 +1543,36 @@ def _combine(
     base_pair: tuple[int, int],
     weights: tuple[tuple[int, int], ...],
     cap: tuple[int, int] | None,
+    limit: int,
 ) -> tuple[Fraction, Fraction, bool]:
     """A group's score, the max it counts for and whether it made an entry, in Fractions."""
+    total, counted, entry = _combined(parts, way, top_pair, base_pair, weights, cap, limit)
+    return _within(total, limit), counted, entry
+
+
+def _combined(
+    parts: tuple[_Part, ...],
+    way: p.Way,
+    top_pair: tuple[int, int],
+    base_pair: tuple[int, int],
+    weights: tuple[tuple[int, int], ...],
+    cap: tuple[int, int] | None,
+    limit: int,
+) -> tuple[Fraction, Fraction, bool]:
     top = Fraction(*top_pair)
     zero = Fraction(0)
     match way:
         case "sum":
-            return _sum_parts(parts, Fraction(*base_pair))
+            return _sum_parts(parts, Fraction(*base_pair), limit)
         case "extra":
-            total = sum((part[0] for part in parts), zero)
+            total = _sum_of((part[0] for part in parts), limit)
             capped = total if cap is None else max(-Fraction(*cap), min(Fraction(*cap), total))
             return capped, zero, capped != total
         case "scaled":
             counted = [part for part in parts if part[1]]
             if not counted:
                 return zero, zero, True
-            got = sum((part[0] for part in counted), zero)
+            got = _sum_of((part[0] for part in counted), limit)
             return got * top / sum((part[1] for part in counted), zero), top, True
         case "weighted":
             pairs = [
@@ -1396,7 +1581,7 @@ def _combine(
             if not pairs:
                 return zero, zero, True
             weight_sum = sum((w for _, w in pairs), zero)
-            rate = sum((part[0] / part[1] * w for part, w in pairs), zero) / weight_sum
+            rate = _sum_of((part[0] / part[1] * w for part, w in pairs), limit) / weight_sum
             return rate * top, top, True
         case "best of":
             counted = [part for part in parts if part[1]]
@@ -1408,6 +1593,8 @@ def _combine(
             chosen = [part for part in parts if part[2]]
             if len(chosen) != 1:
                 raise Slow
+            if not chosen[0][1]:
+                return zero, zero, True  # the part that applies counts for nothing
             return chosen[0][0] / chosen[0][1] * top, top, True
         case _:
             assert_never(way)
@@ -1419,15 +1606,16 @@ def _total(
     base_pair: tuple[int, int],
     extras: Fraction,
     negative: bool,
+    limit: int,
 ) -> tuple[Fraction, bool]:
     """The total before its clauses and rounding, and whether it made an entry."""
-    total, counted, entry = _sum_parts(parts, Fraction(*base_pair))
+    total, counted, entry = _sum_parts(parts, Fraction(*base_pair), limit)
     full = Fraction(*full_pair)
     if counted != full:
         if counted == 0:
             raise Slow
         total, entry = total * full / counted, True
-    total += extras
+    total = _within(_within(total, limit) + extras, limit)
     if total < 0 and not negative:
         total, entry = Fraction(0), True
     return total, entry
@@ -1445,7 +1633,10 @@ def generate(plan: p.Plan) -> Callable[[Mapping[str, object]], tuple[Any, ...]]:
     # The function is made from its code object, in a namespace of this module's helpers:
     # nothing is executed to define it.
     body = next(c for c in code.co_consts if isinstance(c, types.CodeType))
+    limits = plan.limits
+    top, facts_top = ten_to(limits.exact_digits), ten_to(limits.fact_digits)
     namespace: dict[str, Any] = {"__builtins__": {}, **_HELPERS}
+    namespace.update(_TOP=top, _NTOP=-top, _FTOP=facts_top)
     scorer: Callable[[Mapping[str, object]], tuple[Any, ...]]
     scorer = types.FunctionType(body, namespace, "score")
     return scorer

@@ -16,7 +16,9 @@ import attrs
 
 from rubric import _figures as f
 from rubric import _plan as p
-from rubric._numbers import round_to
+from rubric._facts import ten_to
+from rubric._limits import DEFAULT
+from rubric._numbers import fixed, round_to
 from rubric._values import Adjustment, Value
 
 __all__ = ["EvaluationError", "Outcome", "Scored", "evaluate", "requirements", "run"]
@@ -42,6 +44,10 @@ class Env:
     cache: dict[str, Value] = attrs.Factory(dict)
     # Node scores as they are worked out, for `score of` in grades and the total's clauses.
     scores: dict[str, Fraction] = attrs.Factory(dict)
+    # The digits an exact value may have (Limits.exact_digits), and 10 to that power: every
+    # value must stay below it, numerator and denominator.
+    digits: int = DEFAULT.exact_digits
+    top: int = attrs.field(init=False, default=attrs.Factory(lambda e: ten_to(e.digits), True))
 
     def value(self, name: str) -> Value:
         env: Env | None = self
@@ -62,8 +68,51 @@ class Env:
             env = env.parent
         return None
 
+    def definition(self, name: str) -> p.Let | None:
+        env: Env | None = self
+        while env is not None:
+            if name in env.definitions:
+                return env.definitions[name]
+            env = env.parent
+        return None
+
     def child(self, definitions: Mapping[str, p.Let]) -> Env:
-        return Env(self.facts, definitions, self, scores=self.scores)
+        return Env(self.facts, definitions, self, scores=self.scores, digits=self.digits)
+
+    def bounded(self, value: Fraction, where: p.Node) -> Fraction:
+        """A node's score (or a sum towards it), refused past the limit on exact values."""
+        if -self.top < value.numerator < self.top and value.denominator < self.top:
+            return value
+        problem = f.Problem(f.TooLong(where, self.digits), p.reads(where))
+        raise EvaluationError(problem)
+
+
+def _reads(expr: p.Expr, env: Env) -> tuple[str, ...]:
+    """The facts an expression reads, through the values it uses, in the order written."""
+    found: dict[str, None] = {}
+    seen: set[str] = set()
+    stack = [expr]
+    while stack:
+        item = stack.pop()
+        match item:
+            case p.FactRef():
+                found[item.subject.name] = None
+            case p.ValueRef():
+                let = env.definition(item.subject.name)
+                if let is not None and item.subject.name not in seen:
+                    seen.add(item.subject.name)
+                    stack.append(let.expr)
+            case p.Arithmetic() | p.Comparison():
+                stack += [item.right, item.left]
+            case p.Negation() | p.Size() | p.Inversion():
+                stack.append(item.operand)
+            case p.Membership():
+                stack.append(item.collection)
+            case p.Junction():
+                stack += reversed(item.operands)
+            case _:
+                pass
+    return tuple(found)
 
 
 # ---------------------------------------------------------------- expressions
@@ -74,7 +123,18 @@ def _number(value: Value) -> Fraction | int:
     return value
 
 
-def _arithmetic(expr: p.Arithmetic, left: Value, right: Value) -> Value:
+def _arithmetic(expr: p.Arithmetic, left: Value, right: Value, env: Env) -> Value:
+    found = _operate(expr, left, right)
+    top = env.top
+    if found.__class__ is int:
+        if -top < found < top:
+            return found
+    elif -top < found.numerator < top and found.denominator < top:
+        return found
+    raise EvaluationError(f.Problem(f.TooLong(expr, env.digits), _reads(expr, env)))
+
+
+def _operate(expr: p.Arithmetic, left: Value, right: Value) -> Fraction | int:
     a, b = _number(left), _number(right)
     match expr.op:
         case "+":
@@ -133,7 +193,7 @@ def evaluate(expr: p.Expr, env: Env) -> Value:
         case p.ValueRef():
             return env.value(expr.subject.name)
         case p.Arithmetic():
-            return _arithmetic(expr, evaluate(expr.left, env), evaluate(expr.right, env))
+            return _arithmetic(expr, evaluate(expr.left, env), evaluate(expr.right, env), env)
         case p.Negation():
             return -Fraction(_number(evaluate(expr.operand, env)))
         case p.Size():
@@ -171,7 +231,8 @@ def trace(expr: p.Expr, env: Env) -> f.Traced:
         case p.Arithmetic() | p.Comparison():
             left, right = trace(expr.left, env), trace(expr.right, env)
             if isinstance(expr, p.Arithmetic):
-                return f.Traced(_arithmetic(expr, left.value, right.value), (left, right))
+                value = _arithmetic(expr, left.value, right.value, env)
+                return f.Traced(value, (left, right))
             return f.Traced(compare(expr.op, left.value, right.value), (left, right))
         case p.Negation() | p.Size() | p.Inversion():
             return f.Traced(evaluate(expr, env), (trace(expr.operand, env),))
@@ -208,15 +269,26 @@ def _entry(
     return f.Entry(kind, points, line, figures, facts, values)
 
 
-def _sum(values: Iterable[Fraction]) -> Fraction:
-    """The exact sum, reduced once at the end rather than after every addition."""
+def _sum(
+    values: Iterable[Fraction], env: Env | None = None, owner: p.Node | None = None
+) -> Fraction:
+    """The exact sum, reduced once at the end rather than after every addition.
+
+    Given env and the node it is a sum for, every partial sum must stay within the limit on
+    exact values, as the generated scorer's do: it is reduced when its terms grow past it.
+    """
     numerator, denominator = 0, 1
+    top = env.top if env is not None else 0
     for value in values:
         n, d = value.numerator, value.denominator
         if d == denominator:
             numerator += n
         else:
             numerator, denominator = numerator * d + n * denominator, denominator * d
+        if top and not (-top < numerator < top and denominator < top):
+            assert env is not None and owner is not None
+            reduced = env.bounded(Fraction(numerator, denominator), owner)
+            numerator, denominator = reduced.numerator, reduced.denominator
     return Fraction(numerator, denominator)
 
 
@@ -259,18 +331,29 @@ def arm_holds(arm: p.Arm, value: Value) -> bool:
 
 
 def linear_at(linear: p.Linear, value: Fraction) -> Fraction:
-    """The points a linear arm gives at a value."""
+    """The points a linear arm gives at a value.
+
+    A band of no width (`>= 5 and <= 5 -> 0 to 10`, which the checker refuses) gives its
+    starting points: the value has moved no way along it.
+    """
     span = linear.high - linear.low
+    if not span:
+        return linear.start
     return linear.start + (value - linear.low) * (linear.end - linear.start) / span
 
 
-def _apply(rule: p.Rule | p.Pool, env: Env) -> list[f.Entry]:
-    """The entries of one rule or pool: their points add up to what it gives."""
+def _apply(rule: p.Rule | p.Pool, env: Env, owner: p.Indicator) -> tuple[list[f.Entry], Fraction]:
+    """The entries of one rule or pool, and what it gives: the sum of their points.
+
+    What it gives is summed as the generated scorer sums it (a pool, rule by rule), so that
+    both hold the same partial sums to the limit on exact values.
+    """
     match rule:
         case p.Start():
-            return [f.Entry("start", rule.amount, rule.line, f.Started(rule))]
+            return [f.Entry("start", rule.amount, rule.line, f.Started(rule))], rule.amount
         case p.When():
-            return [_judge(rule.points, rule.condition, rule.uses, env, "when", rule.line)]
+            entry = _judge(rule.points, rule.condition, rule.uses, env, "when", rule.line)
+            return [entry], entry.points
         case p.EachItem():
             items = evaluate(rule.collection, env)
             assert isinstance(items, frozenset)
@@ -279,37 +362,43 @@ def _apply(rule: p.Rule | p.Pool, env: Env) -> list[f.Entry]:
             traced = trace(rule.collection, env) if count else f.Traced(items)
             gained = _cap(total, rule.cap) if count else ZERO
             counted = f.Counted(rule, traced, count, total, gained)
-            return [_entry(env, rule.uses, "each", gained, rule.line, counted)]
+            return [_entry(env, rule.uses, "each", gained, rule.line, counted)], gained
         case p.EachCondition():
             entries = [
                 _judge(rule.points, condition, uses, env, "each", rule.line)
                 for condition, uses in rule.conditions
             ]
-            return _capped(entries, rule, len(entries), rule.cap, rule.line)
+            total = _sum((e.points for e in entries), env, owner)
+            return _capped(entries, rule, len(entries), rule.cap, rule.line, total)
         case p.PerStep():
             amount = Fraction(_number(evaluate(rule.quantity, env)))
             steps = _steps(rule.partial, amount / rule.step)
             total = rule.points * steps
             traced = trace(rule.quantity, env)
             stepped = f.Stepped(rule, traced, amount, steps, total, _cap(total, rule.cap))
-            return [_entry(env, rule.uses, "per", stepped.gained, rule.line, stepped)]
+            entry = _entry(env, rule.uses, "per", stepped.gained, rule.line, stepped)
+            return [entry], stepped.gained
         case p.Table():
-            return [_table(rule, env)]
+            entry = _table(rule, env)
+            return [entry], entry.points
         case p.Formula():
             total = Fraction(_number(evaluate(rule.value, env)))
             traced = trace(rule.value, env)
             refs = tuple(trace(ref, env) for ref in rule.refs)
             gained = _cap(total, rule.cap)
             computed = f.Computed(rule, traced, refs, total, gained)
-            return [_entry(env, rule.uses, "points", gained, rule.line, computed)]
+            return [_entry(env, rule.uses, "points", gained, rule.line, computed)], gained
         case p.AdjustBy():
             value = env.facts[rule.subject.name]
             assert isinstance(value, Adjustment)
             facts = ((rule.subject.name, value),)
-            return [f.Entry("adjust", value.points, rule.line, f.Adjusted(rule, value), facts)]
+            entry = f.Entry("adjust", value.points, rule.line, f.Adjusted(rule, value), facts)
+            return [entry], value.points
         case p.Pool():
-            entries = [e for inner in rule.rules for e in _apply(inner, env)]
-            return _capped(entries, rule, len(entries), rule.cap, rule.line)
+            applied = [_apply(inner, env, owner) for inner in rule.rules]
+            entries = [e for inner, _ in applied for e in inner]
+            total = _sum((gives for _, gives in applied), env, owner)
+            return _capped(entries, rule, len(entries), rule.cap, rule.line, total)
         case _:
             assert_never(rule)
 
@@ -320,15 +409,16 @@ def _capped(
     count: int,
     cap: Fraction | None,
     line: int,
-) -> list[f.Entry]:
-    """Entries whose points together stay within a cap, with an entry saying so if it bit."""
-    total = _sum(e.points for e in entries)
+    total: Fraction,
+) -> tuple[list[f.Entry], Fraction]:
+    """Entries whose points together (total) stay within a cap, with an entry saying so if it
+    bit; and what they give then."""
     capped = _cap(total, cap)
     if capped != total:
         assert cap is not None
         figures = f.Capped(owner, count, total, cap, capped)
         entries.append(f.Entry("cap", capped - total, line, figures))
-    return entries
+    return entries, capped
 
 
 def _table(rule: p.Table, env: Env) -> f.Entry:
@@ -442,9 +532,9 @@ def _finish(
                 assert_never(clause)
         kind = "multiply" if isinstance(clause, p.Multiplier) else "cap"
         entries.append(_entry(env, clause.uses, kind, after - total, clause.line, figures))
-        total = after
+        total = env.bounded(after, node)
     if rounded:
-        after = round_to(total, rules.places, rules.mode)
+        after = env.bounded(round_to(total, rules.places, rules.mode), node)
         if after != total:
             entries.append(f.Entry("rounding", after - total, node.line, f.Rounded(total, after)))
             total = after
@@ -458,8 +548,9 @@ def _indicator(node: p.Indicator, env: Env, rules: p.Policy) -> Scored:
     if left_out is not None:
         assert node.not_applicable is not None
         return _skipped(node, env, node.not_applicable.policy, (left_out,))
-    entries = [e for part in node.parts for e in _apply(part, local)]
-    total = _sum(e.points for e in entries)
+    applied = [_apply(part, local, node) for part in node.parts]
+    entries = [e for part, _ in applied for e in part]
+    total = _sum((gives for _, gives in applied), local, node)
     high, low = node.max_points, node.min_points
     bound = high if total > high else low if low is not None and total < low else None
     if bound is not None:
@@ -479,7 +570,8 @@ def _score(node: p.Node, env: Env, rules: p.Policy) -> Scored:
         return _skipped(node, env, node.not_applicable.policy, (left_out,))
     scored = [_score(child, env, rules) for child in node.children]
     entries: list[f.Entry] = []
-    total, counted = _combine(node, scored, entries)
+    total, counted = _combine(node, scored, entries, env)
+    total = env.bounded(total, node)
     rounded = rules.scope == "indicators" and bool(entries or node.clauses)
     total = _finish(node, env, rules, total, entries, rounded=rounded)
     return Scored(
@@ -493,16 +585,16 @@ def _score(node: p.Node, env: Env, rules: p.Policy) -> Scored:
 
 
 def _combine(
-    group: p.Group, scored: list[Scored], entries: list[f.Entry]
+    group: p.Group, scored: list[Scored], entries: list[f.Entry], env: Env
 ) -> tuple[Fraction, Fraction]:
     """A group's score from its children's, and the max it counts for; entries for any step
     beyond a plain sum."""
     match group.way:
         case "sum":
-            return _sum_group(group, scored, entries)
+            return _sum_group(group, scored, entries, env)
         case "extra":
             # Bonus items add up to at most the cap; deduction items take away at most the cap.
-            total = _sum(s.exact for s in scored)
+            total = _sum((s.exact for s in scored), env, group)
             capped = _cap(total, group.max)
             if capped != total:
                 assert group.max is not None
@@ -513,7 +605,7 @@ def _combine(
             counted = [s for s in scored if s.counted]
             if not counted:
                 return _nothing_left(group, entries)
-            got = _sum(s.exact for s in counted)
+            got = _sum((s.exact for s in counted), env, group)
             out_of = _sum(s.counted for s in counted)
             top = group.max_points
             total = got * top / out_of
@@ -528,7 +620,7 @@ def _combine(
                 return _nothing_left(group, entries)
             top = group.max_points
             weight_sum = _sum(w for _, w in pairs)
-            rate = _sum(s.share * w for s, w in pairs) / weight_sum
+            rate = _sum((s.share * w for s, w in pairs), env, group) / weight_sum
             total = rate * top
             parts = tuple(s.part(w) for s, w in pairs)
             figures = f.Weighted(parts, weight_sum, rate, top, total)
@@ -550,6 +642,10 @@ def _combine(
                 titles = tuple(s.node.title for s in chosen)
                 raise EvaluationError(f.Problem(f.NotOneApplies(group, titles), ()))
             one = chosen[0]
+            if not one.counted:
+                # The part that applies counts for nothing (a group whose parts are all left
+                # out): neither does this group, as a scaled group with no part left.
+                return _nothing_left(group, entries)
             top = group.max_points
             total = one.share * top
             entries.append(f.Entry("aggregate", total, group.line, f.OneOf(one.part(), top, total)))
@@ -564,9 +660,9 @@ def _nothing_left(group: p.Group, entries: list[f.Entry]) -> tuple[Fraction, Fra
 
 
 def _sum_group(
-    group: p.Group, scored: list[Scored], entries: list[f.Entry]
+    group: p.Group, scored: list[Scored], entries: list[f.Entry], env: Env
 ) -> tuple[Fraction, Fraction]:
-    total = _sum(s.exact for s in scored)
+    total = _sum((s.exact for s in scored), env, group)
     if all(s.whole for s in scored):
         return total, group.base_max
     counted = _sum(s.counted for s in scored)
@@ -588,7 +684,8 @@ def _root(root: p.Root, env: Env, rules: p.Policy) -> Scored:
     group = root.group
     scored = [_score(child, env, rules) for child in group.children]
     entries: list[f.Entry] = []
-    total, counted = _sum_group(group, [s for s in scored if s.node.role == "base"], entries)
+    base = [s for s in scored if s.node.role == "base"]
+    total, counted = _sum_group(group, base, entries, env)
     full = group.max_points
     if counted != full:
         if counted == 0:
@@ -603,7 +700,9 @@ def _root(root: p.Root, env: Env, rules: p.Policy) -> Scored:
         figures = f.RescaledTotal(left_out, full, counted, total, after)
         entries.append(f.Entry("rescale", after - total, group.line, figures))
         total = after
-    total += _sum(s.exact for s in scored if s.node.role != "base")
+    total = env.bounded(total, group)
+    extras = _sum((s.exact for s in scored if s.node.role != "base"), env, group)
+    total = env.bounded(total + extras, group)
     if total < 0 and not root.negative:
         entries.append(f.Entry("clamp", -total, group.line, f.TotalClamped(total)))
         total = ZERO
@@ -629,7 +728,8 @@ def grade(plan: p.Plan, env: Env, exact: Fraction) -> tuple[p.Grade | None, tupl
     rules = plan.policy
     # Grades read the total as reported, rounded by the rubric's policy.
     total = round_to(exact, rules.places, rules.mode)
-    grade_env = env.child({"total": p.Let(p.TOTAL, p.Const(total, str(total)))})
+    text = fixed(total, rules.places)  # exact: the total is rounded to the places
+    grade_env = env.child({"total": p.Let(p.TOTAL, p.Const(total, text))})
     entries = []
     for line in plan.grades:
         if line.condition is None:
@@ -658,7 +758,7 @@ def run(plan: p.Plan, values: Mapping[str, Value]) -> Outcome:
     Raises RequirementsUnmetError for broken `require` lines, EvaluationError for facts that cannot
     be scored.
     """
-    env = Env(values, plan.lets)
+    env = Env(values, plan.lets, digits=plan.limits.exact_digits)
     problems = requirements(plan, env)
     if problems:
         raise RequirementsUnmetError(problems)
