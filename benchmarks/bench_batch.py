@@ -8,7 +8,8 @@ and scores every unit with `Rubric.score_many`, counting rows:
 
   one process   reads and scores all the lines itself, streaming;
   a pool        `ProcessPoolExecutor` workers each read and score their own byte ranges of
-                the file (`Rubric.score_batch` over a chunk of lines) and send back their rows;
+                the file (`Rubric.score_batch` over a chunk of lines) and send back their rows
+                (a `Batch`: columns, cheap to pickle);
                 the parent only finds the ranges' ends and gathers rows.
 
 It prints units per second for each, their ratio, and the peak resident memory of the parent
@@ -52,7 +53,12 @@ def units(
         yield unit["id"], unit["facts"]
 
 
-def score_range(job: tuple[str, int, int]) -> list[rubric.Row]:
+def warm() -> None:
+    """Each worker's start: make the generated scorer before the clock runs, as serial has."""
+    ANHUI.score_batch([])
+
+
+def score_range(job: tuple[str, int, int]) -> rubric.Batch:
     """What a worker runs: read its part of the file and score it."""
     path, start, stop = job
     return ANHUI.score_batch(units(path, start, stop))
@@ -103,8 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 unit = {"id": f"单位{i:06d}", "facts": generator.one()}
                 file.write(json.dumps(unit, ensure_ascii=False) + "\n")
         one, many = [], []
-        with ProcessPoolExecutor(max_workers=args.workers) as pool:
-            list(pool.map(score_range, chunks(path, args.chunk)[: args.workers]))  # warm up
+        with ProcessPoolExecutor(max_workers=args.workers, initializer=warm) as pool:
+            list(pool.map(score_range, chunks(path, args.chunk)))  # every worker started
             for _ in range(args.repeat):
                 start = time.perf_counter()
                 rows = serial(path)

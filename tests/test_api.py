@@ -20,6 +20,7 @@ def test_public_names() -> None:
     assert sorted(rubric.__all__) == sorted(
         [
             "Adjustment",
+            "Batch",
             "Bound",
             "Diagnostic",
             "FactProblem",

@@ -65,3 +65,19 @@ def test_a_process_pool_scores_as_one_process_does(anhui: rubric.Rubric) -> None
         pooled = [row for rows in pool.map(anhui.score_batch, chunks) for row in rows]
     serial = [row for chunk in chunks for row in anhui.score_batch(chunk)]
     assert [row.as_dict() for row in pooled] == [row.as_dict() for row in serial]
+
+
+def test_a_batch_reads_as_its_rows_and_pickles_as_columns(anhui: rubric.Rubric) -> None:
+    bad = {**BASE_GOOD, "households_targeted": 0}
+    units = [("甲", BASE_GOOD), ("乙", bad), ("丙", BASE_GOOD)]
+    batch = anhui.score_batch(units)
+    rows = list(anhui.score_many(units))
+    assert len(batch) == 3 and batch == rows and list(batch) == rows
+    assert batch[1] == rows[1] and batch[-1] == rows[2]
+    assert batch[1:] == rows[1:] and isinstance(batch[1:], rubric.Batch)
+    assert batch != rows[:2] and batch != rows[::-1]
+    assert repr(batch) == "<Batch of 3 rows, 1 with errors>"
+    again = pickle.loads(pickle.dumps(batch))
+    assert again == batch and again.units == ("甲", "乙", "丙")
+    # Columns, not rows: the pickle names no Row at all.
+    assert b"Row" not in pickle.dumps(batch)

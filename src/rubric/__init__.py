@@ -9,7 +9,7 @@
 from typing import TYPE_CHECKING, Any
 
 from rubric._facts import Bound, FactSpec, load_facts
-from rubric._result import Advice, Reason, Result, Row, ScoredNode
+from rubric._result import Advice, Batch, Reason, Result, Row, ScoredNode
 from rubric._rubric import GradeLine, OutlineNode, Rubric, load, loads
 from rubric._values import Adjustment, FactValue
 from rubric.errors import (
@@ -80,6 +80,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "Adjustment",
     "Advice",
+    "Batch",
     "Bound",
     "Comparison",
     "Diagnostic",

@@ -9,10 +9,10 @@ threads reading at once may each build them, and either copy is the same.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, overload
 
 import attrs
 
@@ -26,7 +26,16 @@ if TYPE_CHECKING:
     from rubric._rubric import Rubric
     from rubric._whatif import WhatIf
 
-__all__ = ["Adjustment", "Advice", "FactValue", "Reason", "Result", "Row", "ScoredNode"]
+__all__ = [
+    "Adjustment",
+    "Advice",
+    "Batch",
+    "FactValue",
+    "Reason",
+    "Result",
+    "Row",
+    "ScoredNode",
+]
 
 
 _PLAIN = frozenset({bool, int, str})
@@ -458,3 +467,74 @@ class Row:
         }
         data.update(zip(self.ids, texts or (None,) * len(self.ids), strict=True))
         return data
+
+
+Scores: TypeAlias = tuple[int | Fraction, ...]
+
+
+@attrs.frozen(eq=False)
+class Batch(Sequence[Row]):
+    """A batch's rows held as columns: a list of rows to read, a few tuples to pickle."""
+
+    units: tuple[str, ...]
+    grades: tuple[str | None, ...]
+    errors: tuple[str | None, ...]
+    _scores: tuple[Scores, ...] = attrs.field(alias="scores", repr=False)
+    ids: tuple[str, ...] = attrs.field(repr=False)
+    places: int = attrs.field(repr=False)
+    mode: str = attrs.field(repr=False)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # What a pool's worker sends back: tuples of strings and integers, which pickle and
+        # load far faster than as many Row objects (the parent's share of a pooled batch).
+        fields = (self.units, self.grades, self.errors, self._scores, self.ids, self.places)
+        return Batch, (*fields, self.mode)
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    @overload
+    def __getitem__(self, index: int) -> Row: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Batch: ...
+
+    def __getitem__(self, index: int | slice) -> Row | Batch:
+        if isinstance(index, slice):
+            return Batch(
+                self.units[index],
+                self.grades[index],
+                self.errors[index],
+                self._scores[index],
+                self.ids,
+                self.places,
+                self.mode,
+            )
+        return Row(
+            self.units[index],
+            self.grades[index],
+            self.errors[index],
+            self._scores[index],
+            self.ids,
+            self.places,
+            self.mode,
+        )
+
+    def __iter__(self) -> Iterator[Row]:
+        ids, places, mode = self.ids, self.places, self.mode
+        for unit, grade, error, scores in zip(
+            self.units, self.grades, self.errors, self._scores, strict=True
+        ):
+            yield Row(unit, grade, error, scores, ids, places, mode)
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to another batch or any sequence of the same rows, in order."""
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]  # equal to lists, which do not hash
+
+    def __repr__(self) -> str:
+        errors = sum(error is not None for error in self.errors)
+        return f"<Batch of {len(self)} rows, {errors} with errors>"

@@ -15,7 +15,7 @@ import attrs
 from rubric._facts import FactSpec, validate
 from rubric._limits import DEFAULT, Limits
 from rubric._numbers import fixed, scaled, scaled_text
-from rubric._result import Advice, Line, Result, Row, ScoredNode, _Book, line_dict
+from rubric._result import Advice, Batch, Line, Result, Row, ScoredNode, _Book, line_dict
 from rubric._values import FactValue
 from rubric.errors import FactProblem, FactsError
 
@@ -397,10 +397,39 @@ class Rubric:
         and its facts, or a `Unit` of an evaluation. A unit whose facts are invalid gives a row
         with its error, and the units after it are scored all the same.
         """
+        ids, places, mode = self.ids, self.places, self.mode
+        for name, grade, error, scores in self._rows(units):
+            yield Row(name, grade, error, scores, ids, places, mode)
+
+    def score_batch(self, units: Iterable[UnitFacts]) -> Batch:
+        """Score a batch of units into rows held as columns: what a process pool's worker runs."""
+        names: list[str] = []
+        grades: list[str | None] = []
+        errors: list[str | None] = []
+        scores: list[tuple[int | Fraction, ...]] = []
+        for name, grade, error, numbers in self._rows(units):
+            names.append(name)
+            grades.append(grade)
+            errors.append(error)
+            scores.append(numbers)
+        return Batch(
+            tuple(names),
+            tuple(grades),
+            tuple(errors),
+            tuple(scores),
+            self.ids,
+            self.places,
+            self.mode,
+        )
+
+    def _rows(
+        self, units: Iterable[UnitFacts]
+    ) -> Iterator[tuple[str, str | None, str | None, tuple[int | Fraction, ...]]]:
+        """Each unit's id, grade, error and scores, as score_many and score_batch hold them."""
         scorer = self._scorer
         if scorer is None:
             scorer = self._generate()
-        grades, ids, places, mode = self._grades, self.ids, self.places, self.mode
+        grades = self._grades
         for position, unit in enumerate(units):
             if isinstance(unit, tuple):
                 name, facts = unit
@@ -414,15 +443,11 @@ class Rubric:
                 try:
                     result = self._score_slowly(facts)
                 except FactsError as error:
-                    yield Row(str(name), None, str(error), (), ids, places, mode)
+                    yield str(name), None, str(error), ()
                     continue
-                yield Row(str(name), result.grade, None, result._scores, ids, places, mode)
+                yield str(name), result.grade, None, result._scores
                 continue
-            yield Row(str(name), grades[grade], None, scores, ids, places, mode)
-
-    def score_batch(self, units: Iterable[UnitFacts]) -> list[Row]:
-        """Score a batch of units into a list of rows: what a process pool's worker runs."""
-        return list(self.score_many(units))
+            yield str(name), grades[grade], None, scores
 
     def _generate(self) -> Any:
         """The generated scorer, made on first use: compiling a rubric need not pay for it."""
