@@ -55,7 +55,7 @@ def loads(text: str, filename: str = "<string>", *, limits: Limits = DEFAULT) ->
 
     text = text.removeprefix("\ufeff")
     source = Source(text, filename)
-    checked = check(parse(source, limits), source)
+    checked = check(parse(source, limits), source, limits)
     plan = compile_checked(checked, limits)
     digest = _digest(text, filename, limits)
     return _known(Rubric(plan, digest, text=text, findings=checked.findings))
@@ -280,7 +280,7 @@ class Rubric:
             from rubric.dsl.source import Source
 
             source = Source(self._text, self.filename)
-            findings = check(parse(source, self._plan.limits), source).findings
+            findings = check(parse(source, self._plan.limits), source, self._plan.limits).findings
             object.__setattr__(self, "_findings", findings)
         return findings
 

@@ -18,12 +18,13 @@ import attrs
 
 from rubric._check.bounds import NodeBounds, analyse
 from rubric._check.clauses import check_clauses
-from rubric._check.limits import MAX_DIGITS, MAX_PLACES, literal_digits
+from rubric._check.limits import MAX_DIGITS, check_constants, literal_digits
 from rubric._check.names import Names, Scope, Type
 from rubric._check.report import Report
 from rubric._check.rules import Rules
 from rubric._check.tree import Tree, TreeNode
 from rubric._check.walk import nodes_of
+from rubric._limits import DEFAULT, Limits
 from rubric.dsl import nodes as n
 from rubric.dsl.source import Source
 from rubric.errors import Diagnostic, RubricCheckError
@@ -69,8 +70,10 @@ class Findings:
         tree: tuple[TreeNode, ...],
         rounding: n.Rounding,
         shapes: dict[tuple[int, int], object] | None = None,
+        limits: Limits = DEFAULT,
     ) -> None:
         self.source = source
+        self._limits = limits
         # Tables the checker worked out already, for the analysis to read again.
         self._shapes = shapes or {}
         self._inputs: tuple[n.Document, tuple[TreeNode, ...], n.Rounding] | None = (
@@ -109,11 +112,11 @@ class Findings:
             if self._found is None:
                 assert self._inputs is not None
                 document, tree, rounding = self._inputs
-                report = Report(self.source)
+                report = Report(self.source, self._limits.errors)
                 report.shapes.update(self._shapes)
                 self._shapes = {}
                 try:
-                    analysis = analyse(document, tree, rounding, report)
+                    analysis = analyse(document, tree, rounding, report, self._limits.exact_digits)
                 except RecursionError:
                     # Values chained as deep as the checker allows, inside expressions as deep as
                     # a line may nest: no bounds rather than a traceback.
@@ -125,34 +128,44 @@ class Findings:
             return self._found
 
     def __getstate__(self) -> dict[str, object]:
-        return {"source": self.source, "inputs": self._inputs, "found": self._found}
+        return {
+            "source": self.source,
+            "inputs": self._inputs,
+            "found": self._found,
+            "limits": self._limits,
+        }
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.source = state["source"]  # type: ignore[assignment]
         self._inputs = state["inputs"]  # type: ignore[assignment]
         self._found = state["found"]  # type: ignore[assignment]
+        self._limits = state.get("limits", DEFAULT)  # type: ignore[assignment]
         self._shapes = {}
         self._lock = threading.Lock()
 
 
-def check(document: n.Document, source: Source) -> Checked:
-    """Check a parsed rubric; raise RubricCheckError listing every problem found."""
+def check(document: n.Document, source: Source, limits: Limits = DEFAULT) -> Checked:
+    """Check a parsed rubric; raise RubricCheckError listing every problem found.
+
+    `limits` gives the checker's bounds: `places`, `id_depth`, `value_chain`, `errors` and
+    `exact_digits` (for values of numbers alone here, and for the analysis behind warnings).
+    """
     assert document.header is not None, "the parser guarantees a header"
     header = document.header
-    report = Report(source)
+    report = Report(source, limits.errors)
     rounding = document.rounding or n.Rounding(header.span, "indicators", 2, "half up")
     # The places are checked before anything is rounded to them: 10**places must stay small.
     places: int | None = rounding.places
-    if rounding.places > MAX_PLACES:
+    if rounding.places > limits.places:
         report(
             "E511",
             rounding.span,
-            f"{rounding.places} decimal places is more than {MAX_PLACES}",
-            "round to at most 10 places; 2 is usual",
+            f"{rounding.places} decimal places is more than {limits.places}",
+            f"round to at most {limits.places} places; 2 is usual",
         )
         places = None
-    names = Names(report)
-    tree = Tree(names, Rules(names), places)
+    names = Names(report, limits.value_chain)
+    tree = Tree(names, Rules(names), places, limits.id_depth)
     if header.max is not None:
         tree.max_fits(header.max)
     scope = Scope()
@@ -165,6 +178,7 @@ def check(document: n.Document, source: Source) -> Checked:
     names.check_score_refs(tree.node_ids)
     names.check_unused(facts, lets)
     _check_literals(report, document)
+    check_constants(report, attrs.evolve(document, lets=lets, nodes=decls), limits.exact_digits)
     if report.errors:
         errors, omitted = report.diagnostics("error")
         raise RubricCheckError(source, errors, omitted)
@@ -177,7 +191,7 @@ def check(document: n.Document, source: Source) -> Checked:
         nodes=decls,
         clauses=root_clauses,
     )
-    findings = Findings(source, checked_doc, nodes, rounding, report.shapes)
+    findings = Findings(source, checked_doc, nodes, rounding, report.shapes, limits)
     return Checked(source, checked_doc, header, rounding, nodes, dict(scope.names), findings)
 
 

@@ -9,7 +9,7 @@ import attrs
 
 from rubric.dsl.source import Span
 
-__all__ = ["nodes_of"]
+__all__ = ["nodes_of", "outermost"]
 
 T = TypeVar("T")
 
@@ -32,8 +32,26 @@ def nodes_of(root: object, kind: type[T]) -> Iterator[T]:
         if found is tuple:
             stack.extend(item)  # type: ignore[arg-type]
             continue
-        names = _FIELDS.get(found)
-        if names is None:
-            fields = attrs.fields(found) if attrs.has(found) and found is not Span else ()
-            names = _FIELDS[found] = tuple(f.name for f in fields if f.type not in _LEAVES)
-        stack.extend(getattr(item, name) for name in names)
+        stack.extend(getattr(item, name) for name in _fields(found))
+
+
+def outermost(root: object, kinds: tuple[type, ...]) -> Iterator[object]:
+    """Every node of these kinds that no other node of them holds, without recursion."""
+    stack = [root]
+    while stack:
+        item = stack.pop()
+        found = type(item)
+        if found in kinds:
+            yield item
+        elif found is tuple:
+            stack.extend(item)  # type: ignore[arg-type]
+        else:
+            stack.extend(getattr(item, name) for name in _fields(found))
+
+
+def _fields(found: type) -> tuple[str, ...]:
+    names = _FIELDS.get(found)
+    if names is None:
+        fields = attrs.fields(found) if attrs.has(found) and found is not Span else ()
+        names = _FIELDS[found] = tuple(f.name for f in fields if f.type not in _LEAVES)
+    return names
