@@ -1292,23 +1292,7 @@ class _Generator:
                 return capped, _num(0), _const(False)
             return capped, _num(0), self.tmp(self.test(total, "!=", capped), "e")
         # Parts may be left out, or the group renormalises: exact Fractions, in a helper.
-        parts = ast.Tuple(
-            [
-                ast.Tuple(
-                    [
-                        self.fraction(kid.score),
-                        self.fraction(kid.counted),
-                        kid.applicable,
-                        kid.whole,
-                        _const(kid.policy),
-                        _fraction_const(child.max_points),
-                    ],
-                    ast.Load(),
-                )
-                for kid, child in zip(kids, group.children, strict=True)
-            ],
-            ast.Load(),
-        )
+        parts = self.parts(zip(kids, group.children, strict=True))
         weights = tuple(_pair(w) for w in group.weights or ())
         args = [parts, _const(group.way), _fraction_const(group.max_points)]
         args += [_fraction_const(group.base_max), _const(weights)]
@@ -1323,6 +1307,28 @@ class _Generator:
             bits,
         )
         return total, Other(self.tmp(_subscript(found, 1))), self.tmp(_subscript(found, 2), "e")
+
+    def parts(self, pairs: Iterable[tuple[NodeCode, p.Node]]) -> ast.expr:
+        """The children of a group as the helpers that combine them take them: each one's
+        score and counted max as Fractions, whether it applies and counts whole, its policy
+        and its own max."""
+        return ast.Tuple(
+            [
+                ast.Tuple(
+                    [
+                        self.fraction(kid.score),
+                        self.fraction(kid.counted),
+                        kid.applicable,
+                        kid.whole,
+                        _const(kid.policy),
+                        _fraction_const(child.max_points),
+                    ],
+                    ast.Load(),
+                )
+                for kid, child in pairs
+            ],
+            ast.Load(),
+        )
 
     def root(self) -> Num:
         """The total: base groups, what is left out, bonus and deductions, clauses, rounding."""
@@ -1353,23 +1359,7 @@ class _Generator:
                 entry = self.tmp(self.test(total, "<", _num(0)), "e")
                 total = self.clamp(total, Fraction(0), None)
         else:
-            parts = ast.Tuple(
-                [
-                    ast.Tuple(
-                        [
-                            self.fraction(kid.score),
-                            self.fraction(kid.counted),
-                            kid.applicable,
-                            kid.whole,
-                            _const(kid.policy),
-                            _fraction_const(child.max_points),
-                        ],
-                        ast.Load(),
-                    )
-                    for kid, child in base
-                ],
-                ast.Load(),
-            )
+            parts = self.parts(base)
             found = self.fresh("k")
             args = [parts, _fraction_const(group.max_points), _fraction_const(group.base_max)]
             args += [self.fraction(extras), _const(plan.root.negative), _name("_TOP")]
