@@ -11,6 +11,7 @@ scorer's arithmetic on known numbers) and reach.py (facts that reach a bound).
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Mapping
 
@@ -177,7 +178,7 @@ def check(document: n.Document, source: Source, limits: Limits = DEFAULT) -> Che
     nodes, decls = tree.check_tree(document.nodes, header, scope)
     names.check_score_refs(tree.node_ids)
     names.check_unused(facts, lets)
-    _check_literals(report, document)
+    _check_literals(report, document, source)
     check_constants(report, attrs.evolve(document, lets=lets, nodes=decls), limits.exact_digits)
     if report.errors:
         errors, omitted = report.diagnostics("error")
@@ -206,7 +207,14 @@ def _unbounded(document: n.Document, tree: tuple[TreeNode, ...]) -> dict[str, No
     return {node_id: NodeBounds(None, None, False, False) for node_id in ids}
 
 
-def _check_literals(report: Report, doc: n.Document) -> None:
+# A number of more than MAX_DIGITS digits, split by at most one point, has a run of this many:
+# a text without one has no such number, and its numbers need not be looked at one by one.
+_LONG_RUN = re.compile(rf"\d{{{MAX_DIGITS // 2 + 1}}}")
+
+
+def _check_literals(report: Report, doc: n.Document, source: Source) -> None:
+    if not _LONG_RUN.search(source.text):
+        return
     for number in nodes_of(doc, n.Number):
         if len(number.text) <= MAX_DIGITS:
             continue

@@ -58,6 +58,9 @@ def rounding_of(rounding: n.Rounding) -> tuple[RoundingScope, RoundingMode]:
 # ---------------------------------------------------------------- values of numbers alone
 
 _EXPRESSIONS = (n.Binary, n.Negate)
+# Nodes that hold no arithmetic: a table's arms (bands and points are numbers as written), and
+# the leaves of a tree.
+_NO_ARITHMETIC = frozenset({n.Arm, n.Band, n.Number, n.Name, n.Text, n.ScoreOf, n.Word})
 _SHOWN = 60  # characters of an expression a message quotes
 
 
@@ -183,4 +186,4 @@ class _Constants:
 
 
 def _outermost(root: object) -> Iterator[n.Expr]:
-    yield from outermost(root, _EXPRESSIONS)  # type: ignore[misc]
+    yield from outermost(root, _EXPRESSIONS, _NO_ARITHMETIC)  # type: ignore[misc]
