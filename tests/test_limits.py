@@ -755,3 +755,63 @@ def test_a_number_past_the_limit_is_never_kept_by_the_generated_scorer(
     )
     n, k, x, y = values
     agree(r, {"n": abs(int(n)), "k": abs(int(k)) or 1, "x": x, "y": y}, strict=False)  # type: ignore[call-overload]
+
+
+# ---------------------------------------------------------------- big rubrics: work and memory
+
+
+def test_every_bound_of_a_generated_rubric_is_reached_by_its_facts() -> None:
+    # The facts of each node's bounds share those found for the whole rubric, with the few
+    # that differ put over them: each must still be whole facts that score the bound.
+    r = rubric.loads(rubric_text(40), filename="g.rub")
+    ids = [node.id for node in r.outline()]
+    assert len(ids) == 1 + 4 + 40
+    reached = 0
+    for node_id in ids:
+        bounds = r.bounds(node_id)
+        for tight, bound, facts in (
+            (bounds.low_tight, bounds.low, bounds.low_facts),
+            (bounds.high_tight, bounds.high, bounds.high_facts),
+        ):
+            assert tight == (facts is not None)
+            if facts is None:
+                continue
+            assert list(facts) == [fact.name for fact in r.facts]
+            assert len(facts) == len(r.facts) == 60
+            assert pickle.loads(pickle.dumps(facts)) == dict(facts)
+            assert r.score(dict(facts)).node(node_id).exact == bound
+            reached += 1
+    assert reached == 2 * len(ids)
+
+
+def test_full_collections_are_held_while_compiling_and_analysing_then_put_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+
+    import rubric._check
+    import rubric._compiler
+
+    held: list[tuple[str, int]] = []
+
+    def spy(module: object, name: str) -> None:
+        real = getattr(module, name)
+
+        def spied(*args: object, **kwargs: object) -> object:
+            held.append((name, gc.get_threshold()[2]))
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, spied)
+
+    spy(rubric._compiler, "compile_checked")
+    spy(rubric._check, "analyse")
+    before = gc.get_threshold()
+    r = rubric.loads(f"{HEAD}  +10 if ok and x > 1\n")
+    assert held == [("compile_checked", 1 << 30)]
+    assert gc.get_threshold() == before
+    assert r.bounds("q") == NodeBounds(Fraction(0), Fraction(10), True, True)
+    assert held == [("compile_checked", 1 << 30), ("analyse", 1 << 30)]
+    assert gc.get_threshold() == before
+    with pytest.raises(rubric.RubricCheckError):
+        rubric.loads(f"{HEAD}  +10 if okay and x > 1\n")
+    assert gc.get_threshold() == before

@@ -29,9 +29,12 @@ def full_collections_held() -> Iterator[None]:
     short-lived garbage of parsing is freed as it was; what compiling keeps is looked at by the
     first full collection after it.
 
+    The analysis behind warnings and proved bounds (worked out on first read) is held the same
+    way: it keeps bounds and their facts for every node.
+
     This is process-wide (the collector has one set of thresholds) and lasts only while some
-    thread is compiling: when the last compilation ends, the thresholds are put back as they
-    were, unless something else changed them in the meantime.
+    thread is compiling or analysing: when the last one ends, the thresholds are put back as
+    they were, unless something else changed them in the meantime.
     """
     global _holders, _saved
     with _lock:

@@ -25,6 +25,7 @@ from rubric._check.report import Report
 from rubric._check.rules import Rules
 from rubric._check.tree import Tree, TreeNode
 from rubric._check.walk import nodes_of
+from rubric._collector import full_collections_held
 from rubric._limits import DEFAULT, Limits
 from rubric.dsl import nodes as n
 from rubric.dsl.source import Source
@@ -117,7 +118,12 @@ class Findings:
                 report.shapes.update(self._shapes)
                 self._shapes = {}
                 try:
-                    analysis = analyse(document, tree, rounding, report, self._limits.exact_digits)
+                    # It makes many objects that live on (bounds and their facts, for each
+                    # node): see _collector.
+                    with full_collections_held():
+                        analysis = analyse(
+                            document, tree, rounding, report, self._limits.exact_digits
+                        )
                 except RecursionError:
                     # Values chained as deep as the checker allows, inside expressions as deep as
                     # a line may nest: no bounds rather than a traceback.

@@ -160,9 +160,16 @@ class _Analyser:
     quiet: bool = False
     over_max: list[tuple[n.Indicator, Candidate]] = attrs.Factory(list)
     require_reads: list[tuple[n.Require, frozenset[str]]] = attrs.Factory(list)
+    # Where each fact stands in `declared`, for the `declared` it was made for; and each fact's
+    # declaration by its name: so that what one node reads is found without going through
+    # every fact of the rubric.
+    order_of: tuple[dict[str, Dom], dict[str, int]] | None = None
+    fact_decls: dict[str, n.FactDecl] = attrs.Factory(dict)
 
     def __attrs_post_init__(self) -> None:
         self.frame = Frame({let.name: let.expr for let in self.document.lets})
+        if not self.fact_decls:
+            self.fact_decls = {fact.name: fact for fact in self.document.facts}
         if self.nodes:
             return  # shared with the analyser it works for
         stack = list(self.tree)
@@ -434,6 +441,8 @@ class _Analyser:
             Report(self.report.source),
             self.top,
             nodes=self.nodes,
+            order_of=self.order_of,
+            fact_decls=self.fact_decls,
         )
         scratch.declared = self.declared
         scratch.ctx = self.ctx
@@ -446,8 +455,9 @@ class _Analyser:
     def consistent(self, witness: dict[str, Dom], ctx: Ctx) -> bool:
         """Whether facts tried together meet the bounds by other facts and the `require`
         lines among them (the other facts are chosen later)."""
-        for fact in self.document.facts:
-            if fact.name not in witness:
+        for name in witness:
+            fact = self.fact_decls.get(name)
+            if fact is None:
                 continue
             for c in fact.constraints:
                 if isinstance(c.operand, n.Name) and c.operand.name in witness:
@@ -1222,13 +1232,20 @@ class _Analyser:
         names: set[str] = set()
         for item in (*decl.rules, *decl.pools, *decl.clauses):
             names.update(self.names_in(item, frame))
-        return tuple(name for name in self.declared if name in names)
+        return self.in_order(names)
 
     def clause_reads(self, clauses: tuple[n.Clause, ...], frame: Frame) -> tuple[str, ...]:
         names: set[str] = set()
         for clause in clauses:
             names.update(self.names_in(clause, frame))
-        return tuple(name for name in self.declared if name in names)
+        return self.in_order(names)
+
+    def in_order(self, names: set[str]) -> tuple[str, ...]:
+        """The facts among `names`, in the order they are declared."""
+        if self.order_of is None or self.order_of[0] is not self.declared:
+            self.order_of = (self.declared, {name: i for i, name in enumerate(self.declared)})
+        order = self.order_of[1]
+        return tuple(sorted((name for name in names if name in order), key=order.__getitem__))
 
     def names_in(self, item: object, frame: Frame) -> Iterator[str]:
         for name in (x.name for x in nodes_of(item, n.Name)):
