@@ -100,6 +100,23 @@ def test_arms_may_be_as_many_as_the_limit_allows() -> None:
     assert len(indicator.rules[0].arms) == 300
 
 
+def test_a_table_of_3000_arms_is_checked_arm_by_arm_when_the_limit_allows() -> None:
+    head = 'rubric r "题" max 10\nfact x: count "数"\nindicator q "指标" max 10\n'
+    arms = "".join(f"    <= {i} -> {1 + i % 10}\n" for i in range(3000))
+    text = f"{head}  points by x:\n{arms}    otherwise -> 0\n"
+    wide = Limits(table_arms=3001)
+    assert rubric.loads(text, limits=wide).bounds("q") == NodeBounds(
+        Fraction(0), Fraction(10), True, True
+    )
+    # An arm in the middle that the arms above already cover is found, on its line.
+    with pytest.raises(rubric.RubricCheckError) as caught:
+        rubric.loads(text.replace("    <= 1500 -> ", "    <= 1497 -> ", 1), limits=wide)
+    assert [(d.code, d.message) for d in caught.value.diagnostics] == [
+        ("E416", "no value can reach this arm: the bands above already take every value in it")
+    ]
+    assert caught.value.line == 1505
+
+
 def test_a_megabyte_line_of_terms() -> None:
     line = "  points = " + " + ".join(["x"] * 260_000)
     error = refused(f"{HEAD}{line}\n")
@@ -161,8 +178,10 @@ def test_a_long_list_of_conditions() -> None:
 
 
 def test_5000_groups_and_10000_indicators_are_read() -> None:
-    for text, nodes in ((rubric_text(5000, per_group=1), 10_000), (rubric_text(10_000), 11_000)):
-        assert len(parse(Source(text)).nodes) == nodes
+    assert len(parse(Source(rubric_text(5000, per_group=1))).nodes) == 10_000
+    # Checked and compiled too (benchmarks/bench_compile.py times it).
+    big = rubric.loads(rubric_text(10_000))
+    assert (len(big.outline()), len(big.facts), big.max) == (11_001, 15_000, 40_000)
 
 
 def test_more_groups_and_indicators_than_the_limit() -> None:
@@ -207,6 +226,37 @@ def test_a_hundred_thousand_misplaced_pools_are_counted_not_shown() -> None:
     assert (len(error.diagnostics), error.omitted) == (100, 99_900)
     assert error.diagnostics[0].message == "a pool outside any indicator"
     assert error.diagnostics[0].code == "E118"
+
+
+@pytest.mark.parametrize(
+    ("lines", "code", "first"),
+    [
+        ('fact x: count "数"\n', "E202", "the fact 'x' is declared twice; first on line 2"),
+        ("  +1 if x > y{i}\n", "E201", "unknown name 'y0'"),
+        ('require x > z{i} "说明"\n', "E201", "unknown name 'z0'"),
+    ],
+    ids=["duplicate facts", "unknown names", "requires"],
+)
+def test_fifty_thousand_bad_lines_the_checker_finds_are_counted_not_shown(
+    lines: str, code: str, first: str
+) -> None:
+    body = "".join(lines.format(i=i) for i in range(50_000))
+    rule = "  +10 if ok and x > 1\n"
+    if lines.startswith("  "):
+        text = f"{HEAD}{rule}{body}"
+    else:
+        text = HEAD.replace('fact ok: bool "是"\n', f'fact ok: bool "是"\n{body}') + rule
+    with pytest.raises(rubric.RubricCheckError) as caught:
+        rubric.loads(text, filename="h.rub")
+    error = caught.value
+    assert (len(error.diagnostics), error.diagnostics[0].code) == (100, code)
+    assert error.diagnostics[0].message == first
+    assert error.omitted >= 49_900
+    assert str(error).endswith(
+        f"… and {error.omitted} more problems, not shown\n"
+        f"{error.omitted + 100} problems found in h.rub"
+    )
+    assert len(str(error)) < 40_000
 
 
 def test_the_report_is_capped_at_the_limit() -> None:
