@@ -9,7 +9,10 @@ It reports
   (b) for generated valid rubrics of each size in --sizes (indicators, ten to a group, every rule
       form of tests/big_rubrics.py in turn): the same two times, per indicator, and the parse
       rate in KB/s, so that growth with size shows: linear work keeps ms per indicator flat;
-  (c) in a fresh interpreter: how long building the grammar takes on the first parse (what the
+  (c) for the largest size: each stage of loading (parse, check, compile) and the analysis behind
+      warnings and proved bounds (what `rubric check` and `rubric outline` add), best and median
+      of --phase-repeat runs;
+  (d) in a fresh interpreter: how long building the grammar takes on the first parse (what the
       first `loads` of a process pays once, and what importing the package no longer does).
 """
 
@@ -62,10 +65,43 @@ def generated(indicators: int) -> str:
     return big_rubrics.rubric_text(indicators)
 
 
+def phases(text: str, repeat: int) -> dict[str, list[float]]:
+    """Milliseconds of each stage of loading a rubric, and of its analysis, over `repeat` runs."""
+    from rubric._checker import check
+    from rubric._collector import full_collections_held
+    from rubric._compiler import compile_checked
+    from rubric._limits import DEFAULT
+
+    times: dict[str, list[float]] = {"parse": [], "check": [], "compile": [], "analysis": []}
+    for _ in range(repeat):
+        # As `loads` does: full collections held off while it compiles (see rubric._collector).
+        with full_collections_held():
+            start = time.perf_counter()
+            source = Source(text, "generated.rub")
+            document = parse(source, DEFAULT)
+            parsed = time.perf_counter()
+            checked = check(document, source, DEFAULT)
+            done_check = time.perf_counter()
+            compile_checked(checked, DEFAULT)
+            compiled = time.perf_counter()
+        _ = checked.findings.warnings  # the analysis; holds its own collections off
+        analysed = time.perf_counter()
+        for stage, (a, b) in {
+            "parse": (start, parsed),
+            "check": (parsed, done_check),
+            "compile": (done_check, compiled),
+            "analysis": (compiled, analysed),
+        }.items():
+            times[stage].append((b - a) * 1000)
+        del document, checked
+    return times
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20, help="timed runs for Anhui")
     parser.add_argument("--sizes", default="100,1000,10000", help="indicators, comma-separated")
+    parser.add_argument("--phase-repeat", type=int, default=3, help="runs of (c): 3")
     args = parser.parse_args()
 
     text = ANHUI.read_text(encoding="utf-8")
@@ -89,6 +125,16 @@ def main() -> int:
             f"  {size:>10} {kb:>8.0f} {p:>9.1f} [{p / size:.3f}] {w:>9.1f} [{w / size:.3f}]"
             f" {kb / p * 1000:>11.0f}"
         )
+
+    largest = max(int(s) for s in args.sizes.split(","))
+    stages = phases(generated(largest), args.phase_repeat)
+    runs = range(args.phase_repeat)
+    loads = [sum(t[i] for k, t in stages.items() if k != "analysis") for i in runs]
+    median = statistics.median
+    print(f"\n{largest} indicators, stage by stage (ms; best, median of {args.phase_repeat})")
+    for stage, times in [*stages.items(), ("loading", loads)]:
+        share = f"{median(times) / median(loads):4.0%} of loading" if stage != "loading" else ""
+        print(f"  {stage:<9} {min(times):9.1f} {median(times):9.1f}   {share}")
 
     cold = subprocess.run(
         [sys.executable, "-c", _COLD], capture_output=True, text=True, check=True

@@ -17,8 +17,8 @@ from conftest import ROOT
 from rubric._check import bands
 from rubric._check.codes import CODES
 from rubric._check.intervals import Interval, IntervalUnion, from_bounds
-from rubric._check.limits import MAX_PROBLEMS
 from rubric._check.names import did_you_mean
+from rubric._limits import DEFAULT
 from rubric.dsl import nodes as n
 from rubric.dsl.source import Span
 
@@ -123,13 +123,13 @@ def test_a_silencing_comment_in_quotes_is_not_one() -> None:
 
 
 def test_errors_are_capped_and_the_rest_counted() -> None:
-    count = MAX_PROBLEMS + 50
+    count = DEFAULT.errors + 50
     facts = "".join(f'fact item_{i}: bool "事项{i}"\n' for i in range(count))
     items = "".join(f'indicator i{i} "指标" max 1\n  +1 if itme_{i}\n' for i in range(count))
     with pytest.raises(rubric.RubricCheckError) as caught:
         rubric.loads(f'rubric m "拼写" max {count}\n{facts}{items}', filename="m.rub")
     error = caught.value
-    assert len(error.diagnostics) == MAX_PROBLEMS
+    assert len(error.diagnostics) == DEFAULT.errors
     assert error.omitted == 50
     assert str(error).endswith(
         f"… and 50 more problems, not shown\n{count} problems found in m.rub"

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import rubric
 from big_rubrics import rubric_text
 from paths import agree
+from rubric._checker import NodeBounds
 from rubric._limits import DEFAULT, Limits
 from rubric.cli import main
 from rubric.dsl import Source, parse
@@ -99,6 +100,23 @@ def test_arms_may_be_as_many_as_the_limit_allows() -> None:
     assert len(indicator.rules[0].arms) == 300
 
 
+def test_a_table_of_3000_arms_is_checked_arm_by_arm_when_the_limit_allows() -> None:
+    head = 'rubric r "题" max 10\nfact x: count "数"\nindicator q "指标" max 10\n'
+    arms = "".join(f"    <= {i} -> {1 + i % 10}\n" for i in range(3000))
+    text = f"{head}  points by x:\n{arms}    otherwise -> 0\n"
+    wide = Limits(table_arms=3001)
+    assert rubric.loads(text, limits=wide).bounds("q") == NodeBounds(
+        Fraction(0), Fraction(10), True, True
+    )
+    # An arm in the middle that the arms above already cover is found, on its line.
+    with pytest.raises(rubric.RubricCheckError) as caught:
+        rubric.loads(text.replace("    <= 1500 -> ", "    <= 1497 -> ", 1), limits=wide)
+    assert [(d.code, d.message) for d in caught.value.diagnostics] == [
+        ("E416", "no value can reach this arm: the bands above already take every value in it")
+    ]
+    assert caught.value.line == 1505
+
+
 def test_a_megabyte_line_of_terms() -> None:
     line = "  points = " + " + ".join(["x"] * 260_000)
     error = refused(f"{HEAD}{line}\n")
@@ -160,8 +178,10 @@ def test_a_long_list_of_conditions() -> None:
 
 
 def test_5000_groups_and_10000_indicators_are_read() -> None:
-    for text, nodes in ((rubric_text(5000, per_group=1), 10_000), (rubric_text(10_000), 11_000)):
-        assert len(parse(Source(text)).nodes) == nodes
+    assert len(parse(Source(rubric_text(5000, per_group=1))).nodes) == 10_000
+    # Checked and compiled too (benchmarks/bench_compile.py times it).
+    big = rubric.loads(rubric_text(10_000))
+    assert (len(big.outline()), len(big.facts), big.max) == (11_001, 15_000, 40_000)
 
 
 def test_more_groups_and_indicators_than_the_limit() -> None:
@@ -206,6 +226,37 @@ def test_a_hundred_thousand_misplaced_pools_are_counted_not_shown() -> None:
     assert (len(error.diagnostics), error.omitted) == (100, 99_900)
     assert error.diagnostics[0].message == "a pool outside any indicator"
     assert error.diagnostics[0].code == "E118"
+
+
+@pytest.mark.parametrize(
+    ("lines", "code", "first"),
+    [
+        ('fact x: count "数"\n', "E202", "the fact 'x' is declared twice; first on line 2"),
+        ("  +1 if x > y{i}\n", "E201", "unknown name 'y0'"),
+        ('require x > z{i} "说明"\n', "E201", "unknown name 'z0'"),
+    ],
+    ids=["duplicate facts", "unknown names", "requires"],
+)
+def test_fifty_thousand_bad_lines_the_checker_finds_are_counted_not_shown(
+    lines: str, code: str, first: str
+) -> None:
+    body = "".join(lines.format(i=i) for i in range(50_000))
+    rule = "  +10 if ok and x > 1\n"
+    if lines.startswith("  "):
+        text = f"{HEAD}{rule}{body}"
+    else:
+        text = HEAD.replace('fact ok: bool "是"\n', f'fact ok: bool "是"\n{body}') + rule
+    with pytest.raises(rubric.RubricCheckError) as caught:
+        rubric.loads(text, filename="h.rub")
+    error = caught.value
+    assert (len(error.diagnostics), error.diagnostics[0].code) == (100, code)
+    assert error.diagnostics[0].message == first
+    assert error.omitted >= 49_900
+    assert str(error).endswith(
+        f"… and {error.omitted} more problems, not shown\n"
+        f"{error.omitted + 100} problems found in h.rub"
+    )
+    assert len(str(error)) < 40_000
 
 
 def test_the_report_is_capped_at_the_limit() -> None:
@@ -257,6 +308,99 @@ def test_limits_must_be_whole_numbers_of_one_or_more() -> None:
 def test_syntax_problems_carry_codes() -> None:
     error = refused(f"{HEAD}  +2\n  2 if ok\nbogus\n  × if ok\n")
     assert [d.code for d in error.diagnostics] == ["E101", "E103", "E102", "E101"]
+
+
+# ---------------------------------------------------------------- checking: the rubric's limits
+
+
+def check_error(text: str, limits: Limits = DEFAULT) -> list[tuple[str, int, str]]:
+    """The code, line and message of every problem the checker finds in a rubric."""
+    with pytest.raises(rubric.RubricCheckError) as caught:
+        rubric.loads(text, filename="c.rub", limits=limits)
+    return [(d.code, d.line, d.message) for d in caught.value.diagnostics]
+
+
+def test_the_places_a_rubric_rounds_to_are_the_rubrics_limit() -> None:
+    text = 'rubric r "题" max 1\nround total to 12 places down\nfact ok: bool "是"\n'
+    text += 'indicator q "指标" max 1\n  points = 1 / 3, at most 1\n  +0 if ok\n'
+    assert check_error(text) == [("E511", 2, "12 decimal places is more than 10")]
+    assert check_error(text, Limits(places=11)) == [
+        ("E511", 2, "12 decimal places is more than 11")
+    ]
+    r = rubric.loads(text, limits=Limits(places=12))
+    assert r.score({"ok": True}).total == Fraction(333_333_333_333, 10**12)
+
+
+def test_the_depth_of_ids_is_the_rubrics_limit() -> None:
+    ids = [".".join(f"g{k}" for k in range(level + 1)) for level in range(17)]
+    groups = "".join(f'group {node} "组" max 1\n' for node in ids)
+    text = f'rubric r "题" max 1\nfact ok: bool "是"\n{groups}indicator {ids[-1]}.q "指标" max 1\n'
+    text += "  +1 if ok\n"
+    assert check_error(text, Limits(id_depth=17)) == [
+        ("E514", 20, f"the id '{ids[-1]}.q' nests 18 levels deep, more than 17")
+    ]
+    r = rubric.loads(text, limits=Limits(id_depth=18))
+    assert r.score({"ok": True}).node(f"{ids[-1]}.q").score == 1
+    assert check_error(text)[0] == (
+        "E514",
+        19,
+        f"the id '{ids[-1]}' nests 17 levels deep, more than 16",
+    )
+
+
+def test_the_chain_of_values_is_the_rubrics_limit() -> None:
+    lets = "".join(f"let v{i + 1} = v{i} + 1\n" for i in range(250))  # each 2 levels deeper
+    text = f'rubric r "题" max 1\nfact x: count "数"\nlet v0 = x\n{lets}'
+    text += 'indicator q "指标" max 1\n  +1 if v250 > 300\n'
+    assert check_error(text)[0] == (
+        "E513",
+        103,
+        "the value 'v100' is built on a chain of values 201 levels deep, more than 200",
+    )
+    assert check_error(text, Limits(value_chain=500))[-1] == (
+        "E513",
+        253,
+        "the value 'v250' is built on a chain of values 501 levels deep, more than 500",
+    )
+    r = rubric.loads(text, limits=Limits(value_chain=501))
+    assert r.score({"x": 51}).total == 1
+    assert r.score({"x": 50}).total == 0
+
+
+def test_the_errors_the_checker_shows_are_the_rubrics_limit() -> None:
+    facts = "".join(f'fact item_{i}: bool "事项{i}"\n' for i in range(10))
+    items = "".join(f'indicator i{i} "指标" max 1\n  +1 if itme_{i}\n' for i in range(10))
+    text = f'rubric m "拼写" max 10\n{facts}{items}'
+    with pytest.raises(rubric.RubricCheckError) as caught:
+        rubric.loads(text, filename="m.rub", limits=Limits(errors=3))
+    assert [d.line for d in caught.value.diagnostics] == [13, 15, 17]
+    assert caught.value.omitted == 7
+    assert str(caught.value).endswith(
+        "… and 7 more problems, not shown\n10 problems found in m.rub"
+    )
+
+
+def test_a_bound_is_tight_only_on_facts_the_scorer_can_score() -> None:
+    # Each d pinned to a prime: the sum of 1/d has a denominator of 24 digits.
+    primes = [1_000_003, 1_000_033, 1_000_037, 1_000_039]
+    names = [f"d{i}" for i in range(4)]
+    facts = "".join(
+        f'fact {n}: count >= {p} and <= {p} "除数"\n' for n, p in zip(names, primes, strict=True)
+    )
+    rules = "".join(f"  points = 1 / {n}, at most 1\n" for n in names)
+    text = f'rubric r "题" max 4\nround total to 2 places half up\n{facts}'
+    text += f'indicator q "指标" max 4\n{rules}'
+    exact = sum((Fraction(1, p) for p in primes), Fraction(0))
+    loose = rubric.loads(text, filename="tight.rub")
+    assert loose.bounds("q") == NodeBounds(exact, exact, True, True)
+    assert loose.bounds("q").high_facts == dict(zip(names, primes, strict=True))
+    assert loose.score(dict(zip(names, primes, strict=True))).node("q").exact == exact
+    # Past 12 digits the scorer refuses these facts: the same bounds, reached by no facts.
+    tight = rubric.loads(text, filename="tight.rub", limits=Limits(exact_digits=12))
+    assert tight.bounds("q") == NodeBounds(exact, exact, False, False)
+    assert tight.bounds() == NodeBounds(0, 0, False, False)
+    with pytest.raises(rubric.FactsError, match="more than 12 digits"):
+        tight.score(dict(zip(names, primes, strict=True)))
 
 
 # ---------------------------------------------------------------- scoring: exact values
@@ -312,37 +456,75 @@ def test_thirty_digit_literals_cubed_score() -> None:
     assert agree(r, {"x": 1, "ok": False})[0] == (10, 10)  # type: ignore[index]
 
 
-def test_literals_squared_past_the_limit_end_in_an_error_when_used() -> None:
-    text = (
+def literal_squares(count: int) -> str:
+    """A rubric whose values square a 30-digit number `count` times, and one rule reads the
+    last behind a condition on a fact."""
+    return (
         'rubric r "题" max 10\nfact ok: bool "是"\nlet v1 "值1" = '
         + "9" * 30
         + "\n"
-        + "".join(f'let v{i + 1} "值{i + 1}" = v{i} * v{i}\n' for i in range(1, 11))
-        + 'indicator q "指标" max 10\n  +10 if ok and v11 > 1\n'
-    )
-    r = rubric.loads(text, filename="literals.rub")
-    # Not read, it is never worked out: the facts score.
-    assert agree(r, {"ok": False})[0] == (0, 0)  # type: ignore[index]
-    assert agree(r, {"ok": True}) == (
-        f"facts: 1 problem, nothing was scored\n  值9×值9 (rubric line 12) {EXACT}"
+        + "".join(f'let v{i + 1} "值{i + 1}" = v{i} * v{i}\n' for i in range(1, count + 1))
+        + f'indicator q "指标" max 10\n  +10 if ok and v{count + 1} > 1\n'
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="waits for the checker (issue 11): values of literals alone past "
-    "Limits.exact_digits are refused by check",
-)
 def test_literals_squared_past_the_limit_are_refused_by_check() -> None:
-    text = (
-        'rubric r "题" max 10\nfact ok: bool "是"\nlet v1 "值1" = '
-        + "9" * 30
-        + "\n"
-        + "".join(f'let v{i + 1} "值{i + 1}" = v{i} * v{i}\n' for i in range(1, 11))
-        + 'indicator q "指标" max 10\n  +10 if ok and v11 > 1\n'
+    # v10 would have 15,360 digits: refused where it is written, whatever the facts; the
+    # values after it are never worked out (v21 would have 31 million digits).
+    with pytest.raises(rubric.RubricCheckError) as caught:
+        rubric.loads(literal_squares(20), filename="literals_check.rub")
+    assert str(caught.value) == (
+        "literals_check.rub:12:17: the value 'v10' (v9 * v9) comes to a number of more than "
+        "10000 digits, more than an exact value may hold [E515]\n"
+        '    let v10 "值10" = v9 * v9\n'
+        "                     ^^^^^^^\n"
+        "    it is worked out from numbers written in the rubric alone: write smaller numbers, "
+        "or multiply fewer of them\n"
+        f"    {RAISE.format('exact_digits')}"
     )
-    with pytest.raises(rubric.RubricCheckError):
-        rubric.loads(text, filename="literals_check.rub")
+
+
+def test_the_limit_on_values_of_literals_is_the_rubrics() -> None:
+    text = literal_squares(10)  # v11: 30,720 digits
+    with pytest.raises(rubric.RubricCheckError, match=r"the value 'v10' \(v9 \* v9\)"):
+        rubric.loads(text, filename="literals.rub")
+    r = rubric.loads(text, filename="literals.rub", limits=Limits(exact_digits=40_000))
+    assert agree(r, {"ok": True})[0] == (10, 10)  # type: ignore[index]
+    assert agree(r, {"ok": False})[0] == (0, 0)  # type: ignore[index]
+    with pytest.raises(rubric.RubricCheckError) as caught:
+        rubric.loads(text, filename="literals.rub", limits=Limits(exact_digits=59))
+    (diagnostic,) = caught.value.diagnostics
+    assert (diagnostic.code, diagnostic.line, diagnostic.message) == (
+        "E515",
+        4,
+        "the value 'v2' (v1 * v1) comes to a number of more than 59 digits, more than an exact "
+        "value may hold",
+    )
+
+
+def test_arithmetic_on_literals_anywhere_is_held_to_the_limit() -> None:
+    big = "9" * 30
+    product = " * ".join([big] * 4)  # 120 digits
+    lines = [
+        f"let g = {product}",
+        f'indicator q "指标" max 10\n  let l = {big} * {big} * {big}',
+        f"  +5 if x > -({product}) and l > 0",
+        f"  points = x / ({product}), at most 5",
+        f"  at most 4 if x short of {product} > 0",
+        f"grade 优 if total >= g / ({product})",
+        "grade 差 otherwise",
+    ]
+    text = 'rubric r "题" max 10\nfact x: number "数"\n' + "\n".join(lines) + "\n"
+    with pytest.raises(rubric.RubricCheckError) as caught:
+        rubric.loads(text, filename="anywhere.rub", limits=Limits(exact_digits=100))
+    found = [(d.code, d.line) for d in caught.value.diagnostics]
+    assert found == [("E515", 3), ("E515", 6), ("E515", 7), ("E515", 8), ("E515", 9)]
+    assert caught.value.diagnostics[1].message == (
+        f"'{product[:59]}…' comes to a number of more than 100 digits, more than an exact value "
+        "may hold"
+    )
+    # 90 digits: the local value passes; so does the rest with a higher limit.
+    assert rubric.loads(text, filename="anywhere.rub", limits=Limits(exact_digits=120)).max == 10
 
 
 def test_a_sum_past_the_limit_names_the_node_and_its_facts() -> None:
@@ -623,3 +805,63 @@ def test_a_number_past_the_limit_is_never_kept_by_the_generated_scorer(
     )
     n, k, x, y = values
     agree(r, {"n": abs(int(n)), "k": abs(int(k)) or 1, "x": x, "y": y}, strict=False)  # type: ignore[call-overload]
+
+
+# ---------------------------------------------------------------- big rubrics: work and memory
+
+
+def test_every_bound_of_a_generated_rubric_is_reached_by_its_facts() -> None:
+    # The facts of each node's bounds share those found for the whole rubric, with the few
+    # that differ put over them: each must still be whole facts that score the bound.
+    r = rubric.loads(rubric_text(40), filename="g.rub")
+    ids = [node.id for node in r.outline()]
+    assert len(ids) == 1 + 4 + 40
+    reached = 0
+    for node_id in ids:
+        bounds = r.bounds(node_id)
+        for tight, bound, facts in (
+            (bounds.low_tight, bounds.low, bounds.low_facts),
+            (bounds.high_tight, bounds.high, bounds.high_facts),
+        ):
+            assert tight == (facts is not None)
+            if facts is None:
+                continue
+            assert list(facts) == [fact.name for fact in r.facts]
+            assert len(facts) == len(r.facts) == 60
+            assert pickle.loads(pickle.dumps(facts)) == dict(facts)
+            assert r.score(dict(facts)).node(node_id).exact == bound
+            reached += 1
+    assert reached == 2 * len(ids)
+
+
+def test_full_collections_are_held_while_compiling_and_analysing_then_put_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+
+    import rubric._check
+    import rubric._compiler
+
+    held: list[tuple[str, int]] = []
+
+    def spy(module: object, name: str) -> None:
+        real = getattr(module, name)
+
+        def spied(*args: object, **kwargs: object) -> object:
+            held.append((name, gc.get_threshold()[2]))
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, spied)
+
+    spy(rubric._compiler, "compile_checked")
+    spy(rubric._check, "analyse")
+    before = gc.get_threshold()
+    r = rubric.loads(f"{HEAD}  +10 if ok and x > 1\n")
+    assert held == [("compile_checked", 1 << 30)]
+    assert gc.get_threshold() == before
+    assert r.bounds("q") == NodeBounds(Fraction(0), Fraction(10), True, True)
+    assert held == [("compile_checked", 1 << 30), ("analyse", 1 << 30)]
+    assert gc.get_threshold() == before
+    with pytest.raises(rubric.RubricCheckError):
+        rubric.loads(f"{HEAD}  +10 if okay and x > 1\n")
+    assert gc.get_threshold() == before

@@ -444,3 +444,63 @@ def test_every_entry_says_what_it_is_where_and_what_it_gives() -> None:
         ("g", [("aggregate", 6, Fraction(15, 2))]),
         ("g.i", [("points", 8, 4), ("cap", 9, -1)]),
     ]
+
+
+WAYS = """rubric r "题" max 30
+fact a: bool "甲"
+fact b: bool "乙"
+fact d: count "扣"
+group s "比例组" max 10, scaled
+  indicator s.i "一" max 4
+    +4 if a
+  indicator s.j "二" max 6
+    not applicable if b, redistribute to siblings
+    +6 if a
+group w "加权组" max 10, weighted
+  indicator w.i "三" max 5 weight 1
+    +5 if a
+  indicator w.j "四" max 5 weight 3
+    +2 if a
+    +3 if b
+group o "择一组" max 10, one of
+  indicator o.i "五" max 10
+    not applicable if b, redistribute to siblings
+    +10 if a
+  indicator o.j "六" max 10
+    not applicable if not b, redistribute to siblings
+    +5 if a
+    +5 if b
+group minus "扣分" deductions at most 2
+  indicator minus.a "扣分甲"
+    -1 per 1 of d
+"""
+
+
+def test_each_way_of_combining_says_it_aggregates_and_a_negative_total_is_clamped() -> None:
+    r = load(WAYS, "ways")
+    full = {"a": True, "b": True, "d": 1}
+    agree(r, full)
+    # s: 4 of the 4 points left, scaled to 10; w: (5/5 × 1 + 5/5 × 3) ÷ 4 × 10; o: 10/10 × 10.
+    assert [(n.id, n.explanation and n.explanation[0].kind, n.exact) for n in r.score(full)][
+        :10
+    ] == [
+        ("r", (), 29),
+        ("s", "aggregate", 10),
+        ("s.i", "when", 4),
+        ("s.j", "na", 0),
+        ("w", "aggregate", 10),
+        ("w.i", "when", 5),
+        ("w.j", "when", 5),
+        ("o", "aggregate", 10),
+        ("o.i", "na", 0),
+        ("o.j", "when", 10),
+    ]
+    empty = {"a": False, "b": False, "d": 5}
+    agree(r, empty)
+    # Nothing but 5 deductions, capped at 2: the total of -2 is clamped to 0.
+    assert entries(r.score(empty))[0] == ("r", [("clamp", 1, 2)])
+    assert entries(r.score(empty))[-2:] == [
+        ("minus", [("cap", 25, 3)]),
+        ("minus.a", [("per", 27, -5)]),
+    ]
+    assert [entries(r.score(empty))[i][1][0][0] for i in (1, 4, 7)] == ["aggregate"] * 3

@@ -176,7 +176,7 @@ class _Compiler:
                 clauses,
                 na,
             )
-        self.local, global_reads = {}, dict(self.reads)
+        self.local = {}
         for let in decl.lets:
             self.local[let.name] = self.let(let)
         parts: list[p.Rule | p.Pool] = [self.rule(rule, decl) for rule in decl.rules]
@@ -195,7 +195,11 @@ class _Compiler:
             clauses,
             na,
         )
-        self.local, self.reads = {}, global_reads
+        # An indicator's values are its own (the checker lets none take a global one's name):
+        # forgotten once it is compiled, without copying what every global value reads.
+        for let in decl.lets:
+            del self.reads[let.name]
+        self.local = {}
         return indicator
 
     def clauses(

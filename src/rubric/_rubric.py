@@ -49,14 +49,16 @@ def loads(text: str, filename: str = "<string>", *, limits: Limits = DEFAULT) ->
     # The front end is imported here, not with the package: a rubric unpickled or already
     # compiled scores without pyparsing.
     from rubric._checker import check
+    from rubric._collector import full_collections_held
     from rubric._compiler import compile_checked
     from rubric.dsl.parser import parse
     from rubric.dsl.source import Source
 
     text = text.removeprefix("\ufeff")
     source = Source(text, filename)
-    checked = check(parse(source, limits), source)
-    plan = compile_checked(checked, limits)
+    with full_collections_held():  # see _collector: process-wide, while compiling only
+        checked = check(parse(source, limits), source, limits)
+        plan = compile_checked(checked, limits)
     digest = _digest(text, filename, limits)
     return _known(Rubric(plan, digest, text=text, findings=checked.findings))
 
@@ -280,7 +282,7 @@ class Rubric:
             from rubric.dsl.source import Source
 
             source = Source(self._text, self.filename)
-            findings = check(parse(source, self._plan.limits), source).findings
+            findings = check(parse(source, self._plan.limits), source, self._plan.limits).findings
             object.__setattr__(self, "_findings", findings)
         return findings
 

@@ -11,6 +11,7 @@ scorer's arithmetic on known numbers) and reach.py (facts that reach a bound).
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Mapping
 
@@ -18,12 +19,14 @@ import attrs
 
 from rubric._check.bounds import NodeBounds, analyse
 from rubric._check.clauses import check_clauses
-from rubric._check.limits import MAX_DIGITS, MAX_PLACES, literal_digits
+from rubric._check.limits import MAX_DIGITS, check_constants, literal_digits
 from rubric._check.names import Names, Scope, Type
 from rubric._check.report import Report
 from rubric._check.rules import Rules
 from rubric._check.tree import Tree, TreeNode
 from rubric._check.walk import nodes_of
+from rubric._collector import full_collections_held
+from rubric._limits import DEFAULT, Limits
 from rubric.dsl import nodes as n
 from rubric.dsl.source import Source
 from rubric.errors import Diagnostic, RubricCheckError
@@ -69,8 +72,10 @@ class Findings:
         tree: tuple[TreeNode, ...],
         rounding: n.Rounding,
         shapes: dict[tuple[int, int], object] | None = None,
+        limits: Limits = DEFAULT,
     ) -> None:
         self.source = source
+        self._limits = limits
         # Tables the checker worked out already, for the analysis to read again.
         self._shapes = shapes or {}
         self._inputs: tuple[n.Document, tuple[TreeNode, ...], n.Rounding] | None = (
@@ -109,11 +114,16 @@ class Findings:
             if self._found is None:
                 assert self._inputs is not None
                 document, tree, rounding = self._inputs
-                report = Report(self.source)
+                report = Report(self.source, self._limits.errors)
                 report.shapes.update(self._shapes)
                 self._shapes = {}
                 try:
-                    analysis = analyse(document, tree, rounding, report)
+                    # It makes many objects that live on (bounds and their facts, for each
+                    # node): see _collector.
+                    with full_collections_held():
+                        analysis = analyse(
+                            document, tree, rounding, report, self._limits.exact_digits
+                        )
                 except RecursionError:
                     # Values chained as deep as the checker allows, inside expressions as deep as
                     # a line may nest: no bounds rather than a traceback.
@@ -125,34 +135,44 @@ class Findings:
             return self._found
 
     def __getstate__(self) -> dict[str, object]:
-        return {"source": self.source, "inputs": self._inputs, "found": self._found}
+        return {
+            "source": self.source,
+            "inputs": self._inputs,
+            "found": self._found,
+            "limits": self._limits,
+        }
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.source = state["source"]  # type: ignore[assignment]
         self._inputs = state["inputs"]  # type: ignore[assignment]
         self._found = state["found"]  # type: ignore[assignment]
+        self._limits = state.get("limits", DEFAULT)  # type: ignore[assignment]
         self._shapes = {}
         self._lock = threading.Lock()
 
 
-def check(document: n.Document, source: Source) -> Checked:
-    """Check a parsed rubric; raise RubricCheckError listing every problem found."""
+def check(document: n.Document, source: Source, limits: Limits = DEFAULT) -> Checked:
+    """Check a parsed rubric; raise RubricCheckError listing every problem found.
+
+    `limits` gives the checker's bounds: `places`, `id_depth`, `value_chain`, `errors` and
+    `exact_digits` (for values of numbers alone here, and for the analysis behind warnings).
+    """
     assert document.header is not None, "the parser guarantees a header"
     header = document.header
-    report = Report(source)
+    report = Report(source, limits.errors)
     rounding = document.rounding or n.Rounding(header.span, "indicators", 2, "half up")
     # The places are checked before anything is rounded to them: 10**places must stay small.
     places: int | None = rounding.places
-    if rounding.places > MAX_PLACES:
+    if rounding.places > limits.places:
         report(
             "E511",
             rounding.span,
-            f"{rounding.places} decimal places is more than {MAX_PLACES}",
-            "round to at most 10 places; 2 is usual",
+            f"{rounding.places} decimal places is more than {limits.places}",
+            f"round to at most {limits.places} places; 2 is usual",
         )
         places = None
-    names = Names(report)
-    tree = Tree(names, Rules(names), places)
+    names = Names(report, limits.value_chain)
+    tree = Tree(names, Rules(names), places, limits.id_depth)
     if header.max is not None:
         tree.max_fits(header.max)
     scope = Scope()
@@ -164,7 +184,8 @@ def check(document: n.Document, source: Source) -> Checked:
     nodes, decls = tree.check_tree(document.nodes, header, scope)
     names.check_score_refs(tree.node_ids)
     names.check_unused(facts, lets)
-    _check_literals(report, document)
+    _check_literals(report, document, source)
+    check_constants(report, attrs.evolve(document, lets=lets, nodes=decls), limits.exact_digits)
     if report.errors:
         errors, omitted = report.diagnostics("error")
         raise RubricCheckError(source, errors, omitted)
@@ -177,7 +198,7 @@ def check(document: n.Document, source: Source) -> Checked:
         nodes=decls,
         clauses=root_clauses,
     )
-    findings = Findings(source, checked_doc, nodes, rounding, report.shapes)
+    findings = Findings(source, checked_doc, nodes, rounding, report.shapes, limits)
     return Checked(source, checked_doc, header, rounding, nodes, dict(scope.names), findings)
 
 
@@ -192,7 +213,14 @@ def _unbounded(document: n.Document, tree: tuple[TreeNode, ...]) -> dict[str, No
     return {node_id: NodeBounds(None, None, False, False) for node_id in ids}
 
 
-def _check_literals(report: Report, doc: n.Document) -> None:
+# A number of more than MAX_DIGITS digits, split by at most one point, has a run of this many:
+# a text without one has no such number, and its numbers need not be looked at one by one.
+_LONG_RUN = re.compile(rf"\d{{{MAX_DIGITS // 2 + 1}}}")
+
+
+def _check_literals(report: Report, doc: n.Document, source: Source) -> None:
+    if not _LONG_RUN.search(source.text):
+        return
     for number in nodes_of(doc, n.Number):
         if len(number.text) <= MAX_DIGITS:
             continue

@@ -35,9 +35,9 @@ from rubric._check.intervals import (
     from_bounds,
     show,
 )
-from rubric._check.limits import rounding_of
+from rubric._check.limits import MAX_VALUE_BITS, rounding_of
 from rubric._check.names import kind_of
-from rubric._check.outcomes import Outcome, Unscorable, combine, rescaled, skipped
+from rubric._check.outcomes import Outcome, Unscorable, combine, fit, rescaled, skipped, sum_within
 from rubric._check.reach import Checks
 from rubric._check.reach import holds as fact_order_holds
 from rubric._check.report import Report
@@ -126,9 +126,17 @@ def analyse(
     tree: tuple[TreeNode, ...],
     rounding: n.Rounding,
     report: Report,
+    digits: int,
 ) -> Analysis:
-    """Work out every node's bounds; report what the warnings find."""
-    return _Analyser(document, tree, rounding, report).run()
+    """Work out every node's bounds; report what the warnings find.
+
+    The scorer refuses an exact value of more than `digits` digits (Limits.exact_digits): a
+    result worked out on particular facts is refused past it too, or past the size at which
+    the analysis gives up on a bound (MAX_VALUE_BITS), whichever is less, so that no sum of
+    many parts grows without end.
+    """
+    top = min(10**digits, 1 << MAX_VALUE_BITS)
+    return _Analyser(document, tree, rounding, report, top).run()
 
 
 @attrs.define
@@ -137,6 +145,7 @@ class _Analyser:
     tree: tuple[TreeNode, ...]
     rounding: n.Rounding
     report: Report
+    top: int  # every result worked out on particular facts stays below it (see analyse)
     exprs: Exprs = attrs.Factory(Exprs)
     frame: Frame = attrs.field(init=False)
     declared: dict[str, Dom] = attrs.Factory(dict)
@@ -151,9 +160,16 @@ class _Analyser:
     quiet: bool = False
     over_max: list[tuple[n.Indicator, Candidate]] = attrs.Factory(list)
     require_reads: list[tuple[n.Require, frozenset[str]]] = attrs.Factory(list)
+    # Where each fact stands in `declared`, for the `declared` it was made for; and each fact's
+    # declaration by its name: so that what one node reads is found without going through
+    # every fact of the rubric.
+    order_of: tuple[dict[str, Dom], dict[str, int]] | None = None
+    fact_decls: dict[str, n.FactDecl] = attrs.Factory(dict)
 
     def __attrs_post_init__(self) -> None:
         self.frame = Frame({let.name: let.expr for let in self.document.lets})
+        if not self.fact_decls:
+            self.fact_decls = {fact.name: fact for fact in self.document.facts}
         if self.nodes:
             return  # shared with the analyser it works for
         stack = list(self.tree)
@@ -357,6 +373,8 @@ class _Analyser:
                 low, high = summary.exact.low, summary.exact.high
                 if low is None or low != high:
                     continue  # it reads something not pinned down: no result to keep
+                if not _fits(low, self.top):
+                    continue  # the scorer stops on these facts
                 skip = summary.may_skip
                 outcome = (
                     skipped(summary.max_points, summary.policy)
@@ -400,7 +418,7 @@ class _Analyser:
             scratch.summaries = {}
             summary = scratch.node(tree, None)
             low, high = summary.exact.low, summary.exact.high
-            if low is None or low != high:
+            if low is None or low != high or not _fits(low, self.top):
                 continue
             at_points = [c for c in summary.candidates if c.outcome.exact == low]
             if not at_points:
@@ -417,7 +435,14 @@ class _Analyser:
     def scratch(self) -> _Analyser:
         """An analyser for facts tried one by one: quiet, its own caches, this one's tree."""
         scratch = _Analyser(
-            self.document, self.tree, self.rounding, Report(self.report.source), nodes=self.nodes
+            self.document,
+            self.tree,
+            self.rounding,
+            Report(self.report.source),
+            self.top,
+            nodes=self.nodes,
+            order_of=self.order_of,
+            fact_decls=self.fact_decls,
         )
         scratch.declared = self.declared
         scratch.ctx = self.ctx
@@ -430,8 +455,9 @@ class _Analyser:
     def consistent(self, witness: dict[str, Dom], ctx: Ctx) -> bool:
         """Whether facts tried together meet the bounds by other facts and the `require`
         lines among them (the other facts are chosen later)."""
-        for fact in self.document.facts:
-            if fact.name not in witness:
+        for name in witness:
+            fact = self.fact_decls.get(name)
+            if fact is None:
                 continue
             for c in fact.constraints:
                 if isinstance(c.operand, n.Name) and c.operand.name in witness:
@@ -460,7 +486,7 @@ class _Analyser:
         na: n.NotApplicable | None,
     ) -> Candidate | None:
         witness: Witness | None = start
-        total = ZERO
+        picked: list[Fraction] = []
         for part in parts:
             ordered = sorted(part.options, key=lambda o: o[0], reverse=goal == "high")
             for value, witnesses in ordered:
@@ -468,11 +494,15 @@ class _Analyser:
                     (m for w in witnesses if (m := v.merge(witness, w)) is not None), None
                 )
                 if merged is not None:
-                    witness, total = merged, total + value
+                    witness = merged
+                    picked.append(value)
                     break
             else:
                 return None
         assert witness is not None
+        total = _total(picked, self.top)
+        if total is None:
+            return None
         before = total
         if total > max_points:
             total = max_points
@@ -566,7 +596,7 @@ class _Analyser:
             return None
         outcomes, witness, scores = picked
         try:
-            total, counted = combine(way, max_points, cap, outcomes, weights)
+            total, counted = combine(way, max_points, cap, outcomes, self.top, weights)
         except Unscorable:
             return None
         found = self.clauses_outcome(decl.clauses, total, witness, ctx, _exact_goal(goal))
@@ -671,11 +701,12 @@ class _Analyser:
         outcomes, witness, scores = picked
         base = [o for o, r in zip(outcomes, roles, strict=True) if r == "base"]
         try:
-            total, counted = combine("sum", full, None, base) if base else (ZERO, full)
-            total = rescaled(total, counted, full)
+            total, counted = combine("sum", full, None, base, self.top) if base else (ZERO, full)
+            total = rescaled(total, counted, full, self.top)
+            extra = [o.exact for o, r in zip(outcomes, roles, strict=True) if r != "base"]
+            total = fit(total + sum_within(extra, self.top), self.top)
         except Unscorable:
             return None
-        total += sum((o.exact for o, r in zip(outcomes, roles, strict=True) if r != "base"), ZERO)
         if total < 0 and not negative:
             total = ZERO
         # Lines on the total read the scores of nodes: those of these facts.
@@ -749,6 +780,8 @@ class _Analyser:
                             score = min(score, clause.cap.value)
                         elif score > 0:
                             score = score * clause.factor.value
+                            if not _fits(score, self.top):
+                                return None  # the scorer stops here on these facts
                     break
             else:
                 return None
@@ -795,7 +828,7 @@ class _Analyser:
         options: list[Option] = []
         for goal in ("high", "low"):
             witness: Witness | None = NOTHING
-            value = ZERO
+            picked: list[Fraction] = []
             for part in parts:
                 ordered = sorted(part.options, key=lambda o: o[0], reverse=goal == "high")
                 for points, witnesses in ordered:
@@ -803,12 +836,14 @@ class _Analyser:
                         (m for w in witnesses if (m := v.merge(witness, w)) is not None), None
                     )
                     if merged is not None:
-                        witness, value = merged, value + points
+                        witness = merged
+                        picked.append(points)
                         break
                 else:
                     witness = None
                     break
-            if witness is not None:
+            value = _total(picked, self.top)
+            if witness is not None and value is not None:
                 options.append((max(-cap, min(cap, value)), (witness,)))
         return Part(total, tuple(options))
 
@@ -1197,13 +1232,20 @@ class _Analyser:
         names: set[str] = set()
         for item in (*decl.rules, *decl.pools, *decl.clauses):
             names.update(self.names_in(item, frame))
-        return tuple(name for name in self.declared if name in names)
+        return self.in_order(names)
 
     def clause_reads(self, clauses: tuple[n.Clause, ...], frame: Frame) -> tuple[str, ...]:
         names: set[str] = set()
         for clause in clauses:
             names.update(self.names_in(clause, frame))
-        return tuple(name for name in self.declared if name in names)
+        return self.in_order(names)
+
+    def in_order(self, names: set[str]) -> tuple[str, ...]:
+        """The facts among `names`, in the order they are declared."""
+        if self.order_of is None or self.order_of[0] is not self.declared:
+            self.order_of = (self.declared, {name: i for i, name in enumerate(self.declared)})
+        order = self.order_of[1]
+        return tuple(sorted((name for name in names if name in order), key=order.__getitem__))
 
     def names_in(self, item: object, frame: Frame) -> Iterator[str]:
         for name in (x.name for x in nodes_of(item, n.Name)):
@@ -1389,6 +1431,18 @@ def _written(expr: n.Expr) -> Fraction | None:
     return None
 
 
+def _fits(value: Fraction, top: int) -> bool:
+    return -top < value.numerator < top and value.denominator < top
+
+
+def _total(values: list[Fraction], top: int) -> Fraction | None:
+    """A sum whose every partial sum stays below top; None if one does not."""
+    try:
+        return sum_within(values, top)
+    except Unscorable:
+        return None
+
+
 # ---------------------------------------------------------------- groups
 
 
@@ -1421,11 +1475,17 @@ def _combine_range(
         if None in lows or None in highs or not weight_sum:
             found = v.ANY
         else:
-            low = sum((s * w for s, w in zip(lows, weights, strict=True) if s is not None), ZERO)
-            high = sum((s * w for s, w in zip(highs, weights, strict=True) if s is not None), ZERO)
-            found = _interval_range(
-                (low / weight_sum * max_points, True), (high / weight_sum * max_points, True)
+            most = 1 << MAX_VALUE_BITS
+            low = _total([s * w for s, w in zip(lows, weights, strict=True) if s is not None], most)
+            high = _total(
+                [s * w for s, w in zip(highs, weights, strict=True) if s is not None], most
             )
+            if low is None or high is None:
+                found = v.ANY  # ends too big to work out: unbounded, which is safe
+            else:
+                found = _interval_range(
+                    (low / weight_sum * max_points, True), (high / weight_sum * max_points, True)
+                )
     elif way == "scaled" and not any(k.may_zero or k.may_partial for k in kids):
         out_of = sum((k.max_points for k in kids), ZERO)
         summed = _sum_ranges([k.exact for k in kids])

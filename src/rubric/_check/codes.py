@@ -103,6 +103,7 @@ Code = Literal[
     "E512",
     "E513",
     "E514",
+    "E515",
     # warnings
     "W201",
     "W202",
@@ -206,6 +207,7 @@ CODES: dict[Code, str] = {
     "E512": "a number with too many digits",
     "E513": "a chain of values too deep",
     "E514": "an id nested too deep",
+    "E515": "a value of numbers alone with too many digits",
     "W201": "a condition that always holds",
     "W202": "a condition that never holds",
     "W301": "a node that cannot reach its max",

@@ -10,8 +10,8 @@ from typing import Literal, assert_never
 
 import attrs
 
-from rubric._check.limits import MAX_CHAIN
 from rubric._check.report import Hint, Report
+from rubric._limits import DEFAULT
 from rubric.dsl import nodes as n
 
 __all__ = [
@@ -134,6 +134,8 @@ class Names:
     """What every name is, and which names are used."""
 
     report: Report
+    # How deep values may build on values (Limits.value_chain): scoring recurses through them.
+    chain_limit: int = DEFAULT.value_chain
     used: set[str] = attrs.Factory(set)
     # A misspelt name leaves what it meant unused; say so once, not twice.
     unknown_names: bool = False
@@ -286,12 +288,12 @@ class Names:
         used = [x.name for x in n.walk(let.expr) if isinstance(x, n.Name)]
         chain = n.depth(let.expr) + max((self.chains.get(u, 0) for u in used), default=0)
         self.chains[let.name] = chain
-        if chain > MAX_CHAIN:
+        if chain > self.chain_limit:
             self.report(
                 "E513",
                 let.name_span,
                 f"the value '{let.name}' is built on a chain of values {chain} levels deep, "
-                f"more than {MAX_CHAIN}",
+                f"more than {self.chain_limit}",
                 "compute it in fewer steps, from the facts more directly",
             )
         if let.name in scope or let.name in RESERVED_NAMES:

@@ -29,13 +29,21 @@ ZERO = Fraction(0)
 
 
 class ReadOnly(Mapping[str, object]):
-    """A mapping no one changes, shared between threads, and picklable (a mappingproxy is not)."""
+    """A mapping no one changes, shared between threads, and picklable (a mappingproxy is not).
 
-    def __init__(self, items: Mapping[str, object]) -> None:
-        self._items = dict(items)
+    With `over`, it is `items` with some of its keys given other values: the facts of one node's
+    bound share the facts found for the whole rubric, which are not copied for each node.
+    """
+
+    def __init__(
+        self, items: Mapping[str, object], over: Mapping[str, object] | None = None
+    ) -> None:
+        self._items = dict(items) if over is None else items
+        self._over = {} if over is None else dict(over)
 
     def __getitem__(self, key: str) -> object:
-        return self._items[key]
+        over = self._over
+        return over[key] if key in over else self._items[key]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._items)
@@ -44,7 +52,7 @@ class ReadOnly(Mapping[str, object]):
         return len(self._items)
 
     def __repr__(self) -> str:
-        return f"ReadOnly({self._items!r})"
+        return f"ReadOnly({dict(self)!r})"
 
 
 @attrs.frozen
@@ -79,6 +87,8 @@ class Checks:
     by_fact: dict[str, list[_Check]] = attrs.Factory(dict)
     base: dict[str, object] | None = None
     base_points: dict[str, Dom] = attrs.Factory(dict)
+    base_given: dict[str, object] = attrs.Factory(dict)  # the base, as a facts file gives it
+    decls: dict[str, n.FactDecl] | None = None
     found: dict[tuple[tuple[str, Dom], ...], Mapping[str, object] | None] = attrs.Factory(dict)
 
     def complete(self, witness: Witness) -> Mapping[str, object] | None:
@@ -100,9 +110,9 @@ class Checks:
                 chosen[name] = value
             else:
                 if self.base is not None:
-                    facts = self.moved(chosen)
-                    if facts is not None:
-                        return ReadOnly(_as_given(facts, self.document))
+                    changes = self.moved(chosen)
+                    if changes is not None:
+                        return ReadOnly(self.base_given, self.given(changes))
                 for base in ("high", "low", "middle", "huge"):
                     facts = self.fill(chosen, base)
                     if facts is not None and self.meets(facts, self.checks or []):
@@ -137,6 +147,7 @@ class Checks:
             facts = self.fill({}, prefer)
             if facts is not None and self.meets(facts, checks):
                 self.base = facts
+                self.base_given = _as_given(facts, self.document)
                 self.base_points = {
                     name: dom
                     for name, value in facts.items()
@@ -156,10 +167,13 @@ class Checks:
 
     def moved(self, chosen: dict[str, object]) -> dict[str, object] | None:
         """The facts found for the rubric with a witness's values put in, bounds by other
-        facts met again by moving facts not in the witness, and the checks they touch tried."""
-        assert self.base is not None
+        facts met again by moving facts not in the witness, and the checks they touch tried:
+        the facts that differ from the base's, as the rest are its (not copied: it holds every
+        fact of the rubric, and this is done for each bound of each node)."""
+        base = self.base
+        assert base is not None
         doms = self.analyser.ctx.doms
-        facts = {**self.base, **chosen}
+        facts = dict(chosen)
         changed = set(chosen)
         for _ in range(3):
             moved = False
@@ -170,7 +184,8 @@ class Checks:
                     fact, c = check.fact, check.constraint
                     assert fact is not None and c is not None and isinstance(c.operand, n.Name)
                     other = c.operand.name
-                    mine, theirs = facts[fact.name], facts[other]
+                    mine = facts[fact.name] if fact.name in facts else base[fact.name]
+                    theirs = facts[other] if other in facts else base[other]
                     if not isinstance(mine, Fraction) or not isinstance(theirs, Fraction):
                         continue
                     if holds(c.op, mine, theirs):
@@ -192,6 +207,15 @@ class Checks:
                 touched[id(check)] = check
         subset = {name: facts[name] for name in changed}
         return facts if self.meets(subset, list(touched.values()), self.base_points) else None
+
+    def given(self, changes: dict[str, object]) -> dict[str, object]:
+        """Facts of the rubric as a facts file gives them, of those among `changes`."""
+        if self.decls is None:
+            self.decls = {fact.name: fact for fact in self.document.facts}
+        decls = self.decls
+        return {
+            name: _given(decls[name], value) for name, value in changes.items() if name in decls
+        }
 
     def fill(self, chosen: dict[str, object], prefer: str) -> dict[str, object] | None:
         doms = self.analyser.ctx.doms
@@ -330,19 +354,19 @@ def _point(value: object, declared: Dom) -> Dom | None:
 
 def _as_given(facts: dict[str, object], document: n.Document) -> dict[str, object]:
     """Facts as a facts file gives them: counts as ints, adjustments with a reason."""
-    given: dict[str, object] = {}
-    for fact in document.facts:
-        value = facts[fact.name]
-        kind = fact.type.kind
-        if kind == "count" and isinstance(value, Fraction):
-            given[fact.name] = int(value)
-        elif kind == "adjustment" and isinstance(value, Fraction):
-            given[fact.name] = {"points": value, "reason": "边界"} if value else 0
-        elif kind == "set" and isinstance(value, frozenset):
-            given[fact.name] = sorted(value)
-        else:
-            given[fact.name] = value
-    return given
+    return {fact.name: _given(fact, facts[fact.name]) for fact in document.facts}
+
+
+def _given(fact: n.FactDecl, value: object) -> object:
+    """One fact's value as a facts file gives it."""
+    kind = fact.type.kind
+    if kind == "count" and isinstance(value, Fraction):
+        return int(value)
+    if kind == "adjustment" and isinstance(value, Fraction):
+        return {"points": value, "reason": "边界"} if value else 0
+    if kind == "set" and isinstance(value, frozenset):
+        return sorted(value)
+    return value
 
 
 def holds(op: str, a: Fraction, b: Fraction) -> bool:

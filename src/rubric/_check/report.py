@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 from rubric._check.codes import Code, severity
-from rubric._check.limits import MAX_PROBLEMS
+from rubric._limits import DEFAULT
 from rubric.dsl.source import Source, Span
 from rubric.errors import Diagnostic
 
@@ -35,6 +35,8 @@ class Report:
     """The problems found in one rubric, errors and warnings apart."""
 
     source: Source
+    # Errors (and warnings) reported in full; the rest are counted (Limits.errors).
+    limit: int = DEFAULT.errors
     found: list[_Problem] = attrs.Factory(list)
     errors: int = 0
     # Each table of numbers worked out once, by where it is: the bounds analysis reads it too.
@@ -48,9 +50,7 @@ class Report:
     def line_of(self, span: Span) -> int:
         return self.source.line_of(span)
 
-    def diagnostics(
-        self, kind: str, limit: int = MAX_PROBLEMS
-    ) -> tuple[tuple[Diagnostic, ...], int]:
+    def diagnostics(self, kind: str) -> tuple[tuple[Diagnostic, ...], int]:
         """The first `limit` errors (or warnings) in the order of the text, and how many more.
 
         A warning silenced by a comment on its line is left out, and not counted.
@@ -60,7 +60,7 @@ class Report:
             chosen = [p for p in chosen if p.code not in silenced(self.source, p.span)]
         # Sorted as the error sorts them, so that the first shown are the first in the text.
         chosen.sort(key=lambda p: (p.span.start, p.message))
-        shown = chosen[:limit]
+        shown = chosen[: self.limit]
         diagnostics = tuple(
             Diagnostic(
                 p.message,

@@ -81,7 +81,10 @@ class Rules:
             bests.append(min(pool.cap.value, sum(pool_bests, Fraction(0))))
         clauses = check_clauses(names, ind.clauses, scope, ind.max, ind.id)
         names.unused_locals += [let for let in lets if let.name not in names.used]
-        names.used = outer_used | (names.used - {let.name for let in lets})
+        # What the rules used, but for their own values, counts as used outside: added to the
+        # outer set in place, as copying it would cost as much as every fact, for each indicator.
+        outer_used.update(names.used.difference(let.name for let in lets))
+        names.used = outer_used
         if not ind.rules and not ind.pools:
             report(
                 "E309",

@@ -9,7 +9,6 @@ from typing import Literal
 import attrs
 
 from rubric._check.clauses import check_clauses
-from rubric._check.limits import MAX_ID_LEVELS
 from rubric._check.names import Names, Scope
 from rubric._check.rules import Role, Rules, role_of
 from rubric._numbers import plain, terminates
@@ -47,6 +46,7 @@ class Tree:
     names: Names
     rules: Rules
     places: int | None  # None when the rounding's places are refused
+    id_depth: int  # the levels an id may have (Limits.id_depth)
     node_ids: set[str] = attrs.Factory(set)
 
     def check_tree(
@@ -96,7 +96,7 @@ class Tree:
             )
 
         def build(node_id: str) -> TreeNode:
-            # Without recursion: ids nest at most MAX_ID_LEVELS deep, but stay safe regardless.
+            # A recursion as deep as ids nest: id_depth levels at most (and id_chars bounds them).
             return TreeNode(checked[node_id], tuple(build(c) for c in children[node_id]))
 
         def held(node_id: str) -> list[Decl]:
@@ -267,11 +267,11 @@ class Tree:
         """What is wrong with where a node stands in the tree, as (code, message, hint)."""
         line_of = self.names.report.line_of
         parent = decl.id.rpartition(".")[0]
-        if decl.id.count(".") >= MAX_ID_LEVELS:
+        if decl.id.count(".") >= self.id_depth:
             return (
                 "E514",
                 f"the id '{decl.id}' nests {decl.id.count('.') + 1} levels deep, more than "
-                f"{MAX_ID_LEVELS}",
+                f"{self.id_depth}",
                 "a table has a few levels; shorten the id",
             )
         if parent and parent == header.id:

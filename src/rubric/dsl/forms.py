@@ -54,6 +54,17 @@ _CAP = rf"(?:,{_WS}at{_SP}most(?!\w){_WS}(?P<cap>{_NUMBER}))?"
 _AMOUNT = rf"(?P<amount>{_POINTS}|{_NUMBER})"
 _ARROW = r"(?:->|→)"
 _WORD = rf"{_IDENT}(?:{_WS}{_STRING})?"
+# An arm of a table written on its `points by` line, without linear points ('… to N'): a band
+# of one bound or more, 'otherwise', or a level word; '->' and its points.
+_BAND = rf"{_CMP}{_WS}{_SIGNED}(?:{_WS}and(?!\w){_WS}{_CMP}{_WS}{_SIGNED})*+{_WS}"
+_ARM_START = rf"(?:{_BAND}|otherwise(?!\w){_WS}|(?:{_NAME}|{_STRING}){_WS})"
+_ARM_SHAPE = rf"{_ARM_START}(?:->|→){_WS}(?>{t.POINTS}|{t.NUMBER})"
+_ARM = re.compile(
+    rf"(?:(?P<band>{_BAND})|(?P<otherwise>otherwise(?!\w){_WS})|(?P<word>{_NAME}|{_STRING}){_WS})"
+    rf"(?:->|→){_WS}(?P<amount>(?>{t.POINTS}|{t.NUMBER}))"
+)
+_BOUND = re.compile(rf"(?P<op>{_CMP}){_WS}(?P<bound>{_SIGNED})")
+_SEPARATOR = re.compile(rf"{_WS},{_WS}")
 _WORDS = rf"\{{{_WS}{_WORD}(?:{_WS},{_WS}{_WORD})*+{_WS}\}}"
 _ITEM = re.compile(rf"(?P<word>{_IDENT})(?P<space>{_WS})(?P<label>{_STRING})?")
 _PARTIAL = {
@@ -140,6 +151,11 @@ def forms() -> dict[str, list[pp.ParserElement]]:
         ],
         "points": [
             Form(rf"points{_SP}by(?!\w){_WS}(?P<subject>{_EXPRESSION}){_WS}:{_END}", _table),
+            Form(
+                rf"points{_SP}by(?!\w){_WS}(?P<subject>{_EXPRESSION}){_WS}:{_WS}"
+                rf"(?P<arms>{_ARM_SHAPE}(?:{_WS},{_WS}{_ARM_SHAPE})*+){_END}",
+                _inline_table,
+            ),
             Form(
                 rf"points(?!\w){_WS}(?:=|＝){_WS}(?P<value>{_EXPRESSION}){_WS}{_CAP}{_END}",
                 _formula,
@@ -345,6 +361,53 @@ def _multiply(found: re.Match[str]) -> n.Multiply | None:
 def _table(found: re.Match[str]) -> n.Table | None:
     subject = _expression(found, "subject")
     return None if subject is None else n.Table(_span(found), subject, ())
+
+
+def _inline_table(found: re.Match[str]) -> n.Table | None:
+    """`points by x: >= 90 -> 4, >= 60 and < 90 -> 2, otherwise -> 0`: the arms on its line."""
+    subject = _expression(found, "subject")
+    if subject is None:
+        return None
+    arms: list[n.Arm] = []
+    at, end = found.start("arms"), found.end("arms")
+    while True:
+        arm = _ARM.match(found.string, at, end)
+        assert arm is not None, "the form's pattern reads only arms"
+        arms.append(_arm(arm, end))
+        at = arm.end()
+        separator = _SEPARATOR.match(found.string, at, end)
+        if separator is None:
+            break
+        at = separator.end()
+    return n.Table(_span(found), subject, tuple(arms))
+
+
+def _arm(found: re.Match[str], arms_end: int) -> n.Arm:
+    """One arm of a line of them; a band's arm reads to the spaces after its points, as the
+    full grammar's does (it looks past them for linear points: 'to N')."""
+    amount = _amount(found)
+    if found.group("band") is not None:
+        bounds = tuple(
+            (t.op(bound.group("op")), _points(bound, "bound"))
+            for bound in _BOUND.finditer(found.string, found.start("band"), found.end("band"))
+        )
+        end = found.end()
+        while end < arms_end and found.string[end] in " \t\r":
+            end += 1
+        if end == arms_end:  # the last arm: the spaces before the comment are the line's
+            end = found.end()
+            while end < len(found.string) and found.string[end] in " \t\r":
+                end += 1
+        # One bound: the band reads on through the spaces looking for an 'and'; more: it ends
+        # at the last, as the full grammar's repetition gives back what it did not read.
+        band_end = found.end("band") if len(bounds) == 1 else bounds[-1][1].span.end
+        band = n.Band(Span(found.start("band"), band_end), bounds)
+        return n.Arm(Span(found.start(), end), band, None, amount, None)
+    word = found.group("word")
+    name = None
+    if word is not None:
+        name = n.Name(_span(found, "word"), t.unquote(word) if word[0] == '"' else word)
+    return n.Arm(Span(found.start(), found.end("amount")), None, name, amount)
 
 
 def _formula(found: re.Match[str]) -> n.Formula | None:
