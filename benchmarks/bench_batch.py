@@ -4,13 +4,13 @@ Run from anywhere:  python benchmarks/bench_batch.py [--n 100000] [--workers 2] 
 
 The units are generated (benchmarks/bench_score.py's seeded generator) and written once as JSON
 lines to a temporary file, the form large batches arrive in. Each measured run reads the file
-and scores every unit with `Rubric.score_many`, counting rows:
+and scores every unit with `Rubric.score_batch`, into rows held as columns (a `Batch`):
 
-  one process   reads and scores all the lines itself, streaming;
-  a pool        `ProcessPoolExecutor` workers each read and score their own byte ranges of
-                the file (`Rubric.score_batch` over a chunk of lines) and send back their rows
-                (a `Batch`: columns, cheap to pickle);
-                the parent only finds the ranges' ends and gathers rows.
+  one process   reads and scores all the lines itself, into one batch;
+  a pool        `ProcessPoolExecutor` workers each read and score their own byte range of
+                the file (about --chunk lines; a range's ends found by the file's size alone)
+                and send back their batch (columns, cheap to pickle); the parent gathers the
+                batches, which together are the rows in the file's order.
 
 It prints units per second for each, their ratio, and the peak resident memory of the parent
 and of the workers (the largest of them). The pooled rows are checked against the serial ones.
@@ -44,10 +44,25 @@ ANHUI = rubric.load(REPO / "rubrics" / "anhui_2019.rub")
 def units(
     path: str, start: int = 0, stop: int | None = None
 ) -> Iterator[tuple[str, dict[str, object]]]:
-    """The units in bytes [start, stop) of a JSON-lines file, as (id, facts) pairs."""
+    """The units of the lines that start in bytes [start, stop) of a JSON-lines file.
+
+    A range's ends need not fall between lines: the line cut at `start` belongs to the range
+    before, and the line cut at `stop` is read to its end. So the parent splits the file by
+    its size alone, without reading it.
+    """
     with open(path, "rb") as file:
-        file.seek(start)
-        data = file.read() if stop is None else file.read(stop - start)
+        if start:
+            file.seek(start - 1)
+            file.readline()  # the end of the line the range before reads
+        at = file.tell()
+        if stop is None:
+            data = file.read()
+        elif at >= stop:
+            data = b""
+        else:
+            data = file.read(stop - at)
+            if not data.endswith(b"\n"):
+                data += file.readline()
     for line in data.splitlines():
         unit = json.loads(line)
         yield unit["id"], unit["facts"]
@@ -64,25 +79,19 @@ def score_range(job: tuple[str, int, int]) -> rubric.Batch:
     return ANHUI.score_batch(units(path, start, stop))
 
 
-def serial(path: str) -> list[rubric.Row]:
-    return list(ANHUI.score_many(units(path)))
+def serial(path: str) -> rubric.Batch:
+    return ANHUI.score_batch(units(path))
 
 
-def chunks(path: str, chunk: int) -> list[tuple[str, int, int]]:
-    """Byte ranges of the file, `chunk` lines each, found by one pass over its line ends."""
-    ends, size = [0], 0
-    with open(path, "rb") as file:
-        for number, line in enumerate(file, 1):
-            size += len(line)
-            if number % chunk == 0:
-                ends.append(size)
-    if ends[-1] != size:
-        ends.append(size)
+def ranges(path: str, parts: int) -> list[tuple[str, int, int]]:
+    """The file cut into `parts` byte ranges of about the same size, by its size alone."""
+    size = os.path.getsize(path)
+    ends = [size * i // parts for i in range(parts + 1)]
     return [(path, a, b) for a, b in itertools.pairwise(ends)]
 
 
-def pooled(path: str, chunk: int, pool: ProcessPoolExecutor) -> list[rubric.Row]:
-    return [row for rows in pool.map(score_range, chunks(path, chunk)) for row in rows]
+def pooled(path: str, parts: int, pool: ProcessPoolExecutor) -> list[rubric.Batch]:
+    return list(pool.map(score_range, ranges(path, parts)))
 
 
 def peak_mb(who: int) -> float:
@@ -110,15 +119,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file.write(json.dumps(unit, ensure_ascii=False) + "\n")
         one, many = [], []
         with ProcessPoolExecutor(max_workers=args.workers, initializer=warm) as pool:
-            list(pool.map(score_range, chunks(path, args.chunk)))  # every worker started
+            parts = max(args.workers, -(-args.n // args.chunk))
+            pooled(path, parts, pool)  # every worker started
+            warm()  # and the parent's scorer made, for one process
             for _ in range(args.repeat):
                 start = time.perf_counter()
                 rows = serial(path)
                 one.append(time.perf_counter() - start)
                 start = time.perf_counter()
-                rows_pooled = pooled(path, args.chunk, pool)
+                batches = pooled(path, parts, pool)
                 many.append(time.perf_counter() - start)
-                if [r.as_dict() for r in rows_pooled] != [r.as_dict() for r in rows]:
+                if [r.as_dict() for b in batches for r in b] != [r.as_dict() for r in rows]:
                     print("MISMATCH: pooled rows differ from serial rows")
                     return 1
     errors = sum(not row.ok for row in rows)

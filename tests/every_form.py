@@ -39,6 +39,7 @@ LETS = {
     "both": 'let both "双达标" = a and n > 2',
     "items": 'let items "项数合计" = number of s + number of t',
     "net": 'let net "净值" = y - n * 0.5 + -x / 4',
+    "peak": 'let peak "峰值" = max(x, n, abs(y)) unit "%"',
 }
 
 conditions = st.sampled_from(
@@ -61,6 +62,12 @@ conditions = st.sampled_from(
         "items >= 3 or net > 0",
         "1 > n",
         "k = n",
+        "number of [a, b, n > 2, m = hi] >= 2",
+        "number of [a, share >= 50] = 1",
+        "abs(y) < 10",
+        "max(x, rate) > 60",
+        "min(share, 80) >= 50",
+        "peak >= 40",
     ]
 )
 
@@ -102,6 +109,12 @@ def rule(draw: st.DrawFn, max_: int) -> str:
                 f"points = -y / 10, at most {k}",
                 "adjust by adj",
                 "start from full marks",
+                f"points = max(x / 20, -y / 10, {k}), at most {max_}",
+                f"points = min(n, {t % 4}) - abs(y) / 25",
+                f"-{k} per 1 of abs(y - {t % 9}), {reading}",
+                f"+{k} per 1 of number of [a, b, n > 2], at most {max_}",
+                f"points by number of [a, b, m = hi, {c}]: >= 3 -> {k}, >= 1 and < 3 -> 0 to {k}, "
+                "otherwise -> 0",
             ]
         )
     )
@@ -156,9 +169,9 @@ def group(draw: st.DrawFn, g: int) -> tuple[str, int]:
             tests = ["m = lo", "m != lo", "a"] if draw(st.booleans()) else ["m = lo", "m != lo"]
             na = f"not applicable if {tests[i % len(tests)]}"
         elif i > 0 and draw(st.booleans()):
-            optional = way in ("best of", "one of") and draw(st.booleans())
-            policy = "" if optional else f", {draw(st.sampled_from(POLICIES))}"
-            na = f"not applicable if {draw(conditions)}{policy}"
+            # A group that renormalises takes no policy of its parts but full marks (E330).
+            policies = ["", ", full marks"] if way else [f", {p}" for p in POLICIES]
+            na = f"not applicable if {draw(conditions)}{draw(st.sampled_from(policies))}"
         parts.append(draw(indicator(f"g{g}.i{i}", na=na, weight=way == "weighted")))
     max_ = sum(m for _, m in parts) if way is None else draw(st.integers(1, 20))
     head = f'group g{g} "组{g}" max {max_}' + (f", {way}" if way else "")
@@ -167,9 +180,39 @@ def group(draw: st.DrawFn, g: int) -> tuple[str, int]:
     return text, max_
 
 
+# Rules that compare units (issue 9, item 9): each reads figures of the cohort.
+COHORT_RULES = [
+    "+{k} if rank of n <= 2",
+    "+{k} if rank of y ascending = 1 or rank of x > 3",
+    "points = x / highest of x * {max}, at most {max}",
+    "-{k} per 1 of x short of average of x, proportionally",
+    "+{k} if x >= top {share}% of x",
+    "+{k} if y > median of y",
+    "+{k} if n <= lowest of n",
+    "points by rank of y ascending: <= 2 -> {max}, <= 4 -> {k}, otherwise -> 0",
+    "+{k} if a and rank of o <= 2",
+    "points = ({max} - rank of z) / 2, at most {max}",
+    "-{k} per 10 of highest of x - x, whole steps only, at most {max}",
+]
+
+
 @st.composite
-def rubrics(draw: st.DrawFn) -> str:
-    """The text of a rubric using a random choice of every form."""
+def cohort_indicator(draw: st.DrawFn) -> str:
+    """An indicator of one to three rules that compare units."""
+    max_ = draw(st.integers(1, 10))
+    k = draw(numbers.filter(lambda v: float(v) <= max_))
+    share = draw(st.sampled_from(["1", "20", "33.3", "50", "100"]))
+    chosen = draw(st.lists(st.sampled_from(COHORT_RULES), min_size=1, max_size=3, unique=True))
+    # Full marks within reach whatever is drawn, as in every drawn indicator.
+    body = [f"+{max_} if b", *(line.format(k=k, max=max_, share=share) for line in chosen)]
+    head = f'group peers "横向比较" max {max_}\nindicator peers.a "横向比较" max {max_}\n'
+    return head + "".join(f"  {line}\n" for line in body)
+
+
+@st.composite
+def rubrics(draw: st.DrawFn, *, cohort: bool = False) -> str:
+    """The text of a rubric using a random choice of every form; with cohort, an indicator
+    whose rules compare units too."""
     places = draw(st.integers(0, 3))
     mode = draw(st.sampled_from(["half up", "half even", "down", "up"]))
     scope = draw(st.sampled_from(["indicators", "total"]))
@@ -178,6 +221,10 @@ def rubrics(draw: st.DrawFn) -> str:
         text, max_ = draw(group(g))
         groups.append(text)
         total += max_
+    if cohort:
+        text = draw(cohort_indicator())
+        groups.append(text)
+        total += int(text.split(" max ", 1)[1].split("\n", 1)[0])
     if draw(st.booleans()):
         groups.append(
             f'group plus "加分" bonus at most {draw(st.integers(1, 3))}\n'

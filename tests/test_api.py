@@ -55,6 +55,9 @@ def test_public_names() -> None:
             "load_units",
             "write_report",
             "write_template",
+            # issue 9, item 9: rules relative to the other units
+            "Cohort",
+            "CohortError",
             # issue 10, item 6: advice and what-if
             "Advice",
             "FactChange",

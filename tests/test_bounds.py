@@ -9,9 +9,10 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+import every_form
 import rubric
 from anhui_strategies import anhui_facts
 from conftest import ANHUI, ROOT
@@ -59,7 +60,9 @@ def assert_reached(r: rubric.Rubric) -> int:
             if not tight:
                 continue
             assert given_facts is not None
-            result = r.score(dict(given_facts))
+            # A rubric that compares units: the witness alone is its cohort.
+            cohort = r.cohort([dict(given_facts)]) if r.compares_units else None
+            result = r.score(dict(given_facts), cohort=cohort)
             assert result.node(node_id).exact == bound, (node_id, bound, dict(given_facts))
             reached += 1
     return reached
@@ -132,9 +135,13 @@ def _draw(
 
 def scored(r: rubric.Rubric, count: int, seed: int) -> Iterator[rubric.Result]:
     rng = random.Random(seed)
-    for _ in range(count):
+    drawn = [random_facts(r, rng) for _ in range(count)]
+    # A rubric that compares units: a cohort of some of the units drawn; the others are scored
+    # against it as units outside it.
+    cohort = r.cohort(drawn[: count // 2 + 1]) if r.compares_units else None
+    for unit in drawn:
         try:
-            yield r.score(random_facts(r, rng))
+            yield r.score(unit, cohort=cohort)
         except rubric.FactsError:
             continue  # facts a `require` refuses, or that the rubric cannot score
 
@@ -194,6 +201,32 @@ def test_generated_rubrics_of_every_form_score_within_their_bounds(
     except rubric.FactsError:
         return  # a division by 0 or a group left with nothing: refused, never mis-scored
     assert_within(r, result)
+
+
+# Working out a rubric's bounds costs more than scoring it: several facts for each rubric.
+@settings(max_examples=50)
+@given(every_form.rubrics(), st.lists(every_form.facts(), min_size=1, max_size=6))
+def test_every_form_rubrics_score_within_their_bounds(
+    text: str, drawn: list[dict[str, object]]
+) -> None:
+    r = every_form.compile_or_none(text)
+    assume(r is not None)
+    assert r is not None
+    for raw in drawn:
+        try:
+            result = r.score(raw)
+        except rubric.FactsError:
+            continue  # a division by 0, a value in no band, an optional fact left out
+        assert_within(r, result)
+
+
+@settings(max_examples=20, suppress_health_check=[HealthCheck.filter_too_much])
+@given(every_form.rubrics())
+def test_every_form_rubrics_reach_their_tight_bounds(text: str) -> None:
+    r = every_form.compile_or_none(text)
+    assume(r is not None)
+    assert r is not None
+    assert_reached(r)
 
 
 # The generators filter their numbers (a rule's points within the max): that is theirs.

@@ -170,6 +170,77 @@ def test_a_one_value_linear_band_is_refused() -> None:
     assert [d.code for d in caught.value.diagnostics] == ["E426"]
 
 
+_CAPPED = """rubric r "r" max 20
+fact rate: number >= 0 and <= 50 "完成率" unit "%"
+fact late: bool "迟报"
+fact n: count "件数"
+indicator q "质量" max 10
+  points = rate / 10
+  {line}
+indicator p "进度" max 10
+  +10 if n = 0
+group minus "扣分" deductions at most 5
+indicator minus.a "扣分"
+  -1 per 1 of n
+  {deduction}
+"""
+
+
+def _refused(text: str) -> list[tuple[int, str, str]]:
+    with pytest.raises(rubric.RubricCheckError) as caught:
+        rubric.loads(text)
+    return [(d.line, d.code, d.message) for d in caught.value.diagnostics]
+
+
+@pytest.mark.parametrize("cap", ["5", "5.5", "9"])
+def test_a_cap_at_or_above_the_proved_high_is_refused(cap: str) -> None:
+    text = _CAPPED.format(line=f"at most {cap} if late", deduction="-1 if late")
+    assert _refused(text) == [
+        (
+            7,
+            "E331",
+            f"at most {cap} never changes the score of 'q': it is never above 5 before this line",
+        )
+    ]
+
+
+@pytest.mark.parametrize("line", ["at most 4.99 if late", "at most 0 if late", "× 0.99 if late"])
+def test_a_cap_or_multiplier_below_the_proved_high_is_accepted(line: str) -> None:
+    rubric.loads(_CAPPED.format(line=line, deduction="-1 if late"))
+
+
+@pytest.mark.parametrize(
+    ("deduction", "start"), [("at most 0 if late", "at most 0"), ("× 0.5 if late", "× 0.5")]
+)
+def test_a_cap_or_multiplier_on_a_deduction_is_refused(deduction: str, start: str) -> None:
+    text = _CAPPED.format(line="at most 4 if late", deduction=deduction)
+    assert _refused(text) == [
+        (
+            13,
+            "E331",
+            f"{start} never changes the score of 'minus.a': a deduction's score is never above 0",
+        )
+    ]
+
+
+@pytest.mark.parametrize(("cap", "refused"), [("15", True), ("14.5", False)])
+def test_a_cap_on_the_total_is_held_to_the_proved_total(cap: str, refused: bool) -> None:
+    # 'q' scores at most 5 and 'p' 10: the total is never above 15.
+    text = _CAPPED.format(line="at most 4 if late", deduction="-1 if late")
+    text = text.replace("fact rate:", f"at most {cap} if late\nfact rate:")
+    if refused:
+        assert _refused(text) == [
+            (
+                2,
+                "E331",
+                f"at most {cap} never changes the score of the total: it is never "
+                "above 15 before this line",
+            )
+        ]
+    else:
+        rubric.loads(text)
+
+
 # ---------------------------------------------------------------- tables, against brute force
 
 bounds = st.lists(

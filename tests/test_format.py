@@ -150,7 +150,9 @@ def _moved(data: Any, lines: tuple[int, ...]) -> Any:
 
 def _outcome(r: rubric.Rubric, facts: dict[str, object]) -> Any:
     try:
-        return r.score(facts).to_dict()
+        # A rubric that compares units: the unit alone is its cohort.
+        cohort = r.cohort([facts]) if r.compares_units else None
+        return r.score(facts, cohort=cohort).to_dict()
     except rubric.FactsError as error:
         return str(error)
 

@@ -208,7 +208,10 @@ def hostile_rubric(draw: st.DrawFn) -> str:
                     f"not applicable if a != {i}" if i else f"not applicable if a < {count}"
                 )
             elif draw(st.integers(0, 3)) == 0:
-                policy = draw(st.sampled_from(["full marks", "rescale the total"]))
+                # A group that renormalises takes no policy of its parts but full marks.
+                policy = draw(
+                    st.sampled_from(["full marks"] if way else ["full marks", "rescale the total"])
+                )
                 body.append(f"not applicable if {draw(expression(names))} > 0, {policy}")
             items.append(
                 f'indicator g{g}.i{i} "指标{g}.{i}" max {max_}\n'

@@ -156,7 +156,9 @@ def clauses(draw: st.DrawFn, max_: int, *, may_not_apply: bool, policy: bool) ->
     if draw(st.booleans()):
         lines.append(f"× {draw(st.sampled_from(['0', '0.5', '0.8']))} if b")
     if may_not_apply and draw(st.booleans()):
-        tail = f", {draw(st.sampled_from(POLICIES))}" if policy else ""
+        # Inside a group that renormalises, no policy but full marks (E330).
+        choices = [f", {p}" for p in POLICIES] if policy else ["", ", full marks"]
+        tail = draw(st.sampled_from(choices))
         lines.append(f"not applicable if a and n > {draw(st.integers(0, 5))}{tail}")
     return lines
 
@@ -187,7 +189,7 @@ def rich_rubrics(draw: st.DrawFn) -> rubric.Rubric:
     groups, total = [], 0
     for g in range(draw(st.integers(1, 3))):
         way = draw(st.sampled_from([None, "scaled", "weighted", "best of"]))
-        policy = way != "best of"
+        policy = way is None  # a group that renormalises overrides its parts' policies
         parts = [
             draw(
                 rich_indicator(

@@ -8,11 +8,13 @@
 
 from typing import TYPE_CHECKING, Any
 
+from rubric._cohort import Cohort
 from rubric._facts import Bound, FactSpec, load_facts
 from rubric._result import Advice, Batch, Reason, Result, Row, ScoredNode
 from rubric._rubric import GradeLine, OutlineNode, Rubric, load, loads
 from rubric._values import Adjustment, FactValue
 from rubric.errors import (
+    CohortError,
     Diagnostic,
     FactProblem,
     FactsError,
@@ -38,7 +40,7 @@ if TYPE_CHECKING:
     from rubric._report.template import write_template
     from rubric._whatif import FactChange, NodeChange, WhatIf
 
-__version__ = "0.2.0"
+__version__ = "0.4.0"
 
 # Evaluations and reports are imported when first named, so that `import rubric` stays light
 # for software that only scores.
@@ -82,6 +84,8 @@ __all__ = [
     "Advice",
     "Batch",
     "Bound",
+    "Cohort",
+    "CohortError",
     "Comparison",
     "Diagnostic",
     "Difference",

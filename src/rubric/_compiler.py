@@ -42,7 +42,9 @@ class _Compiler:
     # The facts and values each value in reach reads, directly or through other values.
     reads: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = attrs.Factory(dict)
     titles: dict[str, str] = attrs.Factory(dict)
-    in_group: bool = False  # whether the node being compiled sits in a group that renormalises
+    # The figures cohort expressions read, each once, in the order first read.
+    needs: dict[p.Need, int] = attrs.Factory(dict)
+    cohort_lines: dict[int, None] = attrs.Factory(dict)
 
     def line(self, node: Any) -> int:
         return self.checked.source.line_of(node.span)
@@ -96,7 +98,16 @@ class _Compiler:
             ),
             filename=self.checked.source.filename,
             limits=self.limits,
+            needs=tuple(self.needs),
+            tie_break=doc.ranking.ids if doc.ranking is not None else (),
+            cohort_name=self.cohort_name,
+            cohort_lines=tuple(sorted(self.cohort_lines)),
         )
+
+    @property
+    def cohort_name(self) -> str:
+        cohort = self.checked.document.cohort
+        return cohort.name if cohort is not None else "全体单位"
 
     # ------------------------------------------------------------ declarations
 
@@ -112,6 +123,7 @@ class _Compiler:
             bounds=tuple(self.bound(c) for c in fact.constraints),
             step=fact.step.value if fact.step else None,
             optional=fact.optional,
+            field=fact.field,
         )
 
     def bound(self, constraint: n.Constraint) -> Bound:
@@ -149,15 +161,13 @@ class _Compiler:
 
     # ------------------------------------------------------------ the tree
 
-    def node(self, tree: TreeNode, in_group: bool = False) -> p.Group | p.Indicator:
+    def node(self, tree: TreeNode) -> p.Group | p.Indicator:
         decl = tree.decl
-        self.in_group = in_group
         max_ = decl.max.value if decl.max else None
         role = cast(p.Role, decl.role)
         if isinstance(decl, n.Group):
             clauses, na = self.clauses(decl.clauses)
-            renormalises = decl.mode is not None
-            children = tuple(self.node(child, renormalises) for child in tree.children)
+            children = tuple(self.node(child) for child in tree.children)
             weights = None
             if decl.mode == "weighted":
                 weights = tuple(_weight(child.decl) for child in tree.children)
@@ -214,7 +224,7 @@ class _Compiler:
             match clause:
                 case n.NotApplicable():
                     policy = cast(p.Policy_ | None, clause.policy)
-                    na = p.NotApplicable(condition, policy, uses, line, self.in_group)
+                    na = p.NotApplicable(condition, policy, uses, line)
                 case n.CapIf():
                     compiled.append(p.CapWhen(clause.cap.value, condition, uses, line))
                 case n.Multiply():
@@ -254,9 +264,20 @@ class _Compiler:
                 )
             case n.Formula():
                 # The facts and values a formula reads are shown beside it, unless it is one.
+                # A cohort figure is shown as a whole: a rank with the value it ranks.
                 refs: dict[str, p.Expr] = {}
-                for name in (x for x in n.walk(rule.value) if isinstance(x, n.Name)):
-                    if name is not rule.value:
+                inside: set[int] = set()
+                for name in n.walk(rule.value):
+                    if isinstance(name, n.CohortOf):
+                        inside.add(id(name.operand))
+                        key = f"{name.figure} {name.share and name.share.text} {name.operand.name}"
+                        if name is not rule.value:
+                            refs.setdefault(key, self.expr(name))
+                    elif (
+                        isinstance(name, n.Name)
+                        and name is not rule.value
+                        and id(name) not in inside
+                    ):
                         refs.setdefault(name.name, self.expr(name))
                 return p.Formula(
                     self.expr(rule.value),
@@ -273,6 +294,8 @@ class _Compiler:
                 unit = None
                 if isinstance(subject, p.FactRef | p.ValueRef):
                     labels, unit = dict(subject.subject.labels), subject.subject.unit
+                elif isinstance(subject, p.Count):
+                    unit = "项"  # bands of a count of conditions read in items
                 arms = tuple(self.arm(arm, labels, unit or "") for arm in rule.arms)
                 return p.Table(subject, arms, self.uses_of(rule.subject), line)
             case _:
@@ -328,6 +351,13 @@ class _Compiler:
                 return p.NodeScore(expr.id, self.titles[expr.id])
             case n.SizeOf():
                 return p.Size(self.expr(expr.operand))
+            case n.CohortOf():
+                return self.figure(expr)
+            case n.CountOf():
+                return p.Count(tuple(self.expr(item) for item in expr.items))
+            case n.Call():
+                name = cast(p.FunctionName, expr.function)
+                return p.Function(name, tuple(self.expr(arg) for arg in expr.args))
             case n.Not():
                 return p.Inversion(self.expr(expr.operand))
             case n.Logic():
@@ -337,6 +367,17 @@ class _Compiler:
                 return self.compare(expr)
             case _:
                 assert_never(expr)
+
+    def figure(self, expr: n.CohortOf) -> p.Figure:
+        name = expr.operand.name
+        fact = p.FactRef(self.subjects[name], self.checked.types[name].kind == "count")
+        kind = cast(p.FigureKind, expr.figure)
+        share = expr.share.value / 100 if expr.share is not None else None
+        need = p.Need("values" if kind.startswith("rank") else kind, name, share)  # type: ignore[arg-type]
+        index = self.needs.setdefault(need, len(self.needs))
+        self.cohort_lines[self.line(expr)] = None
+        text = expr.share.text if expr.share is not None else None
+        return p.Figure(kind, fact, index, self.cohort_name, text)
 
     def compare(self, expr: n.Compare) -> p.Expr:
         left, right = self.expr(expr.left), self.expr(expr.right)

@@ -61,8 +61,21 @@ def label(expr: p.Expr) -> str:
             return f"-{label(expr.operand)}"
         case p.Size():
             return f"{label(expr.operand)}的项数"
+        case p.Count():
+            return "符合下列条件的项数"
+        case p.Function():
+            if expr.name == "abs":
+                inner = expr.args[0]
+                if isinstance(inner, p.Arithmetic) and inner.op == "-":
+                    return f"{label(inner.left)}与{label(inner.right)}之差的绝对值"
+                return f"{label(inner)}的绝对值"
+            names = [label(arg) for arg in expr.args]
+            listed = "、".join(names[:-1]) + "与" + names[-1]
+            return f"{listed}中较{'高' if expr.name == 'max' else '低'}者"
         case p.NodeScore():
             return f"“{expr.title}”得分"
+        case p.Figure():
+            return _figure_label(expr)
         case p.Comparison():
             return f"{label(expr.left)} {w.OPS[expr.op]} {label(expr.right)}"
         case p.Membership():
@@ -88,12 +101,35 @@ def unit(expr: p.Expr) -> str | None:
             return None
         case p.Negation():
             return unit(expr.operand)
-        case p.Size():
+        case p.Size() | p.Count():
             return "项"
+        case p.Function():
+            return next((u for u in map(unit, expr.args) if u), None)
         case p.NodeScore():
             return "分"
+        case p.Figure():
+            return None if expr.kind.startswith("rank") else expr.fact.subject.unit
         case _:
             return None
+
+
+_FIGURE_WORDS = {"highest": "最高值", "lowest": "最低值", "average": "平均值", "median": "中位数"}
+
+
+def _figure_label(expr: p.Figure) -> str:
+    """'完成率排名', '全省完成率最高值', '全省完成率前20%单位的最低值'."""
+    what = expr.fact.subject.label
+    match expr.kind:
+        case "rank":
+            return f"{what}排名"
+        case "rank ascending":
+            return f"{what}排名（由低到高）"
+        case "top":
+            return f"{expr.cohort}{what}前{expr.share}%的门槛值"
+        case "highest" | "lowest" | "average" | "median":
+            return f"{expr.cohort}{what}{_FIGURE_WORDS[expr.kind]}"
+        case _:
+            assert_never(expr.kind)
 
 
 def _value_text(value: Value, subject: p.Subject, places: int, *, integral: bool) -> str:
@@ -129,9 +165,27 @@ def show(expr: p.Expr, traced: f.Traced, places: int) -> str:
             return w.quantity(value, unit(expr), places, integral=False)
         case p.Size():
             return f"{value}项"
+        case p.Count():
+            return f"{value}项（{_listed(expr.conditions, traced, places)}）"
+        case p.Function():
+            assert isinstance(value, Fraction | int)
+            shown = w.quantity(value, unit(expr), places, integral=isinstance(value, int))
+            parts = "，".join(
+                f"{label(arg)}为{show(arg, part, places)}"
+                for arg, part in zip(expr.args, traced.parts, strict=True)
+                if not isinstance(arg, p.Const)
+            )
+            return f"{shown}（{parts}）" if parts else shown
         case p.NodeScore():
             assert isinstance(value, Fraction)
             return f"{w.points(value, places)}分"
+        case p.Figure():
+            assert isinstance(value, int | Fraction)
+            if expr.kind.startswith("rank"):
+                own = show(expr.fact, traced.parts[0], places)
+                return f"第{value}名（{label(expr.fact)}为{own}）"
+            whole = expr.fact.integral and expr.kind in ("highest", "lowest", "top")
+            return w.quantity(value, unit(expr), places, integral=whole)
         case p.Comparison() | p.Membership() | p.Junction() | p.Inversion():
             return explain(expr, traced, places)
         case _:
@@ -145,6 +199,9 @@ def explain(expr: p.Expr, traced: f.Traced, places: int) -> str:
             left_expr, right_expr = expr.left, expr.right
             left_traced, right_traced = traced.parts
             left = f"{label(left_expr)}为{show(left_expr, left_traced, places)}"
+            if isinstance(left_expr, p.Count):
+                found = _listed(left_expr.conditions, left_traced, places)
+                left = f"符合下列条件中的{left_traced.value}项：{found}"
             if isinstance(right_expr, p.Const):
                 # A written bound reads in the unit of what it bounds: “≤ 30个工作日”.
                 bound_unit = unit(left_expr) if not isinstance(right_expr.value, str) else None
@@ -166,6 +223,14 @@ def explain(expr: p.Expr, traced: f.Traced, places: int) -> str:
             return f"{explain(expr.operand, traced.parts[0], places)}（要求不成立，{outcome}）"
         case _:
             return f"{label(expr)}：{show(expr, traced, places)}"
+
+
+def _listed(conditions: tuple[p.Expr, ...], traced: f.Traced, places: int) -> str:
+    """What each condition of `number of [...]` found, in the order listed."""
+    return "；".join(
+        explain(condition, part, places)
+        for condition, part in zip(conditions, traced.parts, strict=True)
+    )
 
 
 def _parts(expr: p.Junction, traced: f.Traced, places: int) -> str:
@@ -224,6 +289,8 @@ def _stepped(fig: f.Stepped, places: int) -> str:
             if isinstance(target, p.Const)
             else show(target, target_traced, places)
         )
+        if isinstance(target, p.Figure):  # a cohort figure is named: 全省…平均值（89.29%）
+            goal = f"{label(target)}（{goal}）"
         if amount == 0:
             bound = "不低于" if quantity.op == "short of" else "不高于"
             return f"{head}，{bound}{goal}"
@@ -238,6 +305,10 @@ def _stepped(fig: f.Stepped, places: int) -> str:
         own_unit = unit(quantity) or ""
         shown = show(quantity, fig.traced, places)
         head = f"{label(quantity)} {w.approx_sign(amount, places=places)} {shown}"
+        if amount < 0:
+            # Only the positive part of a quantity counts (docs/dsl.md, 9.5).
+            head += "，小于0，按0计"
+            amount = Fraction(0)
         rate = f"每{w.points(rule.step, places)}{own_unit}{verb}{k}分"
     if fig.steps != amount / rule.step:
         rate += f"（{_PARTIAL_WORDS[rule.partial]}，计{w.points(fig.steps, places)}档）"
@@ -379,8 +450,6 @@ def entry(entry: f.Entry, rules: p.Policy) -> str:
         case f.LeftOut():
             na = fig.rule
             words = _POLICY_WORDS[na.policy]
-            if na.within_group and na.policy != "full marks":
-                words = _POLICY_WORDS[None]
             return f"{explain(na.condition, fig.traced, places)}，本项不适用，{words}"
         case f.Above():
             return f"所属的“{fig.group.title}”不适用"
@@ -465,6 +534,12 @@ def problem(found: f.Problem, rules: p.Policy) -> str:
             return (
                 "missing; it is optional, but a part of the rubric that applies to these facts "
                 f"reads it ({what.subject.label})"
+            )
+        case f.NoCohortValues():
+            figure = what.figure
+            return (
+                f"{label(figure)} cannot be worked out: no unit of the cohort gives "
+                f"'{figure.fact.subject.name}' ({figure.fact.subject.label})"
             )
         case f.NoBand():
             rule = what.rule

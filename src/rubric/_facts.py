@@ -67,6 +67,9 @@ class FactSpec:
     bounds: tuple[Bound, ...] = ()
     step: Fraction | None = None
     optional: bool = False
+    # A unit field (`field 类别: level {市, 县}`): given as a fact, which an evaluation fills
+    # from the unit's own field of that name.
+    field: bool = False
 
     def describe(self) -> str:
         """The type in words, as error messages show it."""
@@ -103,6 +106,8 @@ def validate(
             if spec.optional:
                 continue
             what = f" ({spec.description})" if spec.description else ""
+            if spec.field:
+                what += f", the unit's field {spec.name}"
             problems.append(FactProblem(spec.name, f"missing; expected {spec.describe()}{what}"))
             continue
         value, problem = _convert(spec, given[spec.name], digits)

@@ -318,6 +318,13 @@ class MissingOptional:
 
 
 @attrs.frozen(eq=False, slots=True)
+class NoCohortValues:
+    """A cohort figure of a fact that no unit of the cohort gives."""
+
+    figure: p.Figure
+
+
+@attrs.frozen(eq=False, slots=True)
 class NoBand:
     """A value that falls in none of a table's bands."""
 
@@ -363,6 +370,7 @@ class Unmet:
 Reason_: TypeAlias = (
     DividesByZero
     | MissingOptional
+    | NoCohortValues
     | NoBand
     | NotOneApplies
     | NothingToShare

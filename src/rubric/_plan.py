@@ -24,9 +24,11 @@ __all__ = [
     "Arm",
     "CompareOp",
     "Expr",
+    "Figure",
     "Grade",
     "Group",
     "Indicator",
+    "Need",
     "Node",
     "Plan",
     "Policy",
@@ -45,6 +47,10 @@ Policy_: TypeAlias = Literal["full marks", "rescale the total", "redistribute to
 CompareOp: TypeAlias = Literal["<", "<=", ">", ">=", "=", "!="]
 ArithOp: TypeAlias = Literal["+", "-", "*", "/", "short of", "over"]
 FactKind: TypeAlias = Literal["bool", "count", "number", "level", "set", "adjustment"]
+FunctionName: TypeAlias = Literal["max", "min", "abs"]
+FigureKind: TypeAlias = Literal[
+    "rank", "rank ascending", "highest", "lowest", "average", "median", "top"
+]
 
 
 @attrs.frozen(eq=False)
@@ -113,11 +119,49 @@ class Size:
 
 
 @attrs.frozen(eq=False)
+class Count:
+    """`number of [C1, C2, …]`: how many of the conditions hold."""
+
+    conditions: tuple[Expr, ...]
+
+
+@attrs.frozen(eq=False)
+class Function:
+    """`max(a, b, …)`, `min(a, b, …)` or `abs(x)`."""
+
+    name: FunctionName
+    args: tuple[Expr, ...]
+
+
+@attrs.frozen(eq=False)
 class NodeScore:
     """`score of ID`: a node's score, once the tree is scored."""
 
     id: str
     title: str
+
+
+@attrs.frozen
+class Need:
+    """A figure a cohort works out once: of which fact, which, and for `top N%` the share.
+
+    A rank needs the fact's values in order ("values"), whichever way it ranks.
+    """
+
+    kind: Literal["values", "highest", "lowest", "average", "median", "top"]
+    fact: str
+    share: Fraction | None = None  # N/100 of `top N%`
+
+
+@attrs.frozen(eq=False)
+class Figure:
+    """`rank of X`, `highest of X`, …, `top N% of X`: a figure of a fact across the cohort."""
+
+    kind: FigureKind
+    fact: FactRef
+    need: int  # where the cohort holds it: its place in Plan.needs
+    cohort: str  # what sentences call the units: 全体单位, or the rubric's `cohort` line
+    share: str | None = None  # the N of `top N%`, as written
 
 
 @attrs.frozen(eq=False)
@@ -159,12 +203,37 @@ Expr: TypeAlias = (
     | Arithmetic
     | Negation
     | Size
+    | Count
+    | Function
     | NodeScore
+    | Figure
     | Comparison
     | Membership
     | Junction
     | Inversion
 )
+
+
+def parts_of(expr: Expr) -> tuple[Expr, ...]:
+    """The expressions an expression is made of, in the order written."""
+    match expr:
+        case Arithmetic() | Comparison():
+            return (expr.left, expr.right)
+        case Negation() | Size() | Inversion():
+            return (expr.operand,)
+        case Membership():
+            return (expr.collection,)
+        case Junction():
+            return expr.operands
+        case Count():
+            return expr.conditions
+        case Function():
+            return expr.args
+        case Figure():
+            # A rank reads the unit's own value; any other figure, the cohort's alone.
+            return (expr.fact,) if expr.kind.startswith("rank") else ()
+        case _:
+            return ()
 
 
 @attrs.frozen(eq=False)
@@ -342,9 +411,6 @@ class NotApplicable:
     policy: Policy_ | None
     uses: Uses
     line: int
-    # In a scaled, weighted, best-of or one-of group, a node left out leaves the group to
-    # the rest whatever its policy says: the group keeps its max on its own.
-    within_group: bool = False
 
 
 # ---------------------------------------------------------------- nodes
@@ -483,6 +549,14 @@ class Plan:
     filename: str
     # The limits the rubric was compiled with: scoring bounds its exact values by them.
     limits: Limits = DEFAULT
+    # The figures cohort expressions read, each once: what a Cohort of this rubric holds.
+    needs: tuple[Need, ...] = ()
+    # How units with equal totals are ordered: node ids, after the total.
+    tie_break: tuple[str, ...] = ()
+    # What explanations call the units a cohort is taken over.
+    cohort_name: str = "全体单位"
+    # The lines that read cohort figures, for the message when no cohort is given.
+    cohort_lines: tuple[int, ...] = ()
     # Every node, the root first, parents before children, in rubric order.
     nodes: tuple[Node, ...] = attrs.field(
         init=False, default=attrs.Factory(lambda p: tuple(walk(p.root.group)), True)

@@ -23,6 +23,7 @@ from rubric._wording import exact_text
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
+    from rubric._cohort import Cohort
     from rubric._rubric import Rubric
     from rubric._whatif import WhatIf
 
@@ -143,7 +144,8 @@ class _Book:
         advice = self._advice
         if advice is None:
             result = self._result
-            advice = result._rubric._advice(result._facts)
+            cohort, rubric, facts = result._cohort, result._rubric, result._facts
+            advice = rubric._advice(facts, cohort) if cohort else rubric._advice(facts)
             self._advice = advice
         return advice[node_id]
 
@@ -152,7 +154,9 @@ class _Book:
         lines = self._lines
         if lines is None:
             result = self._result
-            lines = result._rubric._explanations(result._facts)
+            cohort, rubric = result._cohort, result._rubric
+            facts = result._facts
+            lines = rubric._explanations(facts, cohort) if cohort else rubric._explanations(facts)
             self._lines = lines
         return lines
 
@@ -260,6 +264,8 @@ class Result:
     grade: str | None
     # What the result is of: results of rubrics with the same tree compare equal.
     _shape: tuple[object, ...] = attrs.field(alias="shape", repr=False)
+    # The cohort it was scored with, for a rubric that compares units: its explanations read it.
+    _cohort: Cohort | None = attrs.field(default=None, alias="cohort", eq=False, repr=False)
     _tree: list[ScoredNode] | None = attrs.field(
         default=None, init=False, eq=False, repr=False, hash=False
     )
@@ -269,7 +275,8 @@ class Result:
         return f"<Result {self._rubric.id}: total {self.total}, grade {self.grade}>"
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return _result, (self._rubric, self._facts, self._scores, self._skipped, self.grade)
+        fields = (self._rubric, self._facts, self._scores, self._skipped, self.grade)
+        return _result, (*fields, self._cohort)
 
     @property
     def version(self) -> str | None:
@@ -303,6 +310,11 @@ class Result:
         """The nodes that do not apply, by id, with their policy, without building the tree."""
         ids = self._rubric.ids
         return {ids[i]: policy for i, policy in self._skipped}
+
+    @property
+    def cohort(self) -> Cohort | None:
+        """The cohort the unit was scored with, for a rubric that compares units; else None."""
+        return self._cohort
 
     @property
     def facts(self) -> dict[str, FactValue]:
@@ -404,9 +416,10 @@ def _result(
     scores: tuple[int | Fraction, ...],
     skipped: tuple[tuple[int, str | None], ...],
     grade: str | None,
+    cohort: Cohort | None = None,
 ) -> Result:
     """A result again, from its pickled numbers."""
-    return Result(rubric, facts, scores, skipped, grade, rubric.shape)
+    return Result(rubric, facts, scores, skipped, grade, rubric.shape, cohort)
 
 
 @attrs.frozen

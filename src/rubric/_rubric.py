@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 import attrs
 
+from rubric._cohort import Cohort, CohortError, CohortFigures, figures_of
 from rubric._facts import FactSpec, validate
 from rubric._limits import DEFAULT, Limits
 from rubric._numbers import fixed, scaled, scaled_text
@@ -379,37 +380,52 @@ class Rubric:
             rules = self._plan.policy
             raise FactsError([FactProblem(x.facts, problem(x, rules)) for x in problems])
 
-    def score(self, facts: Mapping[str, object]) -> Result:
-        """Score one unit's facts; raise FactsError, naming every bad fact, if they are invalid."""
+    def score(self, facts: Mapping[str, object], *, cohort: Cohort | None = None) -> Result:
+        """Score one unit's facts; raise FactsError, naming every bad fact, if they are invalid.
+
+        A rubric whose rules compare units (`rank of x`, `highest of x`, …) needs the cohort
+        they compare with, made once by `cohort`; without it, it raises CohortError.
+        """
         scorer = self._scorer
         if scorer is None:
             scorer = self._generate()
+        if not self._plan.needs:
+            try:
+                values, scores, skipped, grade = scorer(facts)
+            except Exception:
+                # Facts not in the form validation gives them, or facts with a problem:
+                # validate and normalise them, then score again; what still fails is reported
+                # by name.
+                return self._score_slowly(facts)
+            return Result(self, values, scores, skipped, self._grades[grade], self.shape)
+        figures = self._figures(cohort)
         try:
-            values, scores, skipped, grade = scorer(facts)
+            values, scores, skipped, grade = scorer(facts, figures)
         except Exception:
-            # Facts not in the form validation gives them, or facts with a problem: validate
-            # and normalise them, then score again; what still fails is reported by name.
-            return self._score_slowly(facts)
-        return Result(self, values, scores, skipped, self._grades[grade], self.shape)
+            return self._score_slowly(facts, cohort)
+        return Result(self, values, scores, skipped, self._grades[grade], self.shape, cohort)
 
-    def score_many(self, units: Iterable[UnitFacts]) -> Iterator[Row]:
+    def score_many(
+        self, units: Iterable[UnitFacts], *, cohort: Cohort | None = None
+    ) -> Iterator[Row]:
         """Score units one by one, as they come: a compact row each, in constant memory.
 
         A unit is a mapping of facts (its id is then its position, from 0), a pair of its id
         and its facts, or a `Unit` of an evaluation. A unit whose facts are invalid gives a row
-        with its error, and the units after it are scored all the same.
+        with its error, and the units after it are scored all the same. A rubric that compares
+        units needs their cohort, as `score` does.
         """
         ids, places, mode = self.ids, self.places, self.mode
-        for name, grade, error, scores in self._rows(units):
+        for name, grade, error, scores in self._rows(units, cohort):
             yield Row(name, grade, error, scores, ids, places, mode)
 
-    def score_batch(self, units: Iterable[UnitFacts]) -> Batch:
+    def score_batch(self, units: Iterable[UnitFacts], *, cohort: Cohort | None = None) -> Batch:
         """Score a batch of units into rows held as columns: what a process pool's worker runs."""
         names: list[str] = []
         grades: list[str | None] = []
         errors: list[str | None] = []
         scores: list[tuple[int | Fraction, ...]] = []
-        for name, grade, error, numbers in self._rows(units):
+        for name, grade, error, numbers in self._rows(units, cohort):
             names.append(name)
             grades.append(grade)
             errors.append(error)
@@ -425,12 +441,16 @@ class Rubric:
         )
 
     def _rows(
-        self, units: Iterable[UnitFacts]
+        self, units: Iterable[UnitFacts], cohort: Cohort | None
     ) -> Iterator[tuple[str, str | None, str | None, tuple[int | Fraction, ...]]]:
         """Each unit's id, grade, error and scores, as score_many and score_batch hold them."""
         scorer = self._scorer
         if scorer is None:
             scorer = self._generate()
+        if self._plan.needs:
+            figures = self._figures(cohort)
+            given = scorer
+            scorer = lambda facts: given(facts, figures)  # noqa: E731
         grades = self._grades
         for position, unit in enumerate(units):
             if isinstance(unit, tuple):
@@ -443,13 +463,93 @@ class Rubric:
                 _, scores, _, grade = scorer(facts)
             except Exception:
                 try:
-                    result = self._score_slowly(facts)
+                    result = self._score_slowly(facts, cohort)
                 except FactsError as error:
                     yield str(name), None, str(error), ()
                     continue
                 yield str(name), result.grade, None, result._scores
                 continue
             yield str(name), grades[grade], None, scores
+
+    # ------------------------------------------------------------ cohorts
+
+    @property
+    def compares_units(self) -> bool:
+        """Whether the rubric's rules compare each unit with the others: scoring then needs
+        the cohort (`cohort`)."""
+        return bool(self._plan.needs)
+
+    @property
+    def tie_break(self) -> tuple[str, ...]:
+        """The ids of the nodes that order units with equal totals, in turn (from the
+        rubric's `rank units by total, then …` line); () when equal totals share a rank."""
+        return self._plan.tie_break
+
+    def cohort(self, units: Iterable[UnitFacts]) -> Cohort:
+        """The cohort of these units: every figure the rubric's rules compare with, exact.
+
+        Units as `score_many` takes them. A unit whose facts are invalid (by their
+        declarations or a `require` line) is left out; so is a unit that does not give an
+        optional fact, from that fact's figures.
+        """
+        from rubric._score import interpret
+
+        plan = self._plan
+        facts_read = {need.fact for need in plan.needs}
+        columns: dict[str, list[int | Fraction]] = {name: [] for name in facts_read}
+        size = 0
+        for unit in units:
+            if isinstance(unit, tuple):
+                facts = unit[1]
+            elif isinstance(unit, Mapping):
+                facts = unit
+            else:
+                facts = unit.facts
+            try:
+                values = validate(plan.facts, facts, plan.limits)
+            except FactsError:
+                continue
+            env = interpret.Env(values, plan.lets, digits=plan.limits.exact_digits)
+            if interpret.requirements(plan, env):
+                continue
+            size += 1
+            for name in facts_read:
+                value = values.get(name)
+                if value is not None:
+                    assert isinstance(value, int | Fraction)
+                    columns[name].append(value)
+        figures = figures_of(plan.needs, columns)
+        top = 10**plan.limits.exact_digits
+        for need, held in zip(plan.needs, figures, strict=True):
+            if isinstance(held, Fraction) and not (
+                -top < held.numerator < top and held.denominator < top
+            ):
+                raise CohortError(
+                    f"{self.filename}: the {need.kind} of '{need.fact}' across the {size} units "
+                    f"comes to a number of more than {plan.limits.exact_digits} digits, more "
+                    "than an exact value may hold; check the units' facts, or raise "
+                    "Limits.exact_digits"
+                )
+        return Cohort(self.digest, plan.cohort_name, size, plan.needs, figures)
+
+    def _figures(self, cohort: Cohort | None) -> CohortFigures:
+        """The figures of a cohort made for this rubric, or CohortError saying what to give."""
+        plan = self._plan
+        if cohort is None:
+            lines = ", ".join(str(line) for line in plan.cohort_lines)
+            raise CohortError(
+                f"{self.filename}: this rubric compares each unit with the others (rubric "
+                f"line{'s' if len(plan.cohort_lines) != 1 else ''} {lines}), so a unit is "
+                "scored with its cohort: make it once from every unit's facts, cohort = "
+                "rubric.cohort([facts, …]), and score each unit with rubric.score(facts, "
+                "cohort=cohort); an Evaluation does both itself"
+            )
+        if cohort.digest != self.digest:
+            raise CohortError(
+                f"{self.filename}: this cohort was made by another rubric; make it with this "
+                "one: rubric.cohort([facts, …])"
+            )
+        return cohort.figures
 
     def _generate(self) -> Any:
         """The generated scorer, made on first use: compiling a rubric need not pay for it."""
@@ -462,25 +562,30 @@ class Rubric:
         object.__setattr__(self, "_scorer", scorer)
         return scorer
 
-    def _score_slowly(self, facts: Mapping[str, object]) -> Result:
+    def _score_slowly(self, facts: Mapping[str, object], cohort: Cohort | None = None) -> Result:
         plan = self._plan
         values = validate(plan.facts, facts, plan.limits)
         scorer = self._scorer
         assert scorer is not None
         try:
-            ordered, scores, skipped, grade = scorer(values)
+            if plan.needs:
+                ordered, scores, skipped, grade = scorer(values, self._figures(cohort))
+            else:
+                ordered, scores, skipped, grade = scorer(values)
         except Exception:
-            return self._interpret(values)
-        return Result(self, ordered, scores, skipped, self._grades[grade], self.shape)
+            return self._interpret(values, cohort)
+        grade_name = self._grades[grade]
+        return Result(self, ordered, scores, skipped, grade_name, self.shape, cohort)
 
-    def _interpret(self, values: Mapping[str, FactValue]) -> Result:
+    def _interpret(self, values: Mapping[str, FactValue], cohort: Cohort | None = None) -> Result:
         """Score validated facts with the interpreter: the reference, and what reports problems."""
         from rubric._explain import problem
         from rubric._score import interpret
 
         plan = self._plan
+        figures = self._figures(cohort) if plan.needs else ()
         try:
-            outcome = interpret.run(plan, values)
+            outcome = interpret.run(plan, values, figures)
         except interpret.RequirementsUnmetError as unmet:
             rules = plan.policy
             raise FactsError(
@@ -504,7 +609,7 @@ class Rubric:
                 skipped.append((i, scored.policy))
         grade = outcome.grade.name if outcome.grade is not None else None
         ordered = tuple(values.get(spec.name) for spec in plan.facts)
-        return Result(self, ordered, tuple(scores), tuple(skipped), grade, self.shape)
+        return Result(self, ordered, tuple(scores), tuple(skipped), grade, self.shape, cohort)
 
     # ------------------------------------------------------------ what results read
 
@@ -578,7 +683,7 @@ class Rubric:
         return data
 
     def _explanations(
-        self, facts: tuple[FactValue | None, ...]
+        self, facts: tuple[FactValue | None, ...], cohort: Cohort | None = None
     ) -> tuple[dict[str, tuple[Line, ...]], tuple[Line, ...]]:
         """Every node's explanation and the grade's, for validated facts: scored again."""
         from rubric._explain import entry
@@ -591,7 +696,7 @@ class Rubric:
             for spec, value in zip(plan.facts, facts, strict=True)
             if value is not None
         }
-        outcome = interpret.run(plan, values)
+        outcome = interpret.run(plan, values, self._figures(cohort) if plan.needs else ())
 
         def reasons(entries: tuple[Any, ...]) -> tuple[Line, ...]:
             return tuple(
@@ -601,7 +706,9 @@ class Rubric:
         by_node = {s.node.id: reasons(s.entries) for s in outcome.root.walk()}
         return by_node, reasons(outcome.grade_entries)
 
-    def _advice(self, facts: tuple[FactValue | None, ...]) -> dict[str, tuple[Advice, ...]]:
+    def _advice(
+        self, facts: tuple[FactValue | None, ...], cohort: Cohort | None = None
+    ) -> dict[str, tuple[Advice, ...]]:
         """Every node's advice, for validated facts: scored again, its figures read."""
         from rubric._advice import hints
         from rubric._explain import advice
@@ -614,7 +721,7 @@ class Rubric:
             for spec, value in zip(plan.facts, facts, strict=True)
             if value is not None
         }
-        outcome = interpret.run(plan, values)
+        outcome = interpret.run(plan, values, self._figures(cohort) if plan.needs else ())
         specs = {spec.name: spec for spec in plan.facts}
         found: dict[str, tuple[Advice, ...]] = {}
         for position, scored in enumerate(outcome.root.walk()):

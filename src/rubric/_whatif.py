@@ -119,7 +119,7 @@ def what_if(result: Result, changes: Mapping[str, object]) -> WhatIf:
             facts.pop(name, None)
         else:
             facts[name] = value
-    after = rubric.score(facts)
+    after = rubric.score(facts, cohort=result.cohort)
     old, new = result.facts, after.facts
     moved = tuple(
         FactChange(spec.name, old.get(spec.name), new.get(spec.name))

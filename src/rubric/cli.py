@@ -331,6 +331,14 @@ def _score(args: argparse.Namespace, out: TextIO) -> int:
 
 def _score_one(args: argparse.Namespace, out: TextIO) -> int:
     rubric = load(args.rubric)
+    if rubric.compares_units:
+        from rubric.errors import CohortError
+
+        raise CohortError(
+            f"{args.rubric}: this rubric compares each unit with the others, so one unit's "
+            f"facts cannot be scored alone; give every unit: rubric score {args.rubric} "
+            "units.csv (a table, one row per unit), or several facts files"
+        )
     facts = load_facts(args.facts)
     try:
         result = rubric.score(facts)

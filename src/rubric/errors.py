@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CaseError",
+    "CohortError",
     "Diagnostic",
     "FactProblem",
     "FactsError",
@@ -187,3 +188,7 @@ class CaseError(RubricError):
 
     def __reduce__(self) -> tuple[type[CaseError], tuple[str, str]]:
         return type(self), (self.path, self.message)
+
+
+class CohortError(RubricError):
+    """A rubric that compares units was scored without its cohort, or with another rubric's."""

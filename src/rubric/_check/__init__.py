@@ -11,13 +11,14 @@ scorer's arithmetic on known numbers) and reach.py (facts that reach a bound).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from collections.abc import Mapping
 
 import attrs
 
-from rubric._check.bounds import NodeBounds, analyse
+from rubric._check.bounds import NodeBounds, analyse, lines_that_never_act
 from rubric._check.clauses import check_clauses
 from rubric._check.limits import MAX_DIGITS, check_constants, literal_digits
 from rubric._check.names import Names, Scope, Type
@@ -177,12 +178,13 @@ def check(document: n.Document, source: Source, limits: Limits = DEFAULT) -> Che
         tree.max_fits(header.max)
     scope = Scope()
     facts = names.check_facts(document.facts, scope)
-    lets = tuple(names.check_let(let, scope) for let in document.lets)
+    lets = names.check_lets(document.lets, scope)
     requires = tuple(names.check_require(r, scope) for r in document.requires)
     grades = names.check_grades(document.grades, scope)
     root_clauses = check_clauses(names, document.clauses, scope, header.max, None)
     nodes, decls = tree.check_tree(document.nodes, header, scope)
     names.check_score_refs(tree.node_ids)
+    names.check_ranking(document.ranking, tree.node_ids)
     names.check_unused(facts, lets)
     _check_literals(report, document, source)
     check_constants(report, attrs.evolve(document, lets=lets, nodes=decls), limits.exact_digits)
@@ -198,6 +200,14 @@ def check(document: n.Document, source: Source, limits: Limits = DEFAULT) -> Che
         nodes=decls,
         clauses=root_clauses,
     )
+    if any(next(nodes_of(document, kind), None) for kind in (n.CapIf, n.Multiply)):
+        # A cap or multiplier the rules never let act (E331) only the bounds show: worked out
+        # as sound ranges alone, where a rubric has such lines.
+        with contextlib.suppress(RecursionError):  # too deep to analyse: no bounds, as below
+            lines_that_never_act(checked_doc, nodes, rounding, report, limits.exact_digits)
+        if report.errors:
+            errors, omitted = report.diagnostics("error")
+            raise RubricCheckError(source, errors, omitted)
     findings = Findings(source, checked_doc, nodes, rounding, report.shapes, limits)
     return Checked(source, checked_doc, header, rounding, nodes, dict(scope.names), findings)
 

@@ -49,7 +49,7 @@ from rubric._numbers import round_to
 from rubric.dsl import nodes as n
 from rubric.dsl.source import Span
 
-__all__ = ["Analysis", "NodeBounds", "analyse"]
+__all__ = ["Analysis", "NodeBounds", "analyse", "lines_that_never_act"]
 
 ZERO = Fraction(0)
 Goal = Literal["high", "low", "share high", "share low"]
@@ -139,6 +139,22 @@ def analyse(
     return _Analyser(document, tree, rounding, report, top).run()
 
 
+def lines_that_never_act(
+    document: n.Document,
+    tree: tuple[TreeNode, ...],
+    rounding: n.Rounding,
+    report: Report,
+    digits: int,
+) -> None:
+    """Report E331 for every cap or multiplier that can never change a score.
+
+    Only the sound ranges are worked out, not the facts that reach them, nor the warnings:
+    a pass cheap enough to run whenever a rubric with such lines is loaded.
+    """
+    top = min(10**digits, 1 << MAX_VALUE_BITS)
+    _Analyser(document, tree, rounding, report, top, ranges_only=True).ranges()
+
+
 @attrs.define
 class _Analyser:
     document: n.Document
@@ -158,6 +174,8 @@ class _Analyser:
     # Probing facts one by one is bounded: a rubric of 10,000 indicators must stay fast.
     budget: int = 20_000
     quiet: bool = False
+    # Only the sound ranges, for E331 at check time: no candidates, probes or other warnings.
+    ranges_only: bool = False
     over_max: list[tuple[n.Indicator, Candidate]] = attrs.Factory(list)
     require_reads: list[tuple[n.Require, frozenset[str]]] = attrs.Factory(list)
     # Where each fact stands in `declared`, for the `declared` it was made for; and each fact's
@@ -180,8 +198,16 @@ class _Analyser:
 
     # ------------------------------------------------------------ the whole rubric
 
-    def run(self) -> Analysis:
+    def ranges(self) -> None:
+        """Every node's sound range, reporting only the lines that never act (E331)."""
+        self.prepare()
+        for node in self.tree:
+            self.node(node, None)
+        self.root()
+
+    def prepare(self) -> None:
         self.declared = self.fact_domains()
+        self.exprs.declared = self.declared
         ctx = Ctx(self.declared, self.frame)
         for req in self.document.requires:
             self.constant_condition(req.condition, ctx)
@@ -197,6 +223,9 @@ class _Analyser:
             (req, frozenset(self.names_in(req.condition, self.frame)))
             for req in self.document.requires
         ]
+
+    def run(self) -> Analysis:
+        self.prepare()
         for node in self.tree:
             self.node(node, None)
         root = self.root()
@@ -285,6 +314,8 @@ class _Analyser:
                 for item in rule.items:
                     self.constant_condition(item, ctx)
         summary, _, found, parts = self.indicator_summary(decl, ctx)
+        if self.ranges_only:
+            return summary
         fixed = self.fixed_sum(decl, parts, ctx)
         if fixed is not None:
             self.over_max.append((decl, fixed))
@@ -335,9 +366,9 @@ class _Analyser:
             parts += [self.pool(pool, decl, applies) for pool in decl.pools]
             summed = _sum_ranges([p.range for p in parts])
             exact = v.clamp(summed, least, max_points)
-            exact = self.clauses_range(decl.clauses, exact, applies)
+            exact = self.clauses_range(decl.clauses, exact, applies, f"'{decl.id}'", role)
             exact = self.rounded(exact)
-            for goal in ("high", "low"):
+            for goal in ("high", "low") if not self.ranges_only else ():
                 for start in na_truth.fails if na is not None else (NOTHING,):
                     found = self.indicator_candidate(
                         decl, parts, applies, start, goal, least, max_points, na
@@ -544,10 +575,10 @@ class _Analyser:
         if applies is None or not kids:
             return self.finish(decl, None, max_points, na, na_truth, [])
         combined = _combine_range(way, max_points, cap, kids, weights)
-        exact = self.clauses_range(decl.clauses, combined, applies)
+        exact = self.clauses_range(decl.clauses, combined, applies, f"'{decl.id}'", role)
         exact = self.rounded(exact)
         candidates: list[Candidate] = []
-        for goal in _GOALS:
+        for goal in _GOALS if not self.ranges_only else ():
             for start in na_truth.fails if na is not None else (NOTHING,):
                 found = self.group_candidate(
                     decl, way, max_points, cap, kids, weights, applies, start, goal, na
@@ -559,7 +590,7 @@ class _Analyser:
         low, high = summary.exact.low, summary.exact.high
         reached = {c.outcome.exact for c in summary.candidates}
         wanted = {x for x in (low, high) if x is not None and x not in reached}
-        if wanted and not self.quiet:
+        if wanted and not self.quiet and not self.ranges_only:
             tried = self.probe_group(tree, wanted)
             summary = attrs.evolve(summary, candidates=_best(summary.candidates, tried))
         share: tuple[Fraction | None, Fraction | None] | None
@@ -676,10 +707,10 @@ class _Analyser:
             total = v.add(total, k.exact)
         if not negative:
             total = v.clamp(total, ZERO, None)
-        total = self.clauses_range(self.document.clauses, total, ctx)
+        total = self.clauses_range(self.document.clauses, total, ctx, "the total")
         total = self.rounded(total, always=True)
         candidates: list[Candidate] = []
-        for goal in ("high", "low"):
+        for goal in ("high", "low") if not self.ranges_only else ():
             found = self.root_candidate(kids, roles, full, negative, ctx, goal)
             if found is not None:
                 candidates.append(found)
@@ -732,19 +763,60 @@ class _Analyser:
         applies = self.exprs.refine(na.condition, ctx, False) if truth.can_fail else None
         return na, applies, truth
 
-    def clauses_range(self, clauses: tuple[n.Clause, ...], score: Range, ctx: Ctx) -> Range:
+    def clauses_range(
+        self,
+        clauses: tuple[n.Clause, ...],
+        score: Range,
+        ctx: Ctx,
+        where: str,
+        role: Role = "base",
+    ) -> Range:
+        """A score's range through the lines on it; E331 for a line that can never act."""
         for clause in clauses:
             if isinstance(clause, n.NotApplicable):
                 continue
             truth = self.exprs.truth(clause.condition, ctx)
             if not truth.can_hold:
                 continue
+            self.never_acts(clause, score, where, role)
             if isinstance(clause, n.CapIf):
                 changed = v.clamp(score, None, clause.cap.value)
             else:
                 changed = _times_positive(score, clause.factor.value)
             score = v.hull(score, changed) if truth.can_fail else changed
         return score
+
+    def never_acts(
+        self, clause: n.CapIf | n.Multiply, score: Range, where: str, role: Role
+    ) -> None:
+        """E331: a cap at or above the most the score can be before it, or a multiplier on a
+        score never above 0, proved over every valid facts."""
+        high = score.high
+        if high is None:
+            return
+        if isinstance(clause, n.CapIf):
+            if high > clause.cap.value:
+                return
+            line = f"at most {clause.cap.text}"
+            hint = (
+                f"a cap acts only below the highest score: lower it below {show(high)}, or "
+                "delete the line"
+            )
+        else:
+            if high > 0:
+                return
+            line = f"× {clause.factor.text}"
+            hint = "a multiplier lowers only a score above 0: delete the line"
+        if role == "deductions":
+            why = "a deduction's score is never above 0"
+            if isinstance(clause, n.CapIf):
+                hint = (
+                    "to limit what deductions take, put the limit on their group, as in: "
+                    'group minus "扣分" deductions at most 5; else delete the line'
+                )
+        else:
+            why = f"it is never above {show(high)} before this line"
+        self.warn("E331", clause.span, f"{line} never changes the score of {where}: {why}", hint)
 
     def clauses_outcome(
         self,
@@ -869,6 +941,8 @@ class _Analyser:
         quantity = self.exprs.number(rule.quantity, ctx)
         if quantity.low is None or quantity.interval.lo < at(ZERO):
             self.warn_negative(rule, quantity)
+        # Only the positive part of the quantity counts: below 0 it is 0.
+        quantity = v.clamp(quantity, ZERO, None)
         step, points = rule.step.value, rule.points.value
         if step <= 0:
             return Part(v.ANY, ())
@@ -886,7 +960,9 @@ class _Analyser:
             if reading != "proportional":
                 count = Fraction(math.ceil(count))
             needed = count * step
-        part = self.capped(v.scale(steps, points), cap, rule.quantity, ctx, needed, points > 0)
+        part = self.capped(
+            v.scale(steps, points), cap, rule.quantity, ctx, needed, points > 0, signs=(1,)
+        )
         if cap is None and quantity.high is None:
             # No end to reach above: a large quantity, for caps further up (a deductions
             # group's 'at most', an indicator's max) to bite on.
@@ -905,13 +981,15 @@ class _Analyser:
         ctx: Ctx,
         needed: Fraction | None,
         rising: bool = True,
+        signs: tuple[int, ...] = (1, -1),
     ) -> Part:
         """A rule's points within its `at most N` (either sign), with facts for its ends and,
         where the quantity is one fact, facts that make the cap bite: the quantity from
-        `needed` on (for points rising with it) or up to -needed (for points falling)."""
+        `needed` on (for points rising with it) or up to -needed (for points falling; not for
+        a `per` rule, which counts only a quantity above 0)."""
         options = [(_cap(x, cap), ws) for x, ws in _part_of(value).options]
         if cap is not None and needed is not None:
-            for sign in (1, -1):
+            for sign in signs:
                 region_ = (
                     Interval(at(needed), POS_INF) if sign > 0 else Interval(NEG_INF, at(-needed))
                 )
@@ -984,7 +1062,7 @@ class _Analyser:
     # ------------------------------------------------------------ warnings
 
     def warn(self, code: Code, span: Span, message: str, hint: str = "") -> None:
-        if self.quiet:
+        if self.quiet or (self.ranges_only and code != "E331"):
             return
         key = (code, span.start)
         if key in self.warned:
@@ -1017,10 +1095,12 @@ class _Analyser:
         self.warn(
             "W405",
             rule.quantity.span,
-            f"the quantity '{text}' can be negative ({low}), and a negative quantity turns "
-            f"{rule.points.text} per step the other way",
-            f"count only what is short or over, as in: {rule.points.text} per {rule.step.text} "
-            f"of target short of done; or bound the facts it reads",
+            f"the quantity '{text}' can be negative ({low}); a 'per' rule counts only a "
+            "quantity above 0, so below 0 this rule gives nothing",
+            f"if that is meant, say what is counted, as in: {rule.points.text} per "
+            f"{rule.step.text} of target short of done; to count a value below 0 too, add a "
+            f"rule for it, as in: … per {rule.step.text} of 0 short of {text}; or bound the "
+            "facts it reads",
         )
 
     def short_of_max(self) -> None:

@@ -141,6 +141,9 @@ class Exprs:
     truths: dict[tuple[int, int], tuple[Truth, n.Expr, Ctx]] = attrs.Factory(dict)
     # Bounds `require` lines put on values: `require surveyed >= 1` bounds the value surveyed.
     value_bounds: dict[str, Interval] = attrs.Factory(dict)
+    # What each fact may be by its declaration alone: a cohort figure of a fact lies within it,
+    # whatever narrows the fact where the figure is read.
+    declared: Mapping[str, Dom] = attrs.Factory(dict)
 
     # ------------------------------------------------------------ by what is expected
 
@@ -182,10 +185,37 @@ class Exprs:
                 if not isinstance(found, SetOf):
                     return Range(Interval(at(Fraction(0)), POS_INF), True)
                 return self.size(found)
+            case n.CountOf():
+                truths = [self.truth(item, ctx) for item in expr.items]
+                least = sum(1 for t in truths if not t.can_fail)
+                most = sum(1 for t in truths if t.can_hold)
+                return Range(Interval(at(Fraction(least)), at(Fraction(most))), True)
+            case n.Call():
+                args = [self.number(arg, ctx) for arg in expr.args]
+                match expr.function:
+                    case "max" | "min":
+                        return v.extreme(args, expr.function)
+                    case _:
+                        return v.absolute(args[0])
             case n.ScoreOf():
                 return ctx.scores.get(expr.id, v.ANY)
+            case n.CohortOf():
+                return self.cohort(expr)
             case _:
                 assert_never(expr)
+
+    def cohort(self, expr: n.CohortOf) -> Range:
+        """A cohort figure: a rank from 1 up; any other, within what the fact may be.
+
+        No witness: a figure depends on the other units, which no facts of one unit fix.
+        """
+        if expr.figure.startswith("rank"):
+            return Range(Interval(at(Fraction(1)), POS_INF), True)
+        dom = self.declared.get(expr.operand.name)
+        if not isinstance(dom, Num):
+            return v.ANY
+        whole = dom.step == 1 and expr.figure not in ("average", "median")
+        return Range(dom.interval, whole)
 
     # ------------------------------------------------------------ names
 

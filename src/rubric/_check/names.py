@@ -146,6 +146,11 @@ class Names:
     # `score of ID` names a node: checked once the tree is known.
     score_refs: list[n.ScoreOf] = attrs.Factory(list)
     upper_bounds: dict[str, Fraction] = attrs.Factory(dict)
+    # Values not yet declared, by name, while values are checked in order: a value may use only
+    # the values above it.
+    pending: dict[str, n.Let] = attrs.Factory(dict)
+    # Values that read cohort figures, directly or through other values: no require line may.
+    cohort_values: set[str] = attrs.Factory(set)
 
     # ------------------------------------------------------------ declarations
 
@@ -192,6 +197,14 @@ class Names:
                     fact.span,
                     f"a unit on a {fact.type.kind} fact",
                     "only count and number facts have units; delete the unit",
+                )
+            if fact.field and fact.type.kind != "level":
+                self.report(
+                    "E243",
+                    fact.type.span,
+                    f"the unit field '{fact.name}' is a {fact.type.kind}",
+                    "a unit field is a level, its words the values the field takes: "
+                    f"field {fact.name}: level {{市, 县}}",
                 )
             scope.names[fact.name] = type_of(fact.type)
         self.facts = dict(scope.names)
@@ -273,8 +286,23 @@ class Names:
             )
         return c
 
+    def check_lets(self, lets: tuple[n.Let, ...], scope: Scope) -> tuple[n.Let, ...]:
+        """Values in the order declared: each may use those above it, not those below."""
+        self.pending = {}
+        for let in lets:
+            self.pending.setdefault(let.name, let)
+        checked = []
+        for let in lets:
+            checked.append(self.check_let(let, scope))
+            if self.pending.get(let.name) is let:
+                del self.pending[let.name]
+        self.pending = {}
+        return tuple(checked)
+
     def check_let(self, let: n.Let, scope: Scope) -> n.Let:
         expr, type_ = self.infer(let.expr, scope)
+        if self.reads_cohort(let.expr):
+            self.cohort_values.add(let.name)
         if type_ == TEXT:
             self.report(
                 "E225",
@@ -317,7 +345,29 @@ class Names:
         return attrs.evolve(let, expr=expr)
 
     def check_require(self, req: n.Require, scope: Scope) -> n.Require:
-        return attrs.evolve(req, condition=self.condition(req.condition, scope, "a 'require'"))
+        condition = self.condition(req.condition, scope, "a 'require'")
+        for item in n.walk(req.condition):
+            figure = isinstance(item, n.CohortOf)
+            if figure or (isinstance(item, n.Name) and item.name in self.cohort_values):
+                what = "a cohort figure" if figure else f"the value '{item.name}', which"
+                self.report(
+                    "E242",
+                    item.span,
+                    f"a 'require' line reads {what}"
+                    + (" reads a cohort figure" if not figure else ""),
+                    "require lines decide which units the cohort holds, so they cannot read "
+                    "its figures; compare with the cohort in a rule or a grade instead",
+                )
+                break
+        return attrs.evolve(req, condition=condition)
+
+    def reads_cohort(self, expr: n.Expr) -> bool:
+        """Whether an expression reads a cohort figure, directly or through a value."""
+        return any(
+            isinstance(item, n.CohortOf)
+            or (isinstance(item, n.Name) and item.name in self.cohort_values)
+            for item in n.walk(expr)
+        )
 
     def check_grades(self, grades: tuple[n.Grade, ...], scope: Scope) -> tuple[n.Grade, ...]:
         grade_scope = scope.child()
@@ -393,9 +443,19 @@ class Names:
                         "E208",
                         expr.operand.span,
                         f"'number of' needs a set, found {type_.describe()}",
+                        "'number of' counts the items of a set fact, as in: number of targets; "
+                        "or how many conditions hold, listed in [ ], as in: "
+                        "number of [a, b, rate >= 90]",
                     )
                     return attrs.evolve(expr, operand=operand), None
                 return attrs.evolve(expr, operand=operand), COUNT
+            case n.CohortOf():
+                return expr, self.cohort_of(expr, scope)
+            case n.CountOf():
+                items = tuple(self.condition(c, scope, "a 'number of' list") for c in expr.items)
+                return attrs.evolve(expr, items=items), COUNT
+            case n.Call():
+                return self.call(expr, scope)
             case n.ScoreOf():
                 if not scope.scores:
                     self.report(
@@ -411,6 +471,58 @@ class Names:
             case _:
                 assert_never(expr)
 
+    def cohort_of(self, expr: n.CohortOf, scope: Scope) -> Type | None:
+        """A cohort figure's type: a rank is a count; a figure, a number in the fact's unit."""
+        words = "top N% of" if expr.figure == "top" else f"{expr.figure.split()[0]} of"
+        operand = expr.operand
+        type_ = self.name(operand, scope)
+        if type_ is None:
+            return None
+        if operand.name not in self.facts:
+            self.report(
+                "E240",
+                operand.span,
+                f"'{words}' takes a fact, found the value '{operand.name}'",
+                "cohort figures are taken over facts each unit gives; declare the quantity as "
+                "a fact (or compare each unit's value with figures of the facts it is made of)",
+            )
+            return None
+        if not type_.numeric:
+            self.report(
+                "E240",
+                operand.span,
+                f"'{words}' needs a count or number fact, found {type_.describe()}",
+                "rank and compare units by a count or number fact",
+            )
+            return None
+        share = expr.share
+        if share is not None and not 0 < share.value <= 100:
+            self.report(
+                "E241",
+                share.span,
+                f"the top {share.text}% of the units is no share of them",
+                "write a share more than 0% and at most 100%, such as top 20% of x",
+            )
+        if expr.figure.startswith("rank"):
+            return COUNT
+        if expr.figure in ("average", "median"):
+            return NUMBER
+        return type_
+
+    def check_ranking(self, ranking: n.RankBy | None, node_ids: Iterable[str]) -> None:
+        """The ids a `rank units by` line breaks ties with must name groups or indicators."""
+        if ranking is None:
+            return
+        ids = set(node_ids)
+        for node_id, span in zip(ranking.ids, ranking.spans, strict=True):
+            if node_id not in ids:
+                self.report(
+                    "E244",
+                    span,
+                    f"no group or indicator has the id '{node_id}'",
+                    suggest(node_id, sorted(ids), "the ids are"),
+                )
+
     def name(self, expr: n.Name, scope: Scope) -> Type | None:
         if expr.name == "total":
             if scope.total:
@@ -423,6 +535,26 @@ class Names:
             )
             return None
         type_ = scope.get(expr.name)
+        later = self.pending.get(expr.name) if type_ is None else None
+        if later is not None:
+            line = self.report.line_of(later.span)
+            if self.report.line_of(expr.span) == line:
+                self.report(
+                    "E230",
+                    expr.span,
+                    f"the value '{expr.name}' is used in its own definition",
+                    "compute it from facts and from values declared above it",
+                )
+            else:
+                self.report(
+                    "E230",
+                    expr.span,
+                    f"the value '{expr.name}' is declared on line {line}, below; move it above",
+                    "a value may use only the values declared above it (grades, require lines "
+                    "and rules may use values declared anywhere)",
+                )
+            self.used.add(expr.name)
+            return None
         if type_ is None:
             self.unknown_names = True
             known = scope.snapshot()
@@ -452,6 +584,25 @@ class Names:
             self.report("E427", right.span, "a division by zero", "divide by a number other than 0")
         stays_count = expr.op in ("+", "*", "short of", "over") and lt == rt == COUNT
         return checked, COUNT if stays_count else NUMBER
+
+    def call(self, expr: n.Call, scope: Scope) -> tuple[n.Expr, Type | None]:
+        """max(a, b, …), min(a, b, …), abs(x): numbers in, a number out (a count of counts)."""
+        checked = [self.numeric(arg, scope, f"'{expr.function}'") for arg in expr.args]
+        call = attrs.evolve(expr, args=tuple(arg for arg, _ in checked))
+        wanted = "one value" if expr.function == "abs" else "two or more values"
+        if (expr.function == "abs") != (len(expr.args) == 1):
+            example = "abs(a - b)" if expr.function == "abs" else f"{expr.function}(a, b)"
+            self.report(
+                "E231",
+                expr.span,
+                f"'{expr.function}' takes {wanted}, found {len(expr.args)}",
+                f"write it as: {example}",
+            )
+            return call, None
+        types = [type_ for _, type_ in checked]
+        if any(type_ is None for type_ in types):
+            return call, None
+        return call, COUNT if all(type_ == COUNT for type_ in types) else NUMBER
 
     def numeric(self, expr: n.Expr, scope: Scope, op: str) -> tuple[n.Expr, Type | None]:
         checked, type_ = self.infer(expr, scope)

@@ -49,7 +49,7 @@ class Rules:
         names, report = self.names, self.names.report
         scope = outer.child()
         outer_used, names.used = names.used, set()
-        lets = tuple(names.check_let(let, scope) for let in ind.lets)
+        lets = names.check_lets(ind.lets, scope)
         rules, bests = self.check_rules(ind.rules, ind, scope)
         starts = [r for r in ind.rules if isinstance(r, n.Start)]
         for extra in starts[1:]:

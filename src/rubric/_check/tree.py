@@ -115,7 +115,7 @@ class Tree:
                         f"add indicators with ids such as {decl.id}.name under it",
                     )
                     continue
-                self.check_children(decl, kids)
+                self.check_children(decl, kids, _renormalising(decl, by_id))
         top = held("")
         base = [k for k in top if k.role == "base"]
         if header.max is not None and base:
@@ -152,7 +152,9 @@ class Tree:
             )
         self.max_fits(decl.max)
 
-    def check_children(self, group: n.Group, kids: list[Decl]) -> None:
+    def check_children(
+        self, group: n.Group, kids: list[Decl], renormalising: n.Group | None = None
+    ) -> None:
         """What a group's way of combining its children asks of them."""
         report = self.names.report
         if group.role != "base":
@@ -196,22 +198,51 @@ class Tree:
                         "add a line such as: not applicable if method != a",
                     )
         self.check_weights(group, kids)
-        self.check_policies(group, kids)
+        self.check_policies(group, kids, renormalising)
 
-    def check_policies(self, group: n.Group | None, kids: list[Decl]) -> None:
-        """Outside best-of and one-of groups, a node that may not apply says what then."""
-        if group is not None and mode_of(group.mode) in ("best of", "one of"):
-            return
+    def check_policies(
+        self, group: n.Group | None, kids: list[Decl], renormalising: n.Group | None = None
+    ) -> None:
+        """What a node that may not apply says happens to its points, against what its groups
+        do: a scaled, weighted, best-of or one-of group (`renormalising`, the nearest at or
+        above `group`) shares its points out again by itself, so below one no policy is needed,
+        and one that would not happen is refused."""
         for kid in kids:
             for clause in kid.clauses:
-                if isinstance(clause, n.NotApplicable) and clause.policy is None:
+                if not isinstance(clause, n.NotApplicable):
+                    continue
+                if renormalising is None:
+                    if clause.policy is None:
+                        self.names.report(
+                            "E322",
+                            clause.span,
+                            "this line does not say what happens to the points of a node that "
+                            "does not apply",
+                            "end it with ', full marks', ', rescale the total' or "
+                            "', redistribute to siblings'",
+                        )
+                    continue
+                assert group is not None
+                parent = renormalising is group
+                if clause.policy == "rescale the total" or (
+                    clause.policy == "redistribute to siblings" and parent
+                ):
+                    where = "its group" if parent else "the group"
+                    above = "" if parent else " above it"
+                    mode = renormalising.mode
                     self.names.report(
-                        "E322",
+                        "E330",
                         clause.span,
-                        "this line does not say what happens to the points of a node that "
-                        "does not apply",
-                        "end it with ', full marks', ', rescale the total' or "
-                        "', redistribute to siblings'",
+                        f"'{clause.policy}' on '{kid.id}', but {where} '{renormalising.id}'"
+                        f"{above} is {_mode_words(mode)}: it "
+                        "renormalises itself when a part does not apply, so "
+                        + (
+                            "the total is not rescaled"
+                            if clause.policy == "rescale the total"
+                            else "its points go to the others already"
+                        ),
+                        "write no policy (not applicable if CONDITION), or ', full marks' to "
+                        "count the part at its max",
                     )
 
     def check_weights(self, group: n.Group | None, kids: list[Decl]) -> None:
@@ -321,3 +352,20 @@ class Tree:
                 f"{plain(total, 6)}: {parts}",
                 "make the max equal the sum of the maxes under it",
             )
+
+
+def _renormalising(group: n.Group, by_id: Mapping[str, Decl]) -> n.Group | None:
+    """The nearest group, this one or one above it, that is scaled, weighted, best of or one
+    of: it brings what is left of its parts to its own max by itself."""
+    node_id: str = group.id
+    while node_id:
+        found = by_id.get(node_id)
+        if isinstance(found, n.Group) and found.role == "base" and found.mode is not None:
+            return found
+        node_id = node_id.rpartition(".")[0]
+    return None
+
+
+def _mode_words(mode: str | None) -> str:
+    """How a group's mode reads after 'is': scaled, weighted, a 'best of' group."""
+    return f"a '{mode}' group" if mode in ("best of", "one of") else str(mode)

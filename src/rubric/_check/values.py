@@ -36,10 +36,12 @@ __all__ = [
     "Range",
     "Truth",
     "Witness",
+    "absolute",
     "add",
     "clamp",
     "const",
     "divide",
+    "extreme",
     "meet",
     "merge",
     "multiply",
@@ -464,6 +466,31 @@ def hull_all(ranges: Iterable[Range]) -> Range:
         found = r if found is None else hull(found, r)
     assert found is not None
     return found
+
+
+def extreme(ranges: list[Range], which: str) -> Range:
+    """max(a, b, …) or min(a, b, …) of ranges: each end the greatest (least) of the ends.
+
+    Its witnesses are dropped: facts that reach one argument's end need not reach the
+    greatest of them.
+    """
+    if not ranges:
+        return ANY
+    lows, highs = [r.interval.lo for r in ranges], [r.interval.hi for r in ranges]
+    pick = max if which == "max" else min
+    integral = all(r.integral for r in ranges)
+    return Range(Interval(pick(lows), pick(highs)), integral)
+
+
+def absolute(r: Range) -> Range:
+    """abs(x) of a range: itself above 0, mirrored below, from 0 when it holds 0."""
+    interval = r.interval
+    if interval.lo >= at(Fraction(0)):
+        return r
+    if interval.hi <= at(Fraction(0)):
+        return negate(r)
+    top = max(negate(r).interval.hi, interval.hi)
+    return Range(Interval(at(Fraction(0)), top), r.integral)
 
 
 def floor_range(r: Range, how: Literal["floor", "ceil"]) -> Range:

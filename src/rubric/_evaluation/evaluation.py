@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from rubric._evaluation.units import Unit, problem_tuple
+from rubric._evaluation.units import Unit, _field_of, problem_tuple
 from rubric._numbers import fixed
 from rubric.errors import FactProblem, FactsError
 
 if TYPE_CHECKING:
+    from rubric._cohort import Cohort
     from rubric._result import Result, ScoredNode
     from rubric._rubric import GradeLine, OutlineNode, Rubric
 
@@ -196,8 +197,17 @@ class Evaluation:
         scores: dict[str, tuple[Decimal, ...]] = {}
         skipped: dict[str, frozenset[int]] = {}
         errors: list[UnitError] = []
+        # Unit fields the rubric reads (`field 类别: …`) are given to it as facts.
+        fields = tuple(spec.name for spec in rubric.facts if spec.field)
+        # A rubric that compares units: the cohort of every unit that can be read, made once.
+        cohort = None
+        if rubric.compares_units:
+            cohort = rubric.cohort(
+                _facts_of(unit, fields) for unit in self._units if not unit.problems
+            )
+        self._cohort = cohort
         for unit in self._units:
-            outcome = _score(rubric, unit)
+            outcome = _score(rubric, unit, cohort, fields)
             if isinstance(outcome, UnitError):
                 errors.append(outcome)
                 continue
@@ -231,6 +241,11 @@ class Evaluation:
         return self._rubric
 
     @property
+    def cohort(self) -> Cohort | None:
+        """The cohort every unit was scored with, for a rubric that compares units; else None."""
+        return self._cohort
+
+    @property
     def units(self) -> tuple[Unit, ...]:
         """Every unit given, scored or not, in the order given."""
         return self._units
@@ -261,11 +276,17 @@ class Evaluation:
 
     @cached_property
     def ranking(self) -> tuple[Standing, ...]:
-        """The scored units by total, highest first; equal totals share a rank (1, 2, 2, 4)."""
-        totals = {unit.id: self._scores[unit.id][0] for unit in self.scored}
+        """The scored units by total, highest first; equal totals share a rank (1, 2, 2, 4).
+
+        A rubric's `rank units by total, then ID, …` line orders equal totals by those nodes'
+        scores in turn; units equal on all of them share a rank.
+        """
+        positions = {node.id: i for i, node in enumerate(self._outline)}
+        keys = [0, *(positions[node_id] for node_id in self._rubric.tie_break)]
+        totals = {unit.id: tuple(self._scores[unit.id][i] for i in keys) for unit in self.scored}
         overall = _ranks(totals)
         by_category: dict[str, int] = {}
-        categories: dict[str | None, dict[str, Decimal]] = {}
+        categories: dict[str | None, dict[str, tuple[Decimal, ...]]] = {}
         for unit in self.scored:
             categories.setdefault(unit.category, {})[unit.id] = totals[unit.id]
         for category, members in categories.items():
@@ -489,6 +510,8 @@ class Evaluation:
         yield "errors", [error.to_dict() for error in self._errors]
         yield "grades", grades
         yield "statistics", statistics
+        if self._cohort is not None:  # the figures the rubric's rules compared each unit with
+            yield "cohort", self._cohort.to_dict()
         if comparison is not None:
             yield "comparison", _Each(_difference_dict(d) for d in comparison.differences)
 
@@ -584,20 +607,41 @@ def _json(value: object, indent: int | None, level: int) -> str:
     return text.replace("\n", "\n" + " " * (indent * level)) if indent else text
 
 
-def _score(rubric: Rubric, unit: Unit) -> Result | UnitError:
+def _facts_of(unit: Unit, fields: tuple[str, ...]) -> Mapping[str, object]:
+    """A unit's facts, with the unit fields the rubric reads as facts (by the field's name or
+    the other names its column may have: 类别 or category)."""
+    if not fields:
+        return unit.facts
+    facts = dict(unit.facts)
+    for name in fields:
+        if name in facts:
+            continue
+        value = unit.fields.get(name)
+        if value is None:
+            canonical = _field_of(name)
+            value = unit.fields.get(canonical) if canonical is not None else None
+        if value:
+            facts[name] = value
+    return facts
+
+
+def _score(
+    rubric: Rubric, unit: Unit, cohort: Cohort | None = None, fields: tuple[str, ...] = ()
+) -> Result | UnitError:
     """Score one unit, or say why not: its reading problems and whatever the rubric refuses."""
+    facts = _facts_of(unit, fields)
     if unit.problems:
         unreadable = {name for problem in unit.problems for name in problem.facts}
         found: tuple[FactProblem, ...] = ()
         try:
             if unit.facts:  # a file that could not be read at all: its facts are not missing
-                rubric.validate(unit.facts)
+                rubric.validate(facts)
         except FactsError as error:
             # A fact whose cell could not be read is not missing too.
             found = tuple(p for p in error.problems if not set(p.facts) & unreadable)
         return UnitError(unit, (*unit.problems, *found))
     try:
-        return rubric.score(unit.facts)
+        return rubric.score(facts, cohort=cohort)
     except FactsError as error:
         return UnitError(unit, error.problems)
 
@@ -610,10 +654,13 @@ def _exact_sum(values: Sequence[Decimal]) -> Fraction:
         return Fraction(sum(values, Decimal(0)))
 
 
-def _ranks(totals: Mapping[str, Decimal]) -> dict[str, int]:
-    """Competition ranks: 1 + how many totals are higher; equal totals share a rank."""
+def _ranks(totals: Mapping[str, tuple[Decimal, ...]]) -> dict[str, int]:
+    """Competition ranks: 1 + how many totals are higher; equal totals share a rank.
+
+    A total comes with the scores that break its ties, compared in turn.
+    """
     ordered = sorted(totals.values(), reverse=True)
-    first: dict[Decimal, int] = {}
+    first: dict[tuple[Decimal, ...], int] = {}
     for index, total in enumerate(ordered):
         first.setdefault(total, index + 1)
     return {key: first[total] for key, total in totals.items()}

@@ -418,6 +418,9 @@ def _column_problems(rubric: Rubric, columns: list[_Column]) -> list[FactProblem
                 what = f"the unit field {target}"
             problems.append(FactProblem("", f"columns {letters} both name {what}; keep one"))
     for spec in rubric.facts:
+        # A unit field the rubric reads (类别) may be in its field's column.
+        if spec.field and _field_of(spec.name) in seen:
+            continue
         if spec.name not in seen and not spec.optional:
             headed = spec.name + (f" or {spec.description}" if spec.description else "")
             what = f"{spec.name} ({spec.description})" if spec.description else spec.name

@@ -341,7 +341,9 @@ def _ranking_section(evaluation: Evaluation, index: dict[str, int]) -> Section:
         "总分排名",
     )
     note = Paragraph(
-        "名次按总分从高到低排列，总分相同的单位名次相同，其后的名次顺延（如1、2、2、4）"
+        "名次按总分从高到低排列，"
+        + (tie_words(evaluation) or "总分相同的单位名次相同")
+        + "，其后的名次顺延（如1、2、2、4）"
         + ("；类别内名次只在同一类别的单位之间排列。" if categories else "。"),
         "note",
     )
@@ -530,7 +532,9 @@ def _method_section(evaluation: Evaluation, date: datetime.date | None) -> Secti
         + f"，满分{rubric.max}分。",
         "计算：各项得分按评分办法逐项精确计算（分数运算，不用二进制浮点），"
         f"按办法规定保留{rubric.places}位小数。",
-        "排名：按总分从高到低，总分相同名次相同，其后名次顺延（1、2、2、4）"
+        "排名：按总分从高到低，"
+        + (tie_words(evaluation) or "总分相同名次相同")
+        + "，其后名次顺延（1、2、2、4）"
         + ("；有类别的单位另在类别内排名。" if evaluation.categories else "。"),
     ]
     if grades:
@@ -728,3 +732,13 @@ def _unit_comparison(comparison: Comparison, unit_id: str) -> Section:
             ),
         ),
     )
+
+
+def tie_words(evaluation: Evaluation) -> str | None:
+    """How the rubric orders equal totals, in words; None where they simply share a rank."""
+    ids = evaluation.rubric.tie_break
+    if not ids:
+        return None
+    titles = {node.id: node.title for node in evaluation.nodes}
+    order = "、再按".join(f"“{titles[node_id]}”得分" for node_id in ids)
+    return f"总分相同的按{order}从高到低排列，仍相同的名次相同"

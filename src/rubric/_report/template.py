@@ -13,7 +13,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rubric._evaluation.units import FIELDS, Unit, column_letter, missing_extra
+from rubric._evaluation.units import FIELDS, Unit, _field_of, column_letter, missing_extra
 from rubric._numbers import plain
 from rubric.dsl.source import display_width
 from rubric.errors import FactProblem, FactsError
@@ -138,19 +138,24 @@ def write_template(
     return path
 
 
+def _form_facts(rubric: Rubric) -> tuple[FactSpec, ...]:
+    """The facts a form asks for: all but the unit fields it has a column for already (类别)."""
+    return tuple(s for s in rubric.facts if not (s.field and _field_of(s.name) is not None))
+
+
 def _header_rows(rubric: Rubric) -> tuple[list[str], list[str], list[str]]:
-    specs = {spec.name: spec for spec in rubric.facts}
-    people = [name for name, _, _ in _UNIT_COLUMNS] + [fact_header(s) for s in rubric.facts]
-    ids = [english for _, english, _ in _UNIT_COLUMNS] + [s.name for s in rubric.facts]
+    specs = {spec.name: spec for spec in _form_facts(rubric)}
+    people = [name for name, _, _ in _UNIT_COLUMNS] + [fact_header(s) for s in _form_facts(rubric)]
+    ids = [english for _, english, _ in _UNIT_COLUMNS] + [s.name for s in _form_facts(rubric)]
     hints = [_HINT_MARK] + [hint for _, _, hint in _UNIT_COLUMNS[1:]]
-    hints += [fact_hint(s, specs) for s in rubric.facts]
+    hints += [fact_hint(s, specs) for s in _form_facts(rubric)]
     return people, ids, hints
 
 
 def _unit_cells(rubric: Rubric, unit: Unit) -> list[str | int | Decimal]:
     cells: list[str | int | Decimal] = [unit.id, unit.name]
     cells += [str(unit.fields.get(name, "")) for name, _, _ in _UNIT_COLUMNS[2:]]
-    for spec in rubric.facts:
+    for spec in _form_facts(rubric):
         cells.append(cell_value(spec, unit.facts[spec.name]) if spec.name in unit.facts else "")
     return cells
 
@@ -167,7 +172,7 @@ def _csv_text(rubric: Rubric, units: Sequence[Unit]) -> str:
 def _json_text(rubric: Rubric, unit: Unit | None) -> str:
     head: dict[str, object] = {"id": "", "name": ""}
     head.update({english: "" for _, english, _ in _UNIT_COLUMNS[2:]})
-    facts: dict[str, object] = {spec.name: "" for spec in rubric.facts}
+    facts: dict[str, object] = {spec.name: "" for spec in _form_facts(rubric)}
     if unit is not None:
         head = {"id": unit.id, "name": unit.name}
         head.update({_english(k): v for k, v in unit.fields.items()})
@@ -190,7 +195,7 @@ def _jsonable(value: object) -> object:
 
 
 def _toml_text(rubric: Rubric, unit: Unit | None) -> str:
-    specs = {spec.name: spec for spec in rubric.facts}
+    specs = {spec.name: spec for spec in _form_facts(rubric)}
     head = {"id": "", "name": ""} | {english: "" for _, english, _ in _UNIT_COLUMNS[2:]}
     if unit is not None:
         head = {"id": unit.id, "name": unit.name}
@@ -202,7 +207,7 @@ def _toml_text(rubric: Rubric, unit: Unit | None) -> str:
         "unit = { " + ", ".join(f"{k} = {_toml(v)}" for k, v in head.items()) + " }",
         "",
     ]
-    for spec in rubric.facts:
+    for spec in _form_facts(rubric):
         lines.append(f"# {spec.description or spec.name}：{_toml_hint(spec, specs)}")
         value = unit.facts.get(spec.name, "") if unit is not None else ""
         lines.append(f"{spec.name} = {_toml(value)}")
@@ -273,8 +278,8 @@ def _write_xlsx(rubric: Rubric, path: Path, units: Sequence[Unit]) -> None:
         sheet.set_column(index, index, min(width + 2, 28))
     sheet.freeze_panes(3, 2)
     last = max(len(units) + 3, 500)
-    specs = {spec.name: spec for spec in rubric.facts}
-    for offset, spec in enumerate(rubric.facts):
+    specs = {spec.name: spec for spec in _form_facts(rubric)}
+    for offset, spec in enumerate(_form_facts(rubric)):
         column = len(_UNIT_COLUMNS) + offset
         _validate(sheet, column, last, spec, fact_hint(spec, specs))
     for row, unit in enumerate(units, start=3):
@@ -299,7 +304,7 @@ def _write_xlsx(rubric: Rubric, path: Path, units: Sequence[Unit]) -> None:
         "从第4行起每行填一个单位。空格表示该项未填。",
     )
     notes.write_row(3, 0, ["标识", "含义", "填写要求", "列"], head)
-    for row, spec in enumerate(rubric.facts, start=4):
+    for row, spec in enumerate(_form_facts(rubric), start=4):
         letter = column_letter(len(_UNIT_COLUMNS) + row - 4)
         notes.write_row(row, 0, [spec.name, spec.description or "", fact_hint(spec, specs), letter])
     book.close()

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from rubric import __version__
-from rubric._report.contents import Losses, indicator_path, losses_of
+from rubric._report.contents import Losses, indicator_path, losses_of, tie_words
 from rubric._report.template import workbook
 from rubric.dsl.source import display_width
 
@@ -273,8 +273,9 @@ def _notes_sheet(book: _Book, evaluation: Evaluation, date: datetime.date | None
         ("等级", grades),
         ("单位", f"{len(evaluation.units)}个，已评分{len(evaluation.ranking)}个，"
                  f"未评分{len(evaluation.errors)}个"),
-        ("名次", "按总分从高到低；总分相同名次相同，其后名次顺延（1、2、2、4）；"
-                 "有类别时另列类别内名次"),
+        ("名次", "按总分从高到低；"
+                 + (tie_words(evaluation) or "总分相同名次相同")
+                 + "，其后名次顺延（1、2、2、4）；有类别时另列类别内名次"),
         ("数字", f"得分按评分办法精确计算后保留{rubric.places}位小数；表中分数为数值，格式0.00"),
         ("工作表", "汇总：名次、总分、等级和一级指标得分；指标得分：各单位各三级指标得分；"
                    "整改清单：各单位失分的指标及原因，整改措施、责任单位、整改时限待填"),

@@ -28,6 +28,7 @@ from typing import Any, assert_never, cast
 import attrs
 
 from rubric import _plan as p
+from rubric._cohort import rank_in
 from rubric._facts import Bound, FactSpec, ten_to
 from rubric._values import Adjustment
 
@@ -93,6 +94,11 @@ def _adjustment(raw: object, top: int) -> Adjustment:
     return adjustment
 
 
+def _rank(values: tuple[int | Fraction, ...], n: int, d: int, ascending: bool) -> int:
+    """A value's rank among a cohort's values (lowest first), as the interpreter ranks it."""
+    return rank_in(values, n if d == 1 else Fraction(n, d), ascending=ascending)
+
+
 def _half_up(s: int, d: int) -> int:
     """s/d rounded half away from zero, for d > 0."""
     return (2 * s + d) // (2 * d) if s >= 0 else -((-2 * s + d) // (2 * d))
@@ -133,6 +139,8 @@ _HELPERS: dict[str, object] = {
     "_int": int,
     "_str": str,
     "_len": len,
+    "_rank": _rank,
+    "_abs": abs,
     **{f"_round_{mode.replace(' ', '_')}": fn for mode, fn in _ROUNDERS.items()},
 }
 
@@ -756,12 +764,66 @@ class _Generator:
             case p.Size():
                 items = self.other(expr.operand)
                 return Num(self.tmp(_call("_len", items)), 1, _SIZE_BITS)
+            case p.Count():
+                counted: ast.expr = _const(0)
+                for condition in expr.conditions:
+                    one = ast.IfExp(self.condition(condition), _const(1), _const(0))
+                    counted = self.tmp(_add(counted, one))
+                return Num(counted, 1, len(expr.conditions).bit_length())
+            case p.Function():
+                args = [self.number(arg) for arg in expr.args]
+                match expr.name:
+                    case "max" | "min":
+                        found = args[0]
+                        for other in args[1:]:
+                            found = self.pick(found, other, ">=" if expr.name == "max" else "<=")
+                        return found
+                    case "abs":
+                        a = args[0]
+                        c = a.constant
+                        if c is not None:
+                            return _num(abs(c))
+                        return Num(self.tmp(_call("_abs", a.n)), a.d, a.nb, a.db)
+                    case _:
+                        assert_never(expr.name)
             case p.NodeScore():
                 return self.node_scores[expr.id]
+            case p.Figure():
+                return self.figure(expr)
             case p.Comparison() | p.Membership() | p.Junction() | p.Inversion():
                 return Other(self.condition(expr))
             case _:
                 assert_never(expr)
+
+    def figure(self, expr: p.Figure) -> Num:
+        """A cohort figure, read from the figures the function is given (its `cohort`)."""
+        held = ast.Subscript(_name("cohort"), _const(expr.need), ast.Load())
+        if expr.kind.startswith("rank"):
+            own = self.number(expr.fact)
+            ascending = _const(expr.kind == "rank ascending")
+            rank = self.tmp(_call("_rank", held, own.n, own.den(), ascending))
+            return Num(rank, 1, _SIZE_BITS)
+        value = self.tmp(held)
+        # No unit of the cohort gives the fact: the interpreter says so.
+        self.emit(_if(ast.Compare(value, [ast.Is()], [_const(None)]), [_raise_slow()]))
+        n = self.tmp(ast.Attribute(value, "numerator", ast.Load()))
+        d = self.tmp(ast.Attribute(value, "denominator", ast.Load()))
+        # A cohort holds its figures within the limit on exact values.
+        bits = self.top.bit_length()
+        return Num(n, d, bits, bits)
+
+    def pick(self, a: Num, b: Num, op: p.CompareOp) -> Num:
+        """a where `a op b`, else b: the greater (or the lesser) of two numbers, exactly."""
+        chosen = self.tmp(self.test(a, op, b), "c")
+        if isinstance(a.d, int) and isinstance(b.d, int):
+            common = math.lcm(a.d, b.d)
+            fa, fb = common // a.d, common // b.d
+            nb = max(a.nb + fa.bit_length(), b.nb + fb.bit_length())
+            n = self.tmp(ast.IfExp(chosen, _times(a.n, fa), _times(b.n, fb)))
+            return self.checked(Num(n, common, nb))
+        n = self.tmp(ast.IfExp(chosen, a.n, b.n))
+        d = self.tmp(ast.IfExp(chosen, a.den(), b.den()))
+        return Num(n, d, max(a.nb, b.nb), max(a.dbits, b.dbits))
 
     def number(self, expr: p.Expr) -> Num:
         found = self.value(expr)
@@ -833,8 +895,16 @@ class _Generator:
                 if expr.op in ("+", "*", "/"):
                     return self.nonneg(expr.left) and self.nonneg(expr.right)
                 return False
-            case p.Size():
+            case p.Size() | p.Count():
                 return True
+            case p.Figure():
+                # A figure lies within what the fact's declaration allows every unit.
+                return expr.kind.startswith("rank") or self.nonneg(expr.fact)
+            case p.Function():
+                if expr.name == "abs":
+                    return True
+                found = [self.nonneg(arg) for arg in expr.args]
+                return any(found) if expr.name == "max" else all(found)
             case _:
                 return False
 
@@ -860,8 +930,11 @@ class _Generator:
                 return self.safe(expr.left) and self.safe(expr.right)
             case p.Membership():
                 return self.safe(expr.collection)
-            case p.Junction():
-                return all(self.safe(o) for o in expr.operands)
+            case p.Junction() | p.Count() | p.Function():
+                return all(self.safe(o) for o in p.parts_of(expr))
+            case p.Figure():
+                # A figure of a fact no unit gives cannot be worked out.
+                return expr.kind.startswith("rank") and self.safe(expr.fact)
             case _:
                 assert_never(expr)
 
@@ -887,6 +960,8 @@ class _Generator:
                 if expr.op == "/":
                     return self.nonzero_expr(expr.left)
                 return False
+            case p.Figure():
+                return expr.kind.startswith("rank") or self.nonzero_expr(expr.fact)
             case _:
                 return False
 
@@ -965,6 +1040,9 @@ class _Generator:
                 return self.cap(total, rule.cap)
             case p.PerStep():
                 amount = self.number(rule.quantity)
+                # Only the positive part counts, as the interpreter counts it.
+                if not self.nonneg(rule.quantity):
+                    amount = self.at_least_zero(amount)
                 steps = self.scale(amount, 1 / rule.step)
                 match rule.partial:
                     case "proportional":
@@ -1165,8 +1243,10 @@ class _Generator:
             ast.Load(),
         )
         self.emit(ast.Return(returned))
+        # A rubric with cohort rules is given the cohort's figures too.
+        args = [ast.arg("facts"), *([ast.arg("cohort")] if plan.needs else [])]
         arguments = ast.arguments(
-            posonlyargs=[], args=[ast.arg("facts")], kwonlyargs=[], kw_defaults=[], defaults=[]
+            posonlyargs=[], args=args, kwonlyargs=[], kw_defaults=[], defaults=[]
         )
         function = ast.FunctionDef("score", arguments, self.body, [], None)
         if sys.version_info >= (3, 12):  # pragma: no cover - the field is new in 3.12
@@ -1457,16 +1537,8 @@ def _values_in(expr: p.Expr) -> set[str]:
         match item:
             case p.ValueRef():
                 found.add(item.subject.name)
-            case p.Arithmetic() | p.Comparison():
-                stack += [item.left, item.right]
-            case p.Negation() | p.Size() | p.Inversion():
-                stack.append(item.operand)
-            case p.Membership():
-                stack.append(item.collection)
-            case p.Junction():
-                stack += item.operands
             case _:
-                pass
+                stack += p.parts_of(item)
     return found
 
 

@@ -16,6 +16,7 @@ import attrs
 
 from rubric import _figures as f
 from rubric import _plan as p
+from rubric._cohort import CohortFigures, rank_in
 from rubric._facts import ten_to
 from rubric._limits import DEFAULT
 from rubric._numbers import fixed, round_to
@@ -48,6 +49,8 @@ class Env:
     # value must stay below it, numerator and denominator.
     digits: int = DEFAULT.exact_digits
     top: int = attrs.field(init=False, default=attrs.Factory(lambda e: ten_to(e.digits), True))
+    # The figures of the cohort, as Plan.needs lists them; () for a rubric that reads none.
+    cohort: CohortFigures = ()
 
     def value(self, name: str) -> Value:
         env: Env | None = self
@@ -77,7 +80,14 @@ class Env:
         return None
 
     def child(self, definitions: Mapping[str, p.Let]) -> Env:
-        return Env(self.facts, definitions, self, scores=self.scores, digits=self.digits)
+        return Env(
+            self.facts,
+            definitions,
+            self,
+            scores=self.scores,
+            digits=self.digits,
+            cohort=self.cohort,
+        )
 
     def bounded(self, value: Fraction, where: p.Node) -> Fraction:
         """A node's score (or a sum towards it), refused past the limit on exact values."""
@@ -102,16 +112,8 @@ def _reads(expr: p.Expr, env: Env) -> tuple[str, ...]:
                 if let is not None and item.subject.name not in seen:
                     seen.add(item.subject.name)
                     stack.append(let.expr)
-            case p.Arithmetic() | p.Comparison():
-                stack += [item.right, item.left]
-            case p.Negation() | p.Size() | p.Inversion():
-                stack.append(item.operand)
-            case p.Membership():
-                stack.append(item.collection)
-            case p.Junction():
-                stack += reversed(item.operands)
             case _:
-                pass
+                stack += reversed(p.parts_of(item))
     return tuple(found)
 
 
@@ -183,6 +185,17 @@ def _fact(expr: p.FactRef, env: Env) -> Value:
         raise EvaluationError(problem) from None
 
 
+def _figure(expr: p.Figure, env: Env) -> Value:
+    """A cohort figure; a rank, of the fact's own value among the cohort's."""
+    held = env.cohort[expr.need]
+    if isinstance(held, tuple):
+        own = _number(_fact(expr.fact, env))
+        return rank_in(held, own, ascending=expr.kind == "rank ascending")
+    if held is None:
+        raise EvaluationError(f.Problem(f.NoCohortValues(expr), ()))
+    return held
+
+
 def evaluate(expr: p.Expr, env: Env) -> Value:
     """The value of an expression over the facts in env."""
     match expr:
@@ -200,8 +213,14 @@ def evaluate(expr: p.Expr, env: Env) -> Value:
             items = evaluate(expr.operand, env)
             assert isinstance(items, frozenset)
             return len(items)
+        case p.Count():
+            return sum(1 for condition in expr.conditions if evaluate(condition, env))
+        case p.Function():
+            return _function(expr, [evaluate(arg, env) for arg in expr.args])
         case p.NodeScore():
             return env.scores[expr.id]
+        case p.Figure():
+            return _figure(expr, env)
         case p.Comparison():
             return compare(expr.op, evaluate(expr.left, env), evaluate(expr.right, env))
         case p.Membership():
@@ -218,6 +237,20 @@ def evaluate(expr: p.Expr, env: Env) -> Value:
             assert_never(expr)
 
 
+def _function(expr: p.Function, args: list[Value]) -> Value:
+    """max, min or abs of numbers: a count stays a count."""
+    numbers = [_number(arg) for arg in args]
+    match expr.name:
+        case "max":
+            return max(numbers, key=Fraction)
+        case "min":
+            return min(numbers, key=Fraction)
+        case "abs":
+            return -numbers[0] if numbers[0] < 0 else numbers[0]
+        case _:
+            assert_never(expr.name)
+
+
 def trace(expr: p.Expr, env: Env) -> f.Traced:
     """An expression's value with its parts' values, read as far as its wording reads them.
 
@@ -228,6 +261,11 @@ def trace(expr: p.Expr, env: Env) -> f.Traced:
     match expr:
         case p.Const() | p.FactRef() | p.ValueRef() | p.NodeScore():
             return f.Traced(evaluate(expr, env))
+        case p.Figure():
+            value = evaluate(expr, env)
+            if expr.kind.startswith("rank"):  # shows the fact's own value beside its rank
+                return f.Traced(value, (trace(expr.fact, env),))
+            return f.Traced(value)
         case p.Arithmetic() | p.Comparison():
             left, right = trace(expr.left, env), trace(expr.right, env)
             if isinstance(expr, p.Arithmetic):
@@ -236,6 +274,12 @@ def trace(expr: p.Expr, env: Env) -> f.Traced:
             return f.Traced(compare(expr.op, left.value, right.value), (left, right))
         case p.Negation() | p.Size() | p.Inversion():
             return f.Traced(evaluate(expr, env), (trace(expr.operand, env),))
+        case p.Count() | p.Function():
+            # Every part is evaluated, as evaluation does: none is behind a guard.
+            traced = tuple(trace(part, env) for part in p.parts_of(expr))
+            if isinstance(expr, p.Count):
+                return f.Traced(sum(1 for part in traced if part.value), traced)
+            return f.Traced(_function(expr, [part.value for part in traced]), traced)
         case p.Membership():
             return f.Traced(evaluate(expr, env), (trace(expr.collection, env),))
         case p.Junction():
@@ -372,7 +416,8 @@ def _apply(rule: p.Rule | p.Pool, env: Env, owner: p.Indicator) -> tuple[list[f.
             return _capped(entries, rule, len(entries), rule.cap, rule.line, total)
         case p.PerStep():
             amount = Fraction(_number(evaluate(rule.quantity, env)))
-            steps = _steps(rule.partial, amount / rule.step)
+            # Only the positive part counts: a deduction never gives, a bonus never takes.
+            steps = _steps(rule.partial, max(amount, ZERO) / rule.step)
             total = rule.points * steps
             traced = trace(rule.quantity, env)
             stepped = f.Stepped(rule, traced, amount, steps, total, _cap(total, rule.cap))
@@ -691,13 +736,7 @@ def _root(root: p.Root, env: Env, rules: p.Policy) -> Scored:
         if counted == 0:
             raise EvaluationError(f.Problem(f.NothingApplies(), ()))
         after = total * full / counted
-        left_out = tuple(
-            node.node.title
-            for s in scored
-            for node in s.walk()
-            if node.policy == "rescale the total" and not node.applicable
-        )
-        figures = f.RescaledTotal(left_out, full, counted, total, after)
+        figures = f.RescaledTotal(_left_out(scored), full, counted, total, after)
         entries.append(f.Entry("rescale", after - total, group.line, figures))
         total = after
     total = env.bounded(total, group)
@@ -709,6 +748,25 @@ def _root(root: p.Root, env: Env, rules: p.Policy) -> Scored:
     rounded = rules.scope == "total" or bool(entries or group.clauses)
     total = _finish(group, env, rules, total, entries, rounded=rounded)
     return Scored(group, total, tuple(entries), tuple(scored), counted=full)
+
+
+def _left_out(scored: list[Scored]) -> tuple[str, ...]:
+    """What the total is rescaled without: the nodes left out for it, and the groups that
+    renormalise with nothing left in them (which count for nothing), each the highest one."""
+    found: list[str] = []
+    stack = list(reversed(scored))
+    while stack:
+        item = stack.pop()
+        node = item.node
+        if not item.applicable:
+            if item.policy == "rescale the total":
+                found.append(node.title)
+            continue
+        if isinstance(node, p.Group) and node.way not in ("sum", "extra") and not item.counted:
+            found.append(node.title)
+            continue
+        stack.extend(reversed(item.children))
+    return tuple(found)
 
 
 def requirements(plan: p.Plan, env: Env) -> list[f.Problem]:
@@ -752,13 +810,14 @@ class RequirementsUnmetError(Exception):
         self.problems = problems
 
 
-def run(plan: p.Plan, values: Mapping[str, Value]) -> Outcome:
+def run(plan: p.Plan, values: Mapping[str, Value], cohort: CohortFigures = ()) -> Outcome:
     """Score validated facts: the tree, the grade and the figures of every explanation entry.
 
-    Raises RequirementsUnmetError for broken `require` lines, EvaluationError for facts that cannot
+    cohort holds the figures of the rubric's cohort rules, if it has any. Raises
+    RequirementsUnmetError for broken `require` lines, EvaluationError for facts that cannot
     be scored.
     """
-    env = Env(values, plan.lets, digits=plan.limits.exact_digits)
+    env = Env(values, plan.lets, digits=plan.limits.exact_digits, cohort=cohort)
     problems = requirements(plan, env)
     if problems:
         raise RequirementsUnmetError(problems)

@@ -192,6 +192,8 @@ Placed: TypeAlias = (
     | n.Require
     | n.Let
     | n.AllowNegative
+    | n.RankBy
+    | n.CohortName
     | n.Group
     | n.Indicator
     | n.Pool
@@ -232,7 +234,7 @@ class _Layout:
 
     def collect(self) -> None:
         doc = self.document
-        for top in (doc.header, doc.version, doc.rounding):
+        for top in (doc.header, doc.version, doc.rounding, doc.ranking, doc.cohort):
             if top is not None:
                 self.place(top, 0)
         declarations: tuple[Placed, ...] = (
@@ -429,6 +431,10 @@ class _Writer:
                 return text + (f" unit {_quote(unit)}" if unit is not None else "")
             case n.AllowNegative():
                 return "allow negative total"
+            case n.RankBy(ids=ids):
+                return "rank units by total" + "".join(f", then {id_}" for id_ in ids)
+            case n.CohortName(name=name):
+                return f"cohort {_quote(name)}"
             case n.Group() | n.Indicator():
                 return self.node_line(node)
             case n.Pool(name=name, label=label, cap=cap):
@@ -473,7 +479,8 @@ class _Writer:
         if fact.type.words is not None:
             words = ", ".join(word.name + _optional_text(word.label) for word in fact.type.words)
             kind = f"{kind} {{{words}}}" if kind == "level" else f"set of {{{words}}}"
-        parts = [f"fact {fact.name}: {kind}"]
+        keyword = "field" if fact.field else "fact"
+        parts = [f"{keyword} {fact.name}: {kind}"]
         if fact.constraints:
             bounds = (
                 f"{self.sign(c.span.start, c.operand.span.start, c.op)} "
@@ -546,6 +553,16 @@ class _Writer:
                 return f"score of {id_}", _ATOM
             case n.SizeOf(operand=operand):
                 return f"number of {self.expr(operand, _ATOM)}", _ATOM
+            case n.CohortOf(figure=figure, operand=operand, share=share):
+                if share is not None:
+                    return f"top {share.text}% of {operand.name}", _ATOM
+                if figure == "rank ascending":
+                    return f"rank of {operand.name} ascending", _ATOM
+                return f"{figure} of {operand.name}", _ATOM
+            case n.CountOf(items=items):
+                return "number of [" + ", ".join(self.expr(i, _OR) for i in items) + "]", _ATOM
+            case n.Call(function=function, args=args):
+                return f"{function}(" + ", ".join(self.expr(a, _OR) for a in args) + ")", _ATOM
             case n.Negate(operand=operand):
                 return f"-{self.expr(operand, _UNARY)}", _UNARY
             case n.Binary(op=op, left=left, right=right):

@@ -26,6 +26,9 @@ Kind: TypeAlias = Literal[
     "round",
     "grade",
     "fact",
+    "field",
+    "rank",
+    "cohort",
     "require",
     "let",
     "group",
@@ -55,6 +58,11 @@ USAGE: Final[Mapping[Kind, str]] = {
     'for example: fact households_targeted: count >= 1 "帮扶目标任务数"\n'
     "TYPE is one of: bool, count, number, level {a, b, …}, set, set of {a, b, …}, adjustment\n"
     'a scale of marks: fact mark: number >= 0 and <= 5 in steps of 0.5 "专家评分"',
+    "field": 'write: field NAME: level {a, b, …} ["description"], for example '
+    'field 类别: level {市, 县} "单位类别"',
+    "rank": "write: rank units by total, then ID, then ID, for example "
+    "rank units by total, then output, then effect",
+    "cohort": 'write: cohort "全省"',
     "require": 'write: require CONDITION "message", for example require a + b >= 1 "至少调查1人"',
     "let": 'write: let NAME ["description"] = EXPRESSION or CONDITION [unit "unit"], for '
     'example let rate "完成率" = done / target * 100 unit "%"',
@@ -245,14 +253,37 @@ class _Builder:
         """
         self.condition = condition = pp.Forward()
         condition.set_name("a condition")
+        self.expr = pp.Forward()
+        self.expr.set_name("an expression")
         atom = pp.Forward()
         unary = pp.Forward()
-        size_of = _located(kw("number of") - atom, lambda s, x: n.SizeOf(s, x))
+        listed = pp.Group(
+            pp.Literal("[").suppress()
+            - pp.DelimitedList(condition)
+            - pp.Literal("]").set_name("']'").suppress()
+        )
+        size_of = _located(
+            kw("number of") - (listed | atom).set_name("a set, or conditions in [ ]"),
+            _number_of,
+        )
         score_of = _located(kw("score of") - self.dotted_id, lambda s, id_: n.ScoreOf(s, id_))
+        cohort = self.cohort_figure()
         group = pp.Literal("(").suppress() - condition - pp.Literal(")").set_name("')'").suppress()
-        atom <<= (self.value | size_of | score_of | group).set_name("a number, a name or '('")
+        function = pp.Regex(rf"(?:{'|'.join(tok.FUNCTIONS)})(?=[ \t]*\()").set_name(
+            "max, min or abs"
+        )
+        call = _located(
+            function
+            + pp.Literal("(").suppress()
+            - pp.Group(pp.DelimitedList(self.expr))
+            - pp.Literal(")").set_name("')' or ','").suppress(),
+            lambda s, name, args: n.Call(s, name, tuple(args)),
+        )
+        atom <<= (self.value | call | size_of | score_of | cohort | group).set_name(
+            "a number, a name or '('"
+        )
         negate = _located(pp.Literal("-").suppress() + unary, lambda s, x: n.Negate(s, x))
-        unary <<= (self.value | size_of | score_of | group | negate).set_name(
+        unary <<= (self.value | call | size_of | score_of | cohort | group | negate).set_name(
             "a number, a name or '('"
         )
         arithmetic = pp.Regex(r"[*/×÷+-]").set_name("'+', '-', '*' or '/'")
@@ -266,8 +297,6 @@ class _Builder:
         difference = (terms + pp.Opt(over - terms)).add_parse_action(
             lambda t: tok.fold_binary(list(t))
         )
-        self.expr = pp.Forward()
-        self.expr.set_name("an expression")
         operators = r"[-+*/×÷]|(?:short|over)(?!\w)"
         self.expr <<= (self.lone(operators) | difference).set_name("a number, a name or '('")
         compare = pp.Regex(rf"{tok.CMP}|in(?!\w)").set_name("a comparison such as <= or >=")
@@ -286,6 +315,30 @@ class _Builder:
         )
         operators = r"[-+*/×÷<>=!≤≥≦≧≠＜＞＝]|(?:short|over|in|and|or)(?!\w)"
         condition <<= (self.lone(operators) | conditions).set_name("a condition")
+
+    def cohort_figure(self) -> pp.ParserElement:
+        """`rank of X [ascending]`, `highest of X`, …, `top N% of X`: a figure of a fact."""
+        fact = self.name_node.copy().set_name("the name of a count or number fact")
+        opens = pp.Regex(rf"(?:{'|'.join(tok.FIGURES)}){tok.SPACE}of(?!\w)").set_name(
+            "a cohort figure"
+        )
+        opens.add_parse_action(lambda t: t[0].split()[0])
+        ascending = pp.Opt(kw("ascending").add_parse_action(lambda: True), default=False)
+        figure = _located(
+            opens - fact + ascending,
+            lambda s, word, name, up: n.CohortOf(
+                # Without 'ascending', the figure ends with its fact, not the spaces after it.
+                s if up else Span(s.start, name.span.end),
+                f"{word} ascending" if up else word,
+                name,
+            ),
+        )
+        share = (self.number + pp.Literal("%").suppress()).set_name("a share such as 20%")
+        top = _located(
+            kw("top") + share - kw("of") - fact,
+            lambda s, number, name: n.CohortOf(Span(s.start, name.span.end), "top", name, number),
+        )
+        return (figure | top).set_name("a cohort figure")
 
     def lone(self, operators: str) -> pp.ParserElement:
         """A value with none of these operators after it: what a level reads as the value alone.
@@ -328,6 +381,16 @@ class _Builder:
                 return self.grade()
             case "fact":
                 return self.fact()
+            case "field":
+                return self.fact("field")
+            case "rank":
+                then = self.comma + kw("then") - self.declared_id
+                return _located(
+                    kw("rank units by total") - pp.ZeroOrMore(then),
+                    lambda s, *ids: n.RankBy(s, tuple(i[0] for i in ids), tuple(i[1] for i in ids)),
+                )
+            case "cohort":
+                return _located(kw("cohort") - self.string, lambda s, name: n.CohortName(s, name))
             case "require":
                 return _located(
                     kw("require") - self.condition - self.string,
@@ -426,7 +489,7 @@ class _Builder:
             lambda s, name, cond: n.Grade(s, name, cond),
         )
 
-    def fact(self) -> pp.ParserElement:
+    def fact(self, keyword: str = "fact") -> pp.ParserElement:
         word = _located(
             pp.Regex(tok.IDENT).set_name("a word") + self.description,
             lambda s, name, label: n.Word(s, name, label),
@@ -456,7 +519,7 @@ class _Builder:
         steps = pp.Opt(kw("in steps of") - self.number, default=None)
         optional = pp.Opt(kw("optional").add_parse_action(lambda: True), default=False)
         return _located(
-            kw("fact")
+            kw(keyword)
             - self.declared_name
             - self.colon
             - type_
@@ -466,7 +529,16 @@ class _Builder:
             - self.unit
             - optional,
             lambda s, name, type_, constraints, step, desc, unit, optional: n.FactDecl(
-                s, name[0], name[1], type_, tuple(constraints), desc, unit, step, optional
+                s,
+                name[0],
+                name[1],
+                type_,
+                tuple(constraints),
+                desc,
+                unit,
+                step,
+                optional,
+                keyword == "field",
             ),
         )
 
@@ -586,6 +658,13 @@ class _Builder:
                 ),
             )
         ).set_name("an arm such as '<= 20 -> 4', 'national -> 2' or 'otherwise -> 0'")
+
+
+def _number_of(span: Span, found: Any) -> n.SizeOf | n.CountOf:
+    """`number of SET`, or `number of [C1, C2, …]`: the conditions come as a list."""
+    if isinstance(found, pp.ParseResults):
+        return n.CountOf(span, tuple(found))
+    return n.SizeOf(span, found)
 
 
 def _build_when(condition: Any) -> Callable[[Span, n.Number], n.When]:

@@ -103,6 +103,23 @@ class SizeOf(_Node):
 
 
 @attrs.frozen(repr=False)
+class CountOf(_Node):
+    """`number of [C1, C2, …]`: how many of the conditions hold."""
+
+    span: Span
+    items: tuple[Expr, ...]
+
+
+@attrs.frozen(repr=False)
+class Call(_Node):
+    """`max(a, b, …)`, `min(a, b, …)` or `abs(x)`: a function of numbers."""
+
+    span: Span
+    function: str
+    args: tuple[Expr, ...]
+
+
+@attrs.frozen(repr=False)
 class ScoreOf(_Node):
     """`score of ID`: a group's or an indicator's score, read where the tree is scored."""
 
@@ -110,7 +127,32 @@ class ScoreOf(_Node):
     id: str
 
 
-Expr: TypeAlias = Name | Number | Text | Negate | Binary | Compare | Logic | Not | SizeOf | ScoreOf
+@attrs.frozen(repr=False)
+class CohortOf(_Node):
+    """`rank of X`, `highest of X`, `top 20% of X`, …: a figure of a fact across the units."""
+
+    span: Span
+    # rank, rank ascending, highest, lowest, average, median or top
+    figure: str
+    operand: Name
+    share: Number | None = None  # the N of `top N%`
+
+
+Expr: TypeAlias = (
+    Name
+    | Number
+    | Text
+    | Negate
+    | Binary
+    | Compare
+    | Logic
+    | Not
+    | SizeOf
+    | CountOf
+    | Call
+    | ScoreOf
+    | CohortOf
+)
 
 # ---------------------------------------------------------------- header and declarations
 
@@ -192,6 +234,7 @@ class FactDecl(_Node):
     unit: str | None
     step: Number | None = None
     optional: bool = False
+    field: bool = False  # `field NAME: …`: a unit field, such as its 类别, read as a fact
 
 
 @attrs.frozen(repr=False)
@@ -347,6 +390,23 @@ class AllowNegative(_Node):
     span: Span
 
 
+@attrs.frozen(repr=False)
+class RankBy(_Node):
+    """`rank units by total, then ID, then ID`: how units with equal totals are ordered."""
+
+    span: Span
+    ids: tuple[str, ...]
+    spans: tuple[Span, ...]
+
+
+@attrs.frozen(repr=False)
+class CohortName(_Node):
+    """`cohort "全省"`: what explanations call the units cohort figures are taken over."""
+
+    span: Span
+    name: str
+
+
 # ---------------------------------------------------------------- sections
 
 
@@ -406,6 +466,8 @@ Statement: TypeAlias = (
     | CapIf
     | NotApplicable
     | AllowNegative
+    | RankBy
+    | CohortName
 )
 
 
@@ -468,6 +530,8 @@ class Document(_Node):
     nodes: tuple[Group | Indicator, ...]
     clauses: tuple[Clause, ...] = ()
     negative_total: bool = False
+    ranking: RankBy | None = None
+    cohort: CohortName | None = None
 
 
 def walk(node: Any) -> Iterator[Any]:

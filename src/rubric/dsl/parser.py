@@ -409,6 +409,8 @@ class _Assembler:
     # Clauses before the first group are the total's; after a group line, that group's.
     root_clauses: list[n.Clause] = attrs.Factory(list)
     negative_total: n.AllowNegative | None = None
+    ranking: n.RankBy | None = None
+    cohort: n.CohortName | None = None
     declared: int = 0  # groups and indicators so far
 
     def assemble(self, statements: list[tuple[n.Statement, int]]) -> n.Document:
@@ -437,6 +439,8 @@ class _Assembler:
             nodes=tuple(self.nodes),
             clauses=tuple(self.root_clauses),
             negative_total=self.negative_total is not None,
+            ranking=self.ranking,
+            cohort=self.cohort,
         )
 
     def add(self, stmt: n.Statement, indent: int) -> None:
@@ -460,6 +464,12 @@ class _Assembler:
                 self.requires.append(stmt)
             case n.Let():
                 self.on_let(stmt)
+            case n.RankBy():
+                self.once(self.ranking, stmt, "'rank units by'")
+                self.ranking = self.ranking or stmt
+            case n.CohortName():
+                self.once(self.cohort, stmt, "'cohort'")
+                self.cohort = self.cohort or stmt
             # Sections.
             case n.AllowNegative():
                 self.once(self.negative_total, stmt, "'allow negative total'")

@@ -14,6 +14,8 @@ from rubric.dsl.source import Span
 __all__ = [
     "CMP",
     "DOTTED",
+    "FIGURES",
+    "FUNCTIONS",
     "IDENT",
     "NAME",
     "NUMBER",
@@ -62,8 +64,16 @@ STRING = r'"(?:[^"\\\n]|\\.)*"'
 # Spaces inside a keyword phrase: any but a line break, as lines are read in place in the text.
 SPACE = r"[^\S\n]+"
 CMP = r"<=|>=|!=|≤|≥|≦|≧|≠|<|>|＜|＞|=|＝"
-# A number, a quoted text or a name, but not the 'number of' or 'score of' opening a form.
-VALUE = rf"{NUMBER}|{STRING}|(?!(?:number|score){SPACE}of(?!\w)){NAME}"
+# The functions of numbers: max(a, b, …), min(a, b, …), abs(x).
+FUNCTIONS = ("max", "min", "abs")
+# The words that open a cohort figure: `rank of X`, `highest of X`, …, and `top N% of X`.
+FIGURES = ("rank", "highest", "lowest", "average", "median")
+# A number, a quoted text or a name, but not the 'number of' or 'score of' opening a form, nor
+# a function's name before its '(', nor the words opening a cohort figure.
+VALUE = (
+    rf"{NUMBER}|{STRING}|(?!(?:number|score|{'|'.join(FIGURES)}){SPACE}of(?!\w))"
+    rf"(?!(?:{'|'.join(FUNCTIONS)})[ \t]*\()(?!top{SPACE}\d){NAME}"
+)
 
 
 def number(span: Span, text: str) -> n.Number:
