@@ -28,6 +28,7 @@ def test_public_names() -> None:
             "FactValue",
             "FactsError",
             "GradeLine",
+            "Limits",
             "OutlineNode",
             "NodeBounds",
             "Reason",

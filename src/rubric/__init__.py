@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from rubric._cohort import Cohort
 from rubric._facts import Bound, FactSpec, load_facts
+from rubric._limits import Limits
 from rubric._result import Advice, Batch, Reason, Result, Row, ScoredNode
 from rubric._rubric import GradeLine, OutlineNode, Rubric, load, loads
 from rubric._values import Adjustment, FactValue
@@ -97,6 +98,7 @@ __all__ = [
     "FactsError",
     "GradeLine",
     "GradeShare",
+    "Limits",
     "NodeBounds",
     "NodeChange",
     "NodeStatistics",
