@@ -12,8 +12,10 @@ and scores every unit with `Rubric.score_batch`, into rows held as columns (a `B
                 and send back their batch (columns, cheap to pickle); the parent gathers the
                 batches, which together are the rows in the file's order.
 
-It prints units per second for each, their ratio, and the peak resident memory of the parent
-and of the workers (the largest of them). The pooled rows are checked against the serial ones.
+It prints units per second for each (medians), the speed-up as the median of the ratios of runs
+made one right after the other (the machine's speed drifts between runs, less within a pair),
+and the peak resident memory of the parent and of the workers (the largest of them). The
+pooled rows are checked against the serial ones.
 """
 
 from __future__ import annotations
@@ -140,7 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(f"one process:        {args.n / t1:10,.0f} units/s  ({t1:.2f} s)")
     print(f"{args.workers} worker processes: {args.n / t2:10,.0f} units/s  ({t2:.2f} s)")
-    print(f"speed-up:           {t1 / t2:10.2f}×")
+    pairs = statistics.median(a / b for a, b in zip(one, many, strict=True))
+    print(f"speed-up:           {pairs:10.2f}×  (median of paired runs)")
     print(
         f"peak memory: parent {peak_mb(resource.RUSAGE_SELF):.0f} MB, "
         f"largest worker {peak_mb(resource.RUSAGE_CHILDREN):.0f} MB"
