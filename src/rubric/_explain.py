@@ -415,6 +415,9 @@ def entry(entry: f.Entry, rules: p.Policy) -> str:
             return _tabled(fig, places)
         case f.Computed():
             return _computed(fig, places)
+        case f.Guard():
+            found = explain(fig.rule.condition, fig.traced, places)
+            return f"{found}，按本条计分" if fig.holds else f"{found}，本条不适用，不计分"
         case f.Adjusted():
             what = fig.rule.subject.label
             if not fig.adjustment.points:

@@ -105,6 +105,15 @@ class Computed:
 
 
 @attrs.frozen(eq=False, slots=True)
+class Guard:
+    """A rule's own condition (`… if C`): whether it held, and so whether the rule counted."""
+
+    rule: p.Guarded
+    traced: Traced
+    holds: bool
+
+
+@attrs.frozen(eq=False, slots=True)
 class Adjusted:
     """`adjust by NAME`."""
 
@@ -269,6 +278,7 @@ Figures: TypeAlias = (
     | Stepped
     | Tabled
     | Computed
+    | Guard
     | Adjusted
     | Clamped
     | Rounded

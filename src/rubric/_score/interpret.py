@@ -439,6 +439,14 @@ def _apply(rule: p.Rule | p.Pool, env: Env, owner: p.Indicator) -> tuple[list[f.
             facts = ((rule.subject.name, value),)
             entry = f.Entry("adjust", value.points, rule.line, f.Adjusted(rule, value), facts)
             return [entry], value.points
+        case p.Guarded():
+            traced = trace(rule.condition, env)
+            holds = bool(traced.value)
+            guard = _entry(env, rule.uses, "guard", ZERO, rule.line, f.Guard(rule, traced, holds))
+            if not holds:  # the rule gives nothing, and nothing of it is worked out
+                return [guard], ZERO
+            entries, gives = _apply(rule.rule, env, owner)
+            return [guard, *entries], gives
         case p.Pool():
             applied = [_apply(inner, env, owner) for inner in rule.rules]
             entries = [e for inner, _ in applied for e in inner]

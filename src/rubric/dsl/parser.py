@@ -321,6 +321,8 @@ def _diagnose(line: str, offset: int, loc: int, msg: str, kind: Kind, code_end: 
     else:
         message = f"expected {expected}, found {_quote(found)}"
     hint = USAGE[kind]
+    if found == "if" and expected == "end of text":
+        hint = f"{_IF_GOES[kind] if kind in _IF_GOES else _IF_GOES['rule']}\n{hint}"
     if found in RESERVED and "name" in expected:
         hint = (
             f"'{found}' is a word of the rubric language and cannot name a fact or value; as a "
@@ -333,6 +335,31 @@ def _diagnose(line: str, offset: int, loc: int, msg: str, kind: Kind, code_end: 
     elif found and _FULL_WIDTH.match(found):
         hint = f"{_full_width_hint(found[0])}\n{hint}"
     return Diagnostic(message, span, hint, code="E101")
+
+
+# Where a condition may go, for an 'if' where none may: by the kind of line it stands on.
+_RULE_IF = (
+    "a rule's condition goes right after what it counts, before ', proportionally' or "
+    "', at most N': -1 per 1 of rate short of 100 if not target_met, proportionally, at most 5"
+    "; points = … if C, at most N; points by x if C:; a rule takes one condition (join more "
+    "with 'and' or 'or')"
+)
+_ELSEWHERE_IF = (
+    "a condition goes on a rule (+2 if C, -1 per 1 of x if C, points = … if C, "
+    "points by x if C:), on a cap (at most N if C) or on a multiplier (× K if C)"
+)
+_IF_GOES: dict[Kind, str] = {
+    "rule": _RULE_IF,
+    "points": _RULE_IF,
+    "at": "a cap has one condition: join more with 'and' or 'or'",
+    "pool": f"a pool takes no condition: write it on each rule of the pool; {_ELSEWHERE_IF}",
+    "start": f"'start from' takes no condition; {_ELSEWHERE_IF}",
+    "adjust": f"'adjust by' takes no condition; {_ELSEWHERE_IF}",
+    "group": "to leave the group out where a condition holds, write on the line below it: "
+    "not applicable if CONDITION",
+    "indicator": "to leave the indicator out where a condition holds, write on the line below "
+    "it: not applicable if CONDITION",
+}
 
 
 def _unknown_statement(line: str, offset: int) -> Diagnostic:
