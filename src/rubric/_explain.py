@@ -534,6 +534,13 @@ def problem(found: f.Problem, rules: p.Policy) -> str:
                 "add a bound such as '>= 1' to the facts it divides by"
             )
         case f.MissingOptional():
+            if what.grade is not None:
+                line = what.grade
+                return (
+                    f"missing; it is optional, but the grade line '{line.name}' (rubric line "
+                    f"{line.line}) reads it for these facts ({what.subject.label}): give it, or "
+                    "declare it without 'optional'"
+                )
             return (
                 "missing; it is optional, but a part of the rubric that applies to these facts "
                 f"reads it ({what.subject.label})"

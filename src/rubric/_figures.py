@@ -322,9 +322,11 @@ class DividesByZero:
 
 @attrs.frozen(eq=False, slots=True)
 class MissingOptional:
-    """An optional fact left out that a part which applies reads."""
+    """An optional fact left out that a part which applies reads; or a grade line (which
+    every unit is tried on), named by it."""
 
     subject: p.Subject
+    grade: p.Grade | None = None
 
 
 @attrs.frozen(eq=False, slots=True)

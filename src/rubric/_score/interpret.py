@@ -801,7 +801,14 @@ def grade(plan: p.Plan, env: Env, exact: Fraction) -> tuple[p.Grade | None, tupl
         if line.condition is None:
             entries.append(f.Entry("grade", ZERO, line.line, f.GradeTried(line, None, True)))
             return line, tuple(entries)
-        traced = trace(line.condition, grade_env)
+        try:
+            traced = trace(line.condition, grade_env)
+        except EvaluationError as error:
+            what = error.problem.what
+            if isinstance(what, f.MissingOptional):  # name the grade line that read it
+                found = attrs.evolve(error.problem, what=attrs.evolve(what, grade=line))
+                raise EvaluationError(found) from None
+            raise
         given = bool(traced.value)
         figures = f.GradeTried(line, traced, given)
         entries.append(_entry(grade_env, line.uses, "grade", ZERO, line.line, figures))

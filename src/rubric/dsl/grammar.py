@@ -556,13 +556,14 @@ class _Builder:
         weight = pp.Opt(
             kw("weight") - self.number + pp.Opt(pp.Literal("%").suppress()), default=None
         )
-        modes = pp.Regex(rf"scaled|weighted|best{tok.SPACE}of|one{tok.SPACE}of").set_name(
+        # A whole word: the check after it is in the regex, not a token of its own, which
+        # would skip the spaces before it and fail on the next word ('weighted max 10').
+        modes = pp.Regex(rf"(?:scaled|weighted|best{tok.SPACE}of|one{tok.SPACE}of)(?!\w)").set_name(
             "scaled, weighted, best of or one of"
         )
         modes.add_parse_action(lambda t: " ".join(t[0].split()))
         mode = pp.Opt(
-            self.comma
-            - _located(modes + pp.Regex(r"(?!\w)").suppress(), lambda s, mode: (mode, s)),
+            self.comma - _located(modes, lambda s, mode: (mode, s)),
             default=None,
         )
         return _located(
