@@ -115,6 +115,18 @@ def rule(draw: st.DrawFn, max_: int) -> str:
                 f"+{k} per 1 of number of [a, b, n > 2], at most {max_}",
                 f"points by number of [a, b, m = hi, {c}]: >= 3 -> {k}, >= 1 and < 3 -> 0 to {k}, "
                 "otherwise -> 0",
+                # Rules with a condition of their own (issue 9, item 7): nothing where it fails.
+                f"-{k} per {draw(numbers)} of x short of {t} if {c}, {reading}",
+                f"+{k} per 1 of net if {c}, {reading}, at most {k}",
+                f"-{k} per 1 of n if {c}, at most {max_}",
+                f"points = share / 100 * {max_} if {c}",
+                f"points = -y / 10 if {c}, at most {k}",
+                f"points by x if {c}: <= {t} -> {k}, > {t} and <= {t + 30} -> {k} to 0",
+                f"points by rate if {c}:\n    >= 90 -> {max_}\n    >= 60 and < 90 -> 0 to {max_}\n"
+                "    otherwise -> 0",
+                f"points by m if {c}: hi -> {k}, otherwise -> -{k}",
+                f"+{k} for each of s if {c}, at most {draw(numbers)}",
+                f"-{k} for each of [{c}, b, n >= {t % 7}] if n >= 1 and share < 50",
             ]
         )
     )

@@ -170,6 +170,14 @@ def _terms(node: p.Indicator, entries: tuple[f.Entry, ...]) -> tuple[_Term, int]
             case p.Start() | p.When() | p.Table() | p.AdjustBy():
                 cursor += 1
                 return _Term((cursor - 1,), None)
+            case p.Guarded():
+                # Its condition's entry (0 points), then the rule's entries where it held.
+                guard = entries[cursor].figures
+                assert isinstance(guard, f.Guard)
+                cursor += 1
+                if not guard.holds:
+                    return _Term((cursor - 1,), None)
+                return _Term((cursor - 1, term(rule.rule)), None)
 
     parts = tuple(term(part) for part in node.parts)
     return _Term(parts, None), cursor

@@ -415,6 +415,9 @@ def entry(entry: f.Entry, rules: p.Policy) -> str:
             return _tabled(fig, places)
         case f.Computed():
             return _computed(fig, places)
+        case f.Guard():
+            found = explain(fig.rule.condition, fig.traced, places)
+            return f"{found}，按本条计分" if fig.holds else f"{found}，本条不适用，不计分"
         case f.Adjusted():
             what = fig.rule.subject.label
             if not fig.adjustment.points:
@@ -531,6 +534,13 @@ def problem(found: f.Problem, rules: p.Policy) -> str:
                 "add a bound such as '>= 1' to the facts it divides by"
             )
         case f.MissingOptional():
+            if what.grade is not None:
+                line = what.grade
+                return (
+                    f"missing; it is optional, but the grade line '{line.name}' (rubric line "
+                    f"{line.line}) reads it for these facts ({what.subject.label}): give it, or "
+                    "declare it without 'optional'"
+                )
             return (
                 "missing; it is optional, but a part of the rubric that applies to these facts "
                 f"reads it ({what.subject.label})"

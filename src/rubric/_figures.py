@@ -105,6 +105,15 @@ class Computed:
 
 
 @attrs.frozen(eq=False, slots=True)
+class Guard:
+    """A rule's own condition (`… if C`): whether it held, and so whether the rule counted."""
+
+    rule: p.Guarded
+    traced: Traced
+    holds: bool
+
+
+@attrs.frozen(eq=False, slots=True)
 class Adjusted:
     """`adjust by NAME`."""
 
@@ -269,6 +278,7 @@ Figures: TypeAlias = (
     | Stepped
     | Tabled
     | Computed
+    | Guard
     | Adjusted
     | Clamped
     | Rounded
@@ -312,9 +322,11 @@ class DividesByZero:
 
 @attrs.frozen(eq=False, slots=True)
 class MissingOptional:
-    """An optional fact left out that a part which applies reads."""
+    """An optional fact left out that a part which applies reads; or a grade line (which
+    every unit is tried on), named by it."""
 
     subject: p.Subject
+    grade: p.Grade | None = None
 
 
 @attrs.frozen(eq=False, slots=True)

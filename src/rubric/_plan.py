@@ -27,6 +27,7 @@ __all__ = [
     "Figure",
     "Grade",
     "Group",
+    "Guarded",
     "Indicator",
     "Need",
     "Node",
@@ -363,7 +364,19 @@ class AdjustBy:
     line: int
 
 
-Rule: TypeAlias = Start | When | EachItem | EachCondition | PerStep | Table | Formula | AdjustBy
+@attrs.frozen(eq=False)
+class Guarded:
+    """`RULE if CONDITION`: a rule that gives nothing where its condition does not hold."""
+
+    condition: Expr
+    rule: EachItem | EachCondition | PerStep | Table | Formula
+    uses: Uses  # what the condition reads
+    line: int
+
+
+Rule: TypeAlias = (
+    Start | When | EachItem | EachCondition | PerStep | Table | Formula | AdjustBy | Guarded
+)
 
 
 @attrs.frozen(eq=False)
@@ -601,3 +614,5 @@ def _rule_facts(rule: Rule) -> tuple[str, ...]:
             return (rule.subject.name,)
         case Start():
             return ()
+        case Guarded():
+            return tuple(dict.fromkeys((*rule.uses.facts, *_rule_facts(rule.rule))))

@@ -308,9 +308,11 @@ class _Analyser:
         for clause in decl.clauses:
             self.constant_condition(clause.condition, ctx)
         for rule in (*decl.rules, *(r for pool in decl.pools for r in pool.rules)):
-            if isinstance(rule, n.When):
-                self.constant_condition(rule.condition, ctx)
-            elif isinstance(rule, n.Each) and rule.items is not None:
+            # A rule's condition: `+K if C`, or the `if C` of any other rule that has one.
+            condition = rule.condition if isinstance(rule, n.When | n.Guardable) else None
+            if condition is not None:
+                self.constant_condition(condition, ctx)
+            if isinstance(rule, n.Each) and rule.items is not None:
                 for item in rule.items:
                     self.constant_condition(item, ctx)
         summary, _, found, parts = self.indicator_summary(decl, ctx)
@@ -862,6 +864,38 @@ class _Analyser:
     # ------------------------------------------------------------ rules
 
     def rule(self, rule: n.Rule, decl: n.Indicator, ctx: Ctx) -> Part:
+        if isinstance(rule, n.Guardable) and rule.condition is not None:
+            return self.guarded(rule, rule.condition, decl, ctx)
+        return self.unguarded(rule, decl, ctx)
+
+    def guarded(self, rule: n.Guardable, condition: n.Expr, decl: n.Indicator, ctx: Ctx) -> Part:
+        """A rule with a condition: what it gives where the condition holds, else 0.
+
+        Where it holds, the rule is worked out over the facts as the condition leaves them;
+        the facts of its values are those facts, met with facts that make the condition hold.
+        """
+        truth = self.exprs.truth(condition, ctx)
+        ranges: list[Range] = []
+        options: list[Option] = []
+        if truth.can_hold:
+            held = self.exprs.refine(condition, ctx, True)
+            inner = self.unguarded(rule, decl, held if held is not None else ctx)
+            ranges.append(inner.range)
+            for value, witnesses in inner.options:
+                both = v.alternatives(v.merge(w, h) for w in witnesses for h in truth.holds)
+                if both:
+                    options.append((value, both))
+        if truth.can_fail:
+            ranges.append(v.const(ZERO))
+            if truth.fails:
+                options.append((ZERO, truth.fails))
+        if not ranges:
+            return Part(v.const(ZERO), ())
+        # Witnesses are given as options: the ends' own may not meet the condition.
+        found = v.hull_all(ranges)
+        return Part(Range(found.interval, found.integral), tuple(options))
+
+    def unguarded(self, rule: n.Rule, decl: n.Indicator, ctx: Ctx) -> Part:
         exprs = self.exprs
         match rule:
             case n.Start():

@@ -30,6 +30,9 @@ __all__ = [
     "type_of",
 ]
 
+# Chinese words for and, or, which a name such as 'a且b' holds: the longer first.
+_LOGIC_WORDS = (("并且", "and"), ("而且", "and"), ("或者", "or"), ("且", "and"), ("或", "or"))
+
 Kind = Literal["bool", "count", "number", "level", "set", "text", "adjustment", "unknown"]
 RESERVED_NAMES = ("total",)
 
@@ -403,11 +406,18 @@ class Names:
     def condition(self, expr: n.Expr, scope: Scope, where: str) -> n.Expr:
         checked, type_ = self.infer(expr, scope)
         if type_ is not None and type_ != BOOL:
+            hint = "compare it, as in: x >= 2, or use a bool fact"
+            if where == "a 'number of' list":
+                hint = (
+                    "number of [ … ] counts the conditions that hold: write each as a "
+                    "condition, as in: number of [a >= 90, b >= 90] >= 1; to count the items "
+                    "of a set, write: number of SET"
+                )
             self.report(
                 "E206",
                 expr.span,
                 f"{where} needs a yes/no condition, found {type_.describe()}",
-                "compare it, as in: x >= 2, or use a bool fact",
+                hint,
             )
         return checked
 
@@ -561,6 +571,11 @@ class Names:
             in_grade = scope.total
 
             def hint(word: str = expr.name) -> str:
+                for chinese, english in _LOGIC_WORDS:  # 'a且b': one name, to this language
+                    parts = [part for part in word.split(chinese) if part]
+                    if len(parts) > 1:
+                        written = f" {english} ".join(parts)
+                        return f"write '{english}' for '{chinese}', with spaces: {written}"
                 names = itertools.chain(known(), ["total"] if in_grade else [])
                 suggestion = did_you_mean(word, names)
                 if in_grade and not suggestion:

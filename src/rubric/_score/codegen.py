@@ -1060,6 +1060,8 @@ class _Generator:
                 return self.cap(self.number(rule.value), rule.cap)
             case p.AdjustBy():
                 return self.fact_num(self.specs[rule.subject.name])
+            case p.Guarded():
+                return self.guarded(rule)
             case p.Pool():
                 total = _num(0)
                 for inner in rule.rules:
@@ -1067,6 +1069,23 @@ class _Generator:
                 return self.cap(total, rule.cap)
             case _:
                 assert_never(rule)
+
+    def guarded(self, rule: p.Guarded) -> Num:
+        """A rule worked out only where its condition holds; 0 where it does not."""
+        test = self.condition(rule.condition)
+        got = self.fresh("g")
+        with self.block() as body:
+            inner = self.rule(rule.rule)
+            self.emit(_assign(got, inner.n))
+            if not isinstance(inner.d, int):
+                self.emit(_assign(got + "d", inner.d))
+        zero: list[ast.stmt] = [_assign(got, _const(0))]
+        if not isinstance(inner.d, int):
+            zero.append(_assign(got + "d", _const(1)))
+            self.emit(_if(test, body, zero))
+            return Num(_name(got), _name(got + "d"), inner.nb, inner.db)
+        self.emit(_if(test, body, zero))
+        return Num(_name(got), inner.d, inner.nb)
 
     def when(self, points: Fraction, condition: p.Expr) -> Num:
         test = self.condition(condition)

@@ -439,6 +439,14 @@ def _apply(rule: p.Rule | p.Pool, env: Env, owner: p.Indicator) -> tuple[list[f.
             facts = ((rule.subject.name, value),)
             entry = f.Entry("adjust", value.points, rule.line, f.Adjusted(rule, value), facts)
             return [entry], value.points
+        case p.Guarded():
+            traced = trace(rule.condition, env)
+            holds = bool(traced.value)
+            guard = _entry(env, rule.uses, "guard", ZERO, rule.line, f.Guard(rule, traced, holds))
+            if not holds:  # the rule gives nothing, and nothing of it is worked out
+                return [guard], ZERO
+            entries, gives = _apply(rule.rule, env, owner)
+            return [guard, *entries], gives
         case p.Pool():
             applied = [_apply(inner, env, owner) for inner in rule.rules]
             entries = [e for inner, _ in applied for e in inner]
@@ -793,7 +801,14 @@ def grade(plan: p.Plan, env: Env, exact: Fraction) -> tuple[p.Grade | None, tupl
         if line.condition is None:
             entries.append(f.Entry("grade", ZERO, line.line, f.GradeTried(line, None, True)))
             return line, tuple(entries)
-        traced = trace(line.condition, grade_env)
+        try:
+            traced = trace(line.condition, grade_env)
+        except EvaluationError as error:
+            what = error.problem.what
+            if isinstance(what, f.MissingOptional):  # name the grade line that read it
+                found = attrs.evolve(error.problem, what=attrs.evolve(what, grade=line))
+                raise EvaluationError(found) from None
+            raise
         given = bool(traced.value)
         figures = f.GradeTried(line, traced, given)
         entries.append(_entry(grade_env, line.uses, "grade", ZERO, line.line, figures))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal, TypeAlias, assert_never
 
@@ -449,18 +449,18 @@ class _Writer:
                 else:
                     assert subject is not None
                     what = expr(subject, _DIFFERENCE)
-                return f"{points.text} for each of {what}{_cap(cap)}"
+                return f"{points.text} for each of {what}{_guard(node, expr)}{_cap(cap)}"
             case n.Per(points=points, step=step, quantity=quantity, partial=partial, cap=cap):
                 reading = f", {_PARTIAL[partial]}" if partial is not None else ""
                 return (
-                    f"{points.text} per {step.text} of {expr(quantity, _DIFFERENCE)}{reading}"
-                    f"{_cap(cap)}"
+                    f"{points.text} per {step.text} of {expr(quantity, _DIFFERENCE)}"
+                    f"{_guard(node, expr)}{reading}{_cap(cap)}"
                 )
             case n.Formula(value=value, cap=cap):
                 equals = self.sign(node.span.start, value.span.start, "=")
-                return f"points {equals} {expr(value, _DIFFERENCE)}{_cap(cap)}"
+                return f"points {equals} {expr(value, _DIFFERENCE)}{_guard(node, expr)}{_cap(cap)}"
             case n.Table(subject=subject):
-                return f"points by {expr(subject, _DIFFERENCE)}:"
+                return f"points by {expr(subject, _DIFFERENCE)}{_guard(node, expr)}:"
             case n.Adjust(name=name):
                 return f"adjust by {name.name}"
             case n.Multiply(factor=factor, condition=condition):
@@ -600,6 +600,11 @@ def _word(word: str) -> str:
 
 def _cap(cap: n.Number | None) -> str:
     return f", at most {cap.text}" if cap is not None else ""
+
+
+def _guard(rule: n.Guardable, expr: Callable[[n.Expr, int], str]) -> str:
+    """A rule's own condition, right after what it counts: ' if not met'."""
+    return f" if {expr(rule.condition, _OR)}" if rule.condition is not None else ""
 
 
 def _optional_text(text: str | None) -> str:

@@ -441,6 +441,8 @@ class _Builder:
 
     def rules(self) -> None:
         """What rules and tables are made of: points and what they are for, factors, arms."""
+        # A rule's condition, right after what it counts: `-1 per 1 of x if not met, …`.
+        self.guard = pp.Opt(kw("if") - self.condition, default=None)
         self.arm = self.arm_grammar()
         self.node_decl = self.node()
         self.points_rule = self.shaped("rule", self.rule())
@@ -554,13 +556,14 @@ class _Builder:
         weight = pp.Opt(
             kw("weight") - self.number + pp.Opt(pp.Literal("%").suppress()), default=None
         )
-        modes = pp.Regex(rf"scaled|weighted|best{tok.SPACE}of|one{tok.SPACE}of").set_name(
+        # A whole word: the check after it is in the regex, not a token of its own, which
+        # would skip the spaces before it and fail on the next word ('weighted max 10').
+        modes = pp.Regex(rf"(?:scaled|weighted|best{tok.SPACE}of|one{tok.SPACE}of)(?!\w)").set_name(
             "scaled, weighted, best of or one of"
         )
         modes.add_parse_action(lambda t: " ".join(t[0].split()))
         mode = pp.Opt(
-            self.comma
-            - _located(modes + pp.Regex(r"(?!\w)").suppress(), lambda s, mode: (mode, s)),
+            self.comma - _located(modes, lambda s, mode: (mode, s)),
             default=None,
         )
         return _located(
@@ -586,15 +589,15 @@ class _Builder:
 
     def formula(self) -> pp.ParserElement:
         return _located(
-            kw("points") + pp.Regex("=|＝").suppress() - self.expr - self.cap,
-            lambda s, value, cap: n.Formula(s, value, cap),
+            kw("points") + pp.Regex("=|＝").suppress() - self.expr - self.guard - self.cap,
+            lambda s, value, guard, cap: n.Formula(s, value, cap, guard),
         )
 
     def table(self) -> pp.ParserElement:
         arms = pp.Group(pp.Opt(pp.DelimitedList(self.arm, allow_trailing_delim=True)))
         return _located(
-            kw("points by") - self.expr - self.colon - arms,
-            lambda s, subject, arms: n.Table(s, subject, tuple(arms)),
+            kw("points by") - self.expr - self.guard - self.colon - arms,
+            lambda s, subject, guard, arms: n.Table(s, subject, tuple(arms), guard),
         )
 
     def rule(self) -> pp.ParserElement:
@@ -605,8 +608,8 @@ class _Builder:
             - pp.DelimitedList(self.condition)
             - pp.Literal("]").set_name("']'").suppress()
         )
-        each = (kw("for each of") - (items | self.expr) - self.cap).add_parse_action(
-            lambda t: _build_each(t[0], t[1])
+        each = (kw("for each of") - (items | self.expr) - self.guard - self.cap).add_parse_action(
+            lambda t: _build_each(t[0], t[1], t[2])
         )
         partial = phrases(
             {
@@ -621,9 +624,10 @@ class _Builder:
             - self.number
             - kw("of")
             - self.expr
+            - self.guard
             - pp.Opt(self.comma + partial, default=None)
             - self.cap
-        ).add_parse_action(lambda t: _build_per(t[0], t[1], t[2], t[3]))
+        ).add_parse_action(lambda t: _build_per(t[0], t[1], t[2], t[3], t[4]))
         what = (when | each | per).set_name("'if', 'for each of' or 'per' after the points")
         return _located(self.points + what, lambda s, points, build: build(s, points))
 
@@ -671,7 +675,7 @@ def _build_when(condition: Any) -> Callable[[Span, n.Number], n.When]:
     return lambda span, points: n.When(span, points, condition)
 
 
-def _build_each(subject: Any, cap: Any) -> Callable[[Span, n.Number], n.Each]:
+def _build_each(subject: Any, guard: Any, cap: Any) -> Callable[[Span, n.Number], n.Each]:
     listed = isinstance(subject, pp.ParseResults)
     return lambda span, points: n.Each(
         span,
@@ -679,10 +683,11 @@ def _build_each(subject: Any, cap: Any) -> Callable[[Span, n.Number], n.Each]:
         None if listed else subject,
         tuple(subject) if listed else None,
         cap,
+        guard,
     )
 
 
 def _build_per(
-    step: Any, quantity: Any, partial: Any, cap: Any
+    step: Any, quantity: Any, guard: Any, partial: Any, cap: Any
 ) -> Callable[[Span, n.Number], n.Per]:
-    return lambda span, points: n.Per(span, points, step, quantity, partial, cap)
+    return lambda span, points: n.Per(span, points, step, quantity, partial, cap, guard)

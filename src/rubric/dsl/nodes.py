@@ -280,18 +280,22 @@ class When(_Node):
 
 @attrs.frozen(repr=False)
 class Each(_Node):
-    """`+K for each of SET` or `+K for each of [C1, C2, …]`, optionally `, at most N`."""
+    """`+K for each of SET` or `+K for each of [C1, C2, …]`, optionally `, at most N`.
+
+    With a condition (`+K for each of SET if C`), the rule gives nothing where C does not hold.
+    """
 
     span: Span
     points: Number
     subject: Expr | None
     items: tuple[Expr, ...] | None
     cap: Number | None
+    condition: Expr | None = None
 
 
 @attrs.frozen(repr=False)
 class Per(_Node):
-    """`±K per STEP of QUANTITY[, reading][, at most N]`: points per step of a quantity."""
+    """`±K per STEP of QUANTITY [if C][, reading][, at most N]`: points per step of a quantity."""
 
     span: Span
     points: Number
@@ -299,6 +303,7 @@ class Per(_Node):
     quantity: Expr
     partial: str | None
     cap: Number | None
+    condition: Expr | None = None
 
 
 @attrs.frozen(repr=False)
@@ -326,20 +331,22 @@ class Arm(_Node):
 
 @attrs.frozen(repr=False)
 class Table(_Node):
-    """`points by EXPR:` followed by arms: tiers of a number or points by level."""
+    """`points by EXPR [if C]:` followed by arms: tiers of a number or points by level."""
 
     span: Span
     subject: Expr
     arms: tuple[Arm, ...]
+    condition: Expr | None = None
 
 
 @attrs.frozen(repr=False)
 class Formula(_Node):
-    """`points = EXPR[, at most N]`: points computed from the facts, such as a ratio × 10."""
+    """`points = EXPR [if C][, at most N]`: points computed from the facts, such as a ratio × 10."""
 
     span: Span
     value: Expr
     cap: Number | None
+    condition: Expr | None = None
 
 
 @attrs.frozen(repr=False)
@@ -351,6 +358,8 @@ class Adjust(_Node):
 
 
 Rule: TypeAlias = Start | When | Each | Per | Table | Formula | Adjust
+# The rules that may carry a condition (`… if C`): where it does not hold they give nothing.
+Guardable: TypeAlias = Each | Per | Table | Formula
 
 
 @attrs.frozen(repr=False)

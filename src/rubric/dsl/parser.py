@@ -152,7 +152,14 @@ class _Reader:
                 return None
             if kind is None:
                 return _unknown_statement(line, offset)
-            return _diagnose(line, offset, exc.loc - offset, exc.msg, kind, code_end)
+            diagnosed = _diagnose(line, offset, exc.loc - offset, exc.msg, kind, code_end)
+            if kind == "arm" and diagnosed.hint and "cannot be a band's bound" in diagnosed.hint:
+                # An arm line under its table: the hint names the table's subject if it can.
+                subject = _table_subject(self.source.text, offset)
+                if subject is not None:
+                    hint = diagnosed.hint.replace("VALUE", subject)
+                    diagnosed = attrs.evolve(diagnosed, hint=hint)
+            return diagnosed
         except RecursionError:  # the caller's own stack was deep already
             return _too_deep(line, offset, "nests too deeply to read", "expression_depth", "E507")
         if kind is None and stmt is None:
@@ -321,6 +328,9 @@ def _diagnose(line: str, offset: int, loc: int, msg: str, kind: Kind, code_end: 
     else:
         message = f"expected {expected}, found {_quote(found)}"
     hint = USAGE[kind]
+    advice = _advice(line, loc, found, expected, kind)
+    if advice is not None:
+        hint = f"{advice}\n{hint}"
     if found in RESERVED and "name" in expected:
         hint = (
             f"'{found}' is a word of the rubric language and cannot name a fact or value; as a "
@@ -330,9 +340,138 @@ def _diagnose(line: str, offset: int, loc: int, msg: str, kind: Kind, code_end: 
         name = unicodedata.name(found[0], "space").lower()
         message = f"unexpected {name} (U+{ord(found[0]):04X})"
         hint = f"type ordinary spaces or tabs, between words and at the start of lines\n{hint}"
-    elif found and _FULL_WIDTH.match(found):
+    elif found and _FULL_WIDTH.match(found) and advice is None:
         hint = f"{_full_width_hint(found[0])}\n{hint}"
     return Diagnostic(message, span, hint, code="E101")
+
+
+# Where a condition may go, for an 'if' where none may: by the kind of line it stands on.
+_RULE_IF = (
+    "a rule's condition goes right after what it counts, before ', proportionally' or "
+    "', at most N': -1 per 1 of rate short of 100 if not target_met, proportionally, at most 5"
+    "; points = … if C, at most N; points by x if C:; a rule takes one condition (join more "
+    "with 'and' or 'or')"
+)
+_ELSEWHERE_IF = (
+    "a condition goes on a rule (+2 if C, -1 per 1 of x if C, points = … if C, "
+    "points by x if C:), on a cap (at most N if C) or on a multiplier (× K if C)"
+)
+_IF_GOES: dict[Kind, str] = {
+    "rule": _RULE_IF,
+    "points": _RULE_IF,
+    "at": "a cap has one condition: join more with 'and' or 'or'",
+    "pool": f"a pool takes no condition: write it on each rule of the pool; {_ELSEWHERE_IF}",
+    "start": f"'start from' takes no condition; {_ELSEWHERE_IF}",
+    "adjust": f"'adjust by' takes no condition; {_ELSEWHERE_IF}",
+    "group": "to leave the group out where a condition holds, write on the line below it: "
+    "not applicable if CONDITION",
+    "indicator": "to leave the indicator out where a condition holds, write on the line below "
+    "it: not applicable if CONDITION",
+}
+
+
+# Chinese words for and, or, not, which a condition spells in English.
+_LOGIC_WORDS = {
+    "且": "and",
+    "并且": "and",
+    "而且": "and",
+    "和": "and",
+    "或": "or",
+    "或者": "or",
+    "非": "not",
+}
+_COMPARE_SIGNS = {">": ">=", "＞": ">=", "<": "<=", "＜": "<="}
+_BAND_OPERATOR = re.compile(r"(?:<=|>=|!=|≤|≥|≦|≧|≠|<|>|＜|＞|=|＝)\s*$")
+_MODE_WORDS = re.compile(r"(?<!\w)(scaled|weighted|best\s+of|one\s+of)(?!\w)(?!\s*\d)")
+_HEADER = re.compile(r'\s*(group|indicator)\s+([^\s"]+)\s+("(?:[^"\\\n]|\\.)*")')
+
+
+def _advice(line: str, loc: int, found: str, expected: str, kind: Kind) -> str | None:
+    """What to type instead, for the mistakes that sent authors the wrong way."""
+    before = line[:loc].rstrip()
+    word_before = re.search(r"(\w+)$", before)
+    if found == "if" and expected == "end of text":
+        return _IF_GOES.get(kind, _RULE_IF)
+    if found in _LOGIC_WORDS:
+        english = _LOGIC_WORDS[found]
+        return f"write '{english}' for '{found}', as in: a {english} b >= 2"
+    if found[:1] in ("=", "＝") and before[-1:] in _COMPARE_SIGNS:
+        sign = _COMPARE_SIGNS[before[-1]]
+        others = "≥, ≧" if sign == ">=" else "≤, ≦"
+        return f"write '{before[-1]}{found[0]}' as one sign: {sign} (or {others})"
+    if found == "%":
+        return (
+            "write a percentage as its number, without '%': >= 95, not >= 95% (a value's unit "
+            "is in its declaration)"
+        )
+    in_band = kind in ("arm", "points") and expected == "a number"
+    if in_band and found[:1].isalpha() and _BAND_OPERATOR.search(before):
+        subject = re.search(r"points\s+by\s+(.+?)(?:\s+if\s.*)?:", line)
+        value = subject.group(1).strip() if subject else "VALUE"
+        return (
+            f"'{found}' cannot be a band's bound: a bound is a number written in the rubric; "
+            f"to band a value against {found}, band their difference, as in: "
+            f'let gap "差值" = {value} - {found}, then: points by gap: >= 0 -> …'
+        )
+    counting = re.search(r"number\s+of\s+(?!\[)[^\[\]]*$", before)
+    if counting is not None and found == ",":
+        return (
+            "'number of' takes a set fact (number of s) or conditions in square brackets "
+            "(number of [a, b >= 2, c = high]): write the list in [ ]"
+        )
+    if word_before is not None and word_before.group(1) in ("max", "min", "abs"):
+        function = word_before.group(1)
+        values = "x" if function == "abs" else "a, b"
+        return f"write the values of {function} in parentheses: {function}({values})"
+    if found == "(" and word_before is not None and line[loc - 1 : loc] != " ":
+        close = difflib.get_close_matches(word_before.group(1), ("max", "min", "abs"), n=1)
+        instead = f"did you mean {close[0]}? " if close else ""
+        return (
+            f"{instead}'{word_before.group(1)}' is not a function: the functions are "
+            "max(a, b, …), min(a, b, …) and abs(x) (the higher, the lower, the absolute value)"
+        )
+    if kind in ("group", "indicator"):
+        return _header_fix(line)
+    return None
+
+
+def _header_fix(line: str) -> str | None:
+    """A group or indicator line rewritten in its order: max, weight, then ', MODE'."""
+    head = _HEADER.match(line)
+    if head is None:
+        return None
+    kind, id_, title = head.groups()
+    rest = line[head.end() :].split("#")[0]
+    if re.search(r"(?<!\w)(?:bonus|deductions)(?!\w)", rest):
+        return None
+    maximum = re.search(r"(?<!\w)max\s+(\d+(?:\.\d+)?)", rest)
+    weight = re.search(r"(?<!\w)weight(?:ed)?\s+(\d+(?:\.\d+)?%?)", rest)
+    mode = _MODE_WORDS.search(rest)
+    if maximum is None or (weight is None and mode is None):
+        return None
+    fixed = f"{kind} {id_} {title} max {maximum.group(1)}"
+    if weight is not None:
+        fixed += f" weight {weight.group(1)}"
+    if mode is not None and kind == "group":
+        fixed += f", {' '.join(mode.group(1).split())}"
+    if mode is not None and kind == "indicator":
+        return (
+            f"'{mode.group(1)}' goes on the group's line, as in: group ID \"title\" max N, "
+            f"{mode.group(1)}; an indicator gives only its weight: "
+            + (fixed if weight is not None else f"{fixed} weight W")
+        )
+    return f"write this line as: {fixed}"
+
+
+def _table_subject(text: str, offset: int) -> str | None:
+    """The subject of the `points by` table whose arms stand on the lines above offset."""
+    start = text.rfind("points", 0, offset)
+    while start >= 0:
+        found = re.match(r"points\s+by\s+([^\n#]+?)(?:\s+if\s[^\n]*)?:", text[start:offset])
+        if found is not None:
+            return found.group(1).strip()
+        start = text.rfind("points", 0, start)
+    return None
 
 
 def _unknown_statement(line: str, offset: int) -> Diagnostic:
