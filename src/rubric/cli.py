@@ -17,6 +17,7 @@ from rubric._cases import case_files, coverage, load_case, run_case
 from rubric._evaluation.evaluation import Evaluation
 from rubric._evaluation.units import TABLE_SUFFIXES, load_units
 from rubric._facts import load_facts
+from rubric._i18n import LANGUAGES, _, from_environment, language
 from rubric._numbers import fixed, plain, terminates
 from rubric._result import Advice, Reason, Result, ScoredNode
 from rubric._rubric import Rubric, load
@@ -40,7 +41,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
-    args = _parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    # The language is known before the parser is built: its help and its errors use it.
+    with language(_language(arguments)):
+        return _main(arguments)
+
+
+def _language(arguments: Sequence[str]) -> str:
+    """The language of messages: `--lang zh|en` anywhere before `--`, else the locale's."""
+    for index, argument in enumerate(arguments):
+        if argument == "--":
+            break
+        value = None
+        if argument == "--lang" and index + 1 < len(arguments):
+            value = arguments[index + 1]
+        elif argument.startswith("--lang="):
+            value = argument.partition("=")[2]
+        if value in LANGUAGES:
+            return value
+    return from_environment()
+
+
+def _main(arguments: list[str]) -> int:
+    args = _parser().parse_args(arguments)
     try:
         code: int = args.run(args, sys.stdout)
     except RubricError as error:
@@ -63,9 +86,23 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Exit status: 0 done; 1 invalid rubric or facts; 2 wrong usage.",
     )
     parser.add_argument("--version", action="version", version=f"rubric {__version__}")
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    # --lang is taken before or after the command; the value before it wins if both are given.
+    lang_help = _(
+        "the language of messages: zh (Chinese) or en (English); default: the locale's "
+        "(LANGUAGE, LC_ALL, LC_MESSAGES, LANG), else English"
+    )
+    parser.add_argument("--lang", choices=LANGUAGES, help=lang_help)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=lang_help)
+    commands = parser.add_subparsers(
+        title="commands",
+        metavar="COMMAND",
+        required=True,
+    )
 
-    check = commands.add_parser("check", help="check a .rub file and report every problem")
+    check = commands.add_parser(
+        "check", parents=[common], help="check a .rub file and report every problem"
+    )
     check.add_argument("rubric", metavar="FILE.rub", type=Path)
     check.add_argument(
         "--strict", action="store_true", help="count warnings as errors: exit 1 if there are any"
@@ -80,13 +117,15 @@ def _parser() -> argparse.ArgumentParser:
     check.set_defaults(run=_check)
 
     outline = commands.add_parser(
-        "outline", help="show the tree: ids, titles, maxes, proved bounds and the facts read"
+        "outline",
+        parents=[common],
+        help="show the tree: ids, titles, maxes, proved bounds and the facts read",
     )
     outline.add_argument("rubric", metavar="FILE.rub", type=Path)
     outline.set_defaults(run=_outline)
 
     score = commands.add_parser(
-        "score", help="score one unit's facts, or many units, with a rubric"
+        "score", parents=[common], help="score one unit's facts, or many units, with a rubric"
     )
     score.add_argument("rubric", metavar="FILE.rub", type=Path)
     score.add_argument(
@@ -116,7 +155,9 @@ def _parser() -> argparse.ArgumentParser:
     _many_options(score)
     score.set_defaults(run=_score)
 
-    template = commands.add_parser("template", help="write a blank form of a rubric's facts")
+    template = commands.add_parser(
+        "template", parents=[common], help="write a blank form of a rubric's facts"
+    )
     template.add_argument("rubric", metavar="FILE.rub", type=Path)
     template.add_argument(
         "units", metavar="UNITS", type=Path, nargs="*", help="units to fill the form with"
@@ -128,7 +169,9 @@ def _parser() -> argparse.ArgumentParser:
     template.set_defaults(run=_template)
 
     report = commands.add_parser(
-        "report", help="score units and write 总报告, 分报告, 问题整改清单 and 汇总.xlsx"
+        "report",
+        parents=[common],
+        help="score units and write 总报告, 分报告, 问题整改清单 and 汇总.xlsx",
     )
     report.add_argument("rubric", metavar="FILE.rub", type=Path)
     report.add_argument(
@@ -150,7 +193,9 @@ def _parser() -> argparse.ArgumentParser:
         help="leave out the 分报告 (one per unit), as for very many units",
     )
     report.set_defaults(run=_report)
-    fmt = commands.add_parser("fmt", help="rewrite .rub files in the one canonical layout")
+    fmt = commands.add_parser(
+        "fmt", parents=[common], help="rewrite .rub files in the one canonical layout"
+    )
     fmt.add_argument(
         "files",
         metavar="FILE",
@@ -167,7 +212,9 @@ def _parser() -> argparse.ArgumentParser:
     fmt.set_defaults(run=_fmt)
 
     test = commands.add_parser(
-        "test", help="score test cases of a rubric and compare; report what no case exercised"
+        "test",
+        parents=[common],
+        help="score test cases of a rubric and compare; report what no case exercised",
     )
     test.add_argument("rubric", metavar="FILE.rub", type=Path)
     test.add_argument(

@@ -60,7 +60,9 @@ class Diagnostic:
         A warning reads `file:line:col: warning: message [code]`.
         """
         line, col = source.line_col(self.span.start)
-        kind = "warning: " if self.severity == "warning" else ""
+        from rubric._i18n import _
+
+        kind = _("warning: ") if self.severity == "warning" else ""
         code = f" [{self.code}]" if self.code else ""
         head = f"{source.filename}:{line}:{col}: {kind}{self.message}{code}"
         parts = [head, source.excerpt(self.span)]
@@ -135,13 +137,22 @@ class _DiagnosticsError(RubricError):
         return self.diagnostics[0].span.start
 
     def __str__(self) -> str:
+        from rubric._i18n import _, ngettext
+
         rendered = [d.render(self.source) for d in self.diagnostics]
         if self.omitted:
-            more = f"{self.omitted} more problem{'s' if self.omitted > 1 else ''}"
-            rendered.append(f"… and {more}, not shown")
+            rendered.append(
+                ngettext(
+                    "… and {count} more problem, not shown",
+                    "… and {count} more problems, not shown",
+                    self.omitted,
+                )
+            )
         if len(rendered) > 1:
             total = len(self.diagnostics) + self.omitted
-            rendered.append(f"{total} problems found in {self.source.filename}")
+            rendered.append(
+                _("{total} problems found in {file}", total=total, file=self.source.filename)
+            )
         return "\n".join(rendered)
 
 
@@ -171,10 +182,16 @@ class FactsError(RubricError):
 
     def __str__(self) -> str:
         count = len(self.problems)
+        from rubric._i18n import ngettext
         from rubric._text import printable
 
         origin = printable(self.origin)
-        head = f"{origin}: {count} problem{'s' if count != 1 else ''}, nothing was scored"
+        head = ngettext(
+            "{origin}: {count} problem, nothing was scored",
+            "{origin}: {count} problems, nothing was scored",
+            count,
+            origin=origin,
+        )
         return "\n".join([head, *(f"  {p.render()}" for p in self.problems)])
 
 

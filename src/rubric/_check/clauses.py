@@ -7,6 +7,7 @@ from typing import Literal, assert_never
 import attrs
 
 from rubric._check.names import Names, Scope
+from rubric._i18n import _
 from rubric.dsl import nodes as n
 
 __all__ = ["Policy", "check_clauses", "policy_of"]
@@ -40,7 +41,7 @@ def check_clauses(
     where = "the total" if owner is None else f"'{owner}'"
     seen_na: n.NotApplicable | None = None
     for clause in clauses:
-        condition = names.condition(clause.condition, clause_scope, "this line")
+        condition = names.condition(clause.condition, clause_scope, _("this line"))
         checked.append(attrs.evolve(clause, condition=condition))
         match clause:
             case n.NotApplicable():

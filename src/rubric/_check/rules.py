@@ -10,6 +10,7 @@ import attrs
 from rubric._check import bands
 from rubric._check.clauses import check_clauses
 from rubric._check.names import COUNT, Names, Scope
+from rubric._i18n import _
 from rubric._numbers import plain
 from rubric.dsl import nodes as n
 
@@ -126,7 +127,7 @@ class Rules:
                 return rule, self.start(rule, ind)
             case n.When():
                 self.points_fit(rule.points, ind)
-                condition = self.names.condition(rule.condition, scope, "an 'if'")
+                condition = self.names.condition(rule.condition, scope, _("an 'if'"))
                 return attrs.evolve(rule, condition=condition), max(rule.points.value, Fraction(0))
             case n.Each():
                 return self.each(rule, ind, scope)
@@ -134,7 +135,7 @@ class Rules:
                 return self.per(rule, ind, scope)
             case n.Formula():
                 self.positive_cap(rule.cap)
-                value, _ = self.names.numeric(rule.value, scope, "'points ='")
+                value, _type = self.names.numeric(rule.value, scope, _("'points ='"))
                 # What a formula can give depends on the facts: assume it can reach the max.
                 return attrs.evolve(rule, value=value), _capped(self.reach(ind), rule.cap)
             case n.Adjust():
@@ -170,7 +171,7 @@ class Rules:
         self.positive_cap(rule.cap)
         per_item = max(rule.points.value, Fraction(0))
         if rule.items is not None:
-            items = tuple(names.condition(c, scope, "a 'for each of' list") for c in rule.items)
+            items = tuple(names.condition(c, scope, _("a 'for each of' list")) for c in rule.items)
             return attrs.evolve(rule, items=items), _capped(per_item * len(items), rule.cap)
         assert rule.subject is not None
         subject, type_ = names.infer(rule.subject, scope)
@@ -224,7 +225,7 @@ class Rules:
         return attrs.evolve(rule, quantity=quantity), _capped(unbounded, rule.cap)
 
     def adjust(self, rule: n.Adjust, ind: n.Indicator, scope: Scope) -> Fraction:
-        _, type_ = self.names.infer(rule.name, scope)
+        _name, type_ = self.names.infer(rule.name, scope)
         if type_ is not None and type_.kind != "adjustment":
             self.names.report(
                 "E412",
