@@ -109,7 +109,10 @@ class _DiagnosticsError(RubricError):
         self.diagnostics = tuple(sorted(diagnostics, key=lambda d: (d.span.start, d.message)))
         # Problems found past the limit on how many are reported: counted, not shown.
         self.omitted = omitted
-        super().__init__(str(self))
+        # Worded once, in the language of the moment it is raised (rubric._i18n): its problems
+        # were worded then too.
+        self._text = self._render()
+        super().__init__(self._text)
 
     def __reduce__(
         self,
@@ -137,6 +140,9 @@ class _DiagnosticsError(RubricError):
         return self.diagnostics[0].span.start
 
     def __str__(self) -> str:
+        return self._text
+
+    def _render(self) -> str:
         from rubric._i18n import _, ngettext
 
         rendered = [d.render(self.source) for d in self.diagnostics]
@@ -170,7 +176,8 @@ class FactsError(RubricError):
     def __init__(self, problems: Iterable[FactProblem], origin: str = "facts") -> None:
         self.problems = tuple(problems)
         self.origin = origin
-        super().__init__(str(self))
+        self._text = self._render()
+        super().__init__(self._text)
 
     @property
     def facts(self) -> tuple[str, ...]:
@@ -181,6 +188,9 @@ class FactsError(RubricError):
         return type(self), (self.problems, self.origin)
 
     def __str__(self) -> str:
+        return self._text
+
+    def _render(self) -> str:
         count = len(self.problems)
         from rubric._i18n import ngettext
         from rubric._text import printable
