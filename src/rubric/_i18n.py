@@ -33,12 +33,14 @@ __all__ = [
     "DOMAIN",
     "LANGUAGES",
     "LOCALE_DIR",
+    "N_",
     "_",
     "current",
     "from_environment",
     "language",
     "ngettext",
     "set_language",
+    "translate",
 ]
 
 DOMAIN = "rubric"
@@ -113,3 +115,15 @@ def ngettext(singular: str, plural: str, count: int, /, **values: object) -> str
     `values` and `count` (as `{count}`)."""
     text = _translations(_current.get()).ngettext(singular, plural, count)
     return text.format(count=count, **values)
+
+
+def translate(message: str, /) -> str:
+    """The message in the current language, as it is: no placeholders filled in. For messages
+    marked with `N_` where they are written and translated where they are shown."""
+    return _translations(_current.get()).gettext(message) if message else message
+
+
+def N_(message: str, /) -> str:  # noqa: N802 (the name gettext tools look for)
+    """Mark a message for extraction without translating it: it is translated where it is shown,
+    with `translate`, in the language of that moment."""
+    return message
