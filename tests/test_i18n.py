@@ -191,3 +191,17 @@ def test_the_command_line_help_in_chinese(capsys: pytest.CaptureFixture[str]) ->
     with pytest.raises(SystemExit):
         main(["check", "--lang", "zh", "--help"])
     assert "消息的语言" in capsys.readouterr().out
+
+
+def test_the_command_line_summaries_in_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(ROOT / "rubrics" / "anhui_2019.rub")
+    assert main(["check", "--lang", "zh", path]) == 0
+    assert capsys.readouterr().out == (
+        f"{path}: 通过：anhui_2019 “安徽省困难职工帮扶民生工程绩效评价指标（试行）”，"
+        "10个分组，19个指标，59个事实项，满分100.00\n"
+    )
+    assert main(["outline", "--lang", "zh", path]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == "满分100.00；总分可能为0到100"
+    assert lines[3].split() == ["编号", "标题", "满分", "最低", "最高", "读取"]
+    assert lines[-1] == "≥ 或 ≤ 表示该界限是安全的，但未证明能达到。"
