@@ -205,3 +205,35 @@ def test_the_command_line_summaries_in_chinese(capsys: pytest.CaptureFixture[str
     assert lines[1] == "满分100.00；总分可能为0到100"
     assert lines[3].split() == ["编号", "标题", "满分", "最低", "最高", "读取"]
     assert lines[-1] == "≥ 或 ≤ 表示该界限是安全的，但未证明能达到。"
+
+
+FACTS_RUBRIC = (
+    'rubric r "示例" max 10\nfact aided: count "帮扶户数"\nfact kind: level {a, b}\n'
+    'indicator a "甲" max 10\n  +10 if aided >= 1 and kind = a\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "en",
+            "facts: 3 problems, nothing was scored\n"
+            "  aided: expected a count (a whole number, 0 or more), found the number 1.5\n"
+            "  kind: missing; expected one of: a, b\n"
+            "  aidd: unknown fact; did you mean 'aided'?",
+        ),
+        (
+            "zh",
+            "facts：发现3个问题，未评分\n"
+            "  aided: 应为计数（0或正整数），实际为数 1.5\n"
+            "  kind: 缺失；应为以下之一：a, b\n"
+            "  aidd: 未知的事实项；您是否想写“aided”？",
+        ),
+    ],
+)
+def test_facts_errors_in_both_languages(lang: str, expected: str) -> None:
+    scorer = rubric.loads(FACTS_RUBRIC)
+    with language(lang), pytest.raises(rubric.FactsError) as caught:
+        scorer.score({"aided": 1.5, "aidd": 1})
+    assert str(caught.value) == expected
