@@ -367,7 +367,9 @@ class _Analyser:
             parts += [self.pool(pool, decl, applies) for pool in decl.pools]
             summed = _sum_ranges([p.range for p in parts])
             exact = v.clamp(summed, least, max_points)
-            exact = self.clauses_range(decl.clauses, exact, applies, f"'{decl.id}'", role)
+            exact = self.clauses_range(
+                decl.clauses, exact, applies, _("'{found}'", found=decl.id), role
+            )
             exact = self.rounded(exact)
             for goal in ("high", "low") if not self.ranges_only else ():
                 for start in na_truth.fails if na is not None else (NOTHING,):
@@ -576,7 +578,9 @@ class _Analyser:
         if applies is None or not kids:
             return self.finish(decl, None, max_points, na, na_truth, [])
         combined = _combine_range(way, max_points, cap, kids, weights)
-        exact = self.clauses_range(decl.clauses, combined, applies, f"'{decl.id}'", role)
+        exact = self.clauses_range(
+            decl.clauses, combined, applies, _("'{found}'", found=decl.id), role
+        )
         exact = self.rounded(exact)
         candidates: list[Candidate] = []
         for goal in _GOALS if not self.ranges_only else ():

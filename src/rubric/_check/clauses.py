@@ -38,7 +38,7 @@ def check_clauses(
     checked: list[n.Clause] = []
     clause_scope = scope.child()
     clause_scope.scores = owner is None
-    where = _("the total") if owner is None else f"'{owner}'"
+    where = _("the total") if owner is None else _("'{found}'", found=owner)
     seen_na: n.NotApplicable | None = None
     for clause in clauses:
         condition = names.condition(clause.condition, clause_scope, _("this line"))

@@ -132,7 +132,11 @@ class Tree:
             report(
                 "E319",
                 decl.span,
-                _("a {role} group inside the group '{parent}'", role=decl.role, parent=parent),
+                _(
+                    "a {role} group inside the group '{parent}'",
+                    role=_role(decl.role),
+                    parent=parent,
+                ),
                 _("bonus and deductions groups stand at the top, beside the rubric's other groups"),
             )
         if decl.max is None:
@@ -165,7 +169,7 @@ class Tree:
                         report(
                             "E321",
                             clause.span,
-                            _("a {role} item cannot be not applicable", role=group.role),
+                            _("a {role} item cannot be not applicable", role=_role(group.role)),
                             _(
                                 "a bonus or deduction that does not apply gives nothing: put "
                                 "the condition in its rules instead"
@@ -175,7 +179,11 @@ class Tree:
                     report(
                         "E320",
                         kid.id_span,
-                        _("a group inside the {role} group '{id}'", role=group.role, id=group.id),
+                        _(
+                            "a group inside the {role} group '{id}'",
+                            role=_role(group.role),
+                            id=group.id,
+                        ),
                         _("put its items directly under '{id}', as indicators", id=group.id),
                     )
             return
@@ -425,3 +433,8 @@ def _renormalising(group: n.Group, by_id: Mapping[str, Decl]) -> n.Group | None:
 def _mode_words(mode: str | None) -> str:
     """How a group's mode reads after 'is': scaled, weighted, a 'best of' group."""
     return _("a '{mode}' group", mode=mode) if mode in ("best of", "one of") else str(mode)
+
+
+def _role(role: str) -> str:
+    """A bonus or deductions group's role, in words: 'bonus' or 'deductions' in English."""
+    return _("bonus") if role == "bonus" else _("deductions")
