@@ -371,7 +371,8 @@ def outline(rubric: Rubric) -> str:
     rows = [(_("id"), _("title"), _("max"), _("lowest"), _("highest"), _("reads"))]
     for node in rubric.outline()[1:]:
         bounds = findings.bounds[node.id]
-        role = "" if node.role == "base" else f" ({node.role})"
+        words = _("bonus") if node.role == "bonus" else _("deductions")
+        role = "" if node.role == "base" else f" ({words})"
         declared = "—" if node.declared is None else str(node.declared)
         rows.append(
             (
