@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import rubric
+from rubric._i18n import language
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "errors"
 CASES = sorted(GOLDEN.glob("*.rub"))
@@ -17,6 +18,15 @@ def test_error_text_is_the_golden_text(path: Path) -> None:
     expected = path.with_suffix(".txt").read_text(encoding="utf-8")
     kind = rubric.RubricSyntaxError if path.stem.startswith("syntax") else rubric.RubricCheckError
     with pytest.raises(kind) as caught:
+        rubric.loads(path.read_text(encoding="utf-8"), filename=path.name)
+    assert f"{caught.value}\n" == expected
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_error_text_in_chinese_is_the_golden_text(path: Path) -> None:
+    """The same mistakes, worded in Chinese: `<name>.zh.txt` beside the English `<name>.txt`."""
+    expected = path.with_suffix(".zh.txt").read_text(encoding="utf-8")
+    with language("zh"), pytest.raises(rubric.RubricError) as caught:
         rubric.loads(path.read_text(encoding="utf-8"), filename=path.name)
     assert f"{caught.value}\n" == expected
 
@@ -39,3 +49,4 @@ def test_golden_files_cover_both_stages() -> None:
     stems = {p.stem.split("_")[0] for p in CASES}
     assert stems == {"syntax", "check"}
     assert all(p.with_suffix(".txt").exists() for p in CASES)
+    assert all(p.with_suffix(".zh.txt").exists() for p in CASES)

@@ -13,6 +13,7 @@ from typing import Any
 
 import attrs
 
+from rubric._i18n import N_, _, translate
 from rubric._numbers import fixed
 from rubric._result import Reason, Result, ScoredNode
 from rubric._rubric import Rubric
@@ -64,26 +65,33 @@ def load_case(path: str | os.PathLike[str]) -> Case:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"), parse_float=Decimal)
     except UnicodeDecodeError as exc:
-        raise CaseError(path, f"not UTF-8 text: byte {exc.start} cannot be read") from None
+        raise CaseError(
+            path, _("not UTF-8 text: byte {start} cannot be read", start=exc.start)
+        ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise CaseError(path, f"invalid TOML: {exc}") from None
+        raise CaseError(path, _("invalid TOML: {exc}", exc=exc)) from None
     problems = [
-        f"unknown key '{key}'; a case has {', '.join(_KEYS)}" for key in data if key not in _KEYS
+        _("unknown key '{key}'; a case has {keys}", key=key, keys=", ".join(_KEYS))
+        for key in data
+        if key not in _KEYS
     ]
     facts, expect = data.get("facts"), data.get("expect")
     if not isinstance(facts, dict):
-        problems.append("no [facts] table: the facts of the unit go under [facts]")
+        problems.append(_("no [facts] table: the facts of the unit go under [facts]"))
     if not isinstance(expect, dict) or not expect:
         problems.append(
-            "no [expect] table: write what the facts must score under [expect], such as "
-            'total = "98.75", grade = "优秀" or "output.delivery.coverage" = "7.75"'
+            _(
+                "no [expect] table: write what the facts must score under "
+                '[expect], such as total = "98.75", grade = "优秀" or '
+                '"output.delivery.coverage" = "7.75"'
+            )
         )
     rubric = data.get("rubric")
     if rubric is not None and not isinstance(rubric, str):
-        problems.append('rubric: expected the path of the rubric, such as rubric = "../x.rub"')
+        problems.append(_('rubric: expected the path of the rubric, such as rubric = "../x.rub"'))
     description = data.get("description", path.name.removesuffix(SUFFIX).removesuffix(".toml"))
     if not isinstance(description, str):
-        problems.append("description: expected a text")
+        problems.append(_("description: expected a text"))
     expected: list[Expected] = []
     for what, value in (expect or {}).items() if isinstance(expect, dict) else ():
         found = _expectation(what, value)
@@ -100,15 +108,15 @@ def load_case(path: str | os.PathLike[str]) -> Case:
 
 def _expectation(what: str, value: object) -> Expected | str:
     if what == "grade":
-        return Expected(what, value) if isinstance(value, str) else "grade: expected a text"
+        return Expected(what, value) if isinstance(value, str) else _("grade: expected a text")
     if what == "error":
         lines = [value] if isinstance(value, str) else value
         if isinstance(lines, list) and lines and all(isinstance(v, str) for v in lines):
             return Expected(what, tuple(lines))
-        return "error: expected the problem the facts are refused with, or a list of them"
+        return _("error: expected the problem the facts are refused with, or a list of them")
     score = _score(value)
     if score is None:
-        return f'{what}: expected a score such as 7.75, "7.75" or the exact "29/3"'
+        return _('{what}: expected a score such as 7.75, "7.75" or the exact "29/3"', what=what)
     return Expected(what, score)
 
 
@@ -164,9 +172,19 @@ class Outcome:
         """The failures, each as expected against actual, with the explanation of the node."""
         lines = [f"{self.case.path}: {self.case.name}"]
         for failure in self.failures:
-            title = f" ({failure.title})" if failure.title else ""
+            words = {
+                "what": failure.what,
+                "title": failure.title,
+                "expected": failure.expected,
+                "actual": failure.actual,
+            }
             lines.append(
-                f"  {failure.what}{title}: expected {failure.expected}, got {failure.actual}"
+                "  "
+                + (
+                    _("{what} ({title}): expected {expected}, got {actual}", **words)
+                    if failure.title
+                    else _("{what}: expected {expected}, got {actual}", **words)
+                )
             )
             lines.extend(f"    {detail}" for detail in failure.details)
         return "\n".join(lines)
@@ -190,14 +208,21 @@ def _refused(case: Case, refused: tuple[str, ...]) -> Iterator[Failure]:
             if missing:
                 yield Failure("error", "", _listed(missing), _listed(refused))
         else:
-            yield Failure(item.what, "", "the facts to be scored", "refused: " + _listed(refused))
+            yield Failure(
+                item.what,
+                "",
+                _("the facts to be scored"),
+                _("refused: {problems}", problems=_listed(refused)),
+            )
 
 
 def _compare(case: Case, result: Result) -> Iterator[Failure]:
     for item in case.expected:
         if item.what == "error":
             assert isinstance(item.value, tuple)
-            yield Failure("error", "", "refused: " + _listed(item.value), "scored")
+            yield Failure(
+                "error", "", _("refused: {problems}", problems=_listed(item.value)), _("scored")
+            )
         elif item.what == "grade":
             if result.grade != item.value:
                 why = tuple(_reason(r, result.root.places) for r in result.grade_explanation)
@@ -207,8 +232,12 @@ def _compare(case: Case, result: Result) -> Iterator[Failure]:
             if node_id not in result:
                 ids = [node.id for node in result]
                 close = difflib.get_close_matches(node_id, ids, n=1)
-                hint = f"did you mean '{close[0]}'?" if close else f"ids are {', '.join(ids)}"
-                yield Failure(item.what, "", "a node of the rubric", f"no such node; {hint}")
+                found = (
+                    _("no such node; did you mean '{id}'?", id=close[0])
+                    if close
+                    else _("no such node; ids are {ids}", ids=", ".join(ids))
+                )
+                yield Failure(item.what, "", _("a node of the rubric"), found)
                 continue
             node = result[node_id]
             expected, actual = _shown(item.value, node)
@@ -289,23 +318,31 @@ class Coverage:
 
     def render(self, filename: str) -> str:
         missed = self.missed
-        head = f"coverage of {filename}: {len(self.items) - len(missed)} of {len(self.items)}"
-        lines = [f"{head} rules, arms, caps and grades exercised"]
+        lines = [
+            _(
+                "coverage of {file}: {exercised} of {count} rules, arms, caps and grades exercised",
+                file=filename,
+                exercised=len(self.items) - len(missed),
+                count=len(self.items),
+            )
+        ]
         if missed:
-            lines.append("not exercised by any case:")
+            lines.append(_("not exercised by any case:"))
             width = max(len(str(item.line)) for item in missed)
             for item in missed:
                 where = f"  ({item.node})" if item.node else ""
-                lines.append(f"  line {item.line:>{width}}  {item.text}{where}  {_WHY[item.kind]}")
+                number = str(item.line).rjust(width)
+                line = _("line {line}", line=number)
+                lines.append(f"  {line}  {item.text}{where}  {translate(_WHY[item.kind])}")
         return "\n".join(lines)
 
 
 _WHY = {
-    "rule": "never gave or took points",
-    "arm": "no value fell in this arm",
-    "pool": "the pool's cap never held its rules back",
-    "clause": "never changed a score",
-    "grade": "no case got this grade",
+    "rule": N_("never gave or took points"),
+    "arm": N_("no value fell in this arm"),
+    "pool": N_("the pool's cap never held its rules back"),
+    "clause": N_("never changed a score"),
+    "grade": N_("no case got this grade"),
 }
 
 

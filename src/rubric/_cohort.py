@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Literal, TypeAlias
 
 import attrs
 
+from rubric._i18n import _
 from rubric.errors import CohortError
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ class Cohort:
             if need.kind == "values" and need.fact == fact:
                 assert isinstance(held, tuple)
                 return held
-        raise KeyError(f"no rule of the rubric ranks by {fact!r}")
+        raise KeyError(_("no rule of the rubric ranks by {fact!r}", fact=fact))
 
     def figure(
         self,
@@ -65,7 +66,9 @@ class Cohort:
             if need.kind == kind and need.fact == fact and need.share == wanted:
                 assert not isinstance(held, tuple)
                 return held
-        raise KeyError(f"no rule of the rubric reads the {kind} of {fact!r}")
+        raise KeyError(
+            _("no rule of the rubric reads the {kind} of {fact!r}", kind=kind, fact=fact)
+        )
 
     def to_dict(self) -> dict[str, object]:
         """The cohort as JSON-ready data: its name, size and each figure, exact ('625/7')."""

@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from rubric._i18n import N_, _, translate
 from rubric._limits import DEFAULT, Limits
 from rubric._numbers import integer_text, plain
 from rubric._text import LINE, shortened
@@ -31,13 +32,14 @@ _BOUND_TESTS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
+# Marked for translation here, translated where a problem is worded (rubric._i18n).
 _KINDS = {
-    "bool": "true or false",
-    "count": "a count (a whole number, 0 or more)",
-    "number": "a number",
-    "level": "one of the words",
-    "set": "a list of distinct, non-empty texts",
-    "adjustment": 'an adjustment such as {"points": -1.5, "reason": "…"}, or 0',
+    "bool": N_("true or false"),
+    "count": N_("a count (a whole number, 0 or more)"),
+    "number": N_("a number"),
+    "level": N_("one of the words"),
+    "set": N_("a list of distinct, non-empty texts"),
+    "adjustment": N_('an adjustment such as {"points": -1.5, "reason": "…"}, or 0'),
 }
 
 
@@ -73,10 +75,12 @@ class FactSpec:
 
     def describe(self) -> str:
         """The type in words, as error messages show it."""
-        text = _KINDS[self.kind]
+        text = translate(_KINDS[self.kind])
         if self.choices is not None:
             listed = ", ".join(self.choices)
-            text = f"one of: {listed}" if self.kind == "level" else f"{text}, each one of: {listed}"
+            if self.kind == "level":
+                return _("one of: {words}", words=listed)
+            return _("{kind}, each one of: {words}", kind=text, words=listed)
         return text
 
 
@@ -93,7 +97,11 @@ def validate(
         raise FactsError(
             [
                 FactProblem(
-                    "", f"facts must be a mapping of names to values, found {_kind_of(given)}"
+                    "",
+                    _(
+                        "facts must be a mapping of names to values, found {found}",
+                        found=_kind_of(given),
+                    ),
                 )
             ]
         )
@@ -105,10 +113,14 @@ def validate(
         if spec.name not in given:
             if spec.optional:
                 continue
-            what = f" ({spec.description})" if spec.description else ""
+            missing = _("missing; expected {kind}", kind=spec.describe())
+            if spec.description:
+                missing = _(
+                    "{problem} ({description})", problem=missing, description=spec.description
+                )
             if spec.field:
-                what += f", the unit's field {spec.name}"
-            problems.append(FactProblem(spec.name, f"missing; expected {spec.describe()}{what}"))
+                missing = _("{problem}, the unit's field {name}", problem=missing, name=spec.name)
+            problems.append(FactProblem(spec.name, missing))
             continue
         value, problem = _convert(spec, given[spec.name], digits)
         if problem:
@@ -121,16 +133,17 @@ def validate(
         if name not in known:
             if not isinstance(name, str):
                 shown = shortened(repr(name))
-                problems.append(FactProblem(shown, "a fact name must be a text"))
+                problems.append(FactProblem(shown, _("a fact name must be a text")))
                 continue
-            hint = ""
+            unknown = _("unknown fact")
             if hints > 0:
                 hints -= 1
                 import difflib  # only when a fact is misspelt
 
                 close = difflib.get_close_matches(shortened(name, 200), list(known), n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
-            problems.append(FactProblem(name, f"unknown fact{hint}"))
+                if close:
+                    unknown = _("unknown fact; did you mean '{name}'?", name=close[0])
+            problems.append(FactProblem(name, unknown))
     for spec in specs:
         if spec.name in values:
             problems.extend(_check_bounds(spec, values))
@@ -140,7 +153,7 @@ def validate(
 
 
 def _too_long(digits: int) -> str:
-    return f"has more than {digits} digits, more than any fact may hold"
+    return _("has more than {digits} digits, more than any fact may hold", digits=digits)
 
 
 def _convert(spec: FactSpec, raw: object, digits: int) -> tuple[Any, str]:
@@ -157,20 +170,34 @@ def _convert(spec: FactSpec, raw: object, digits: int) -> tuple[Any, str]:
     else:
         value = _CONVERTERS[spec.kind](raw)
     if value is None:
-        return None, f"expected {spec.describe()}, found {_kind_of(raw)}"
+        return None, _(
+            "expected {spec_kind}, found {found}",
+            spec_kind=spec.describe(),
+            found=_kind_of(raw),
+        )
     if spec.step is not None and isinstance(value, Fraction) and value % spec.step:
-        return None, f"must be in steps of {_show(spec.step)}, found {_show(value)}"
+        return None, _(
+            "must be in steps of {show}, found {show2}", show=_show(spec.step), show2=_show(value)
+        )
     if spec.kind == "level" and spec.choices is not None and value not in spec.choices:
-        return None, f"expected one of: {', '.join(spec.choices)}, found {_kind_of(raw)}"
+        return None, _(
+            "expected one of: {items}, found {found}",
+            items=", ".join(spec.choices),
+            found=_kind_of(raw),
+        )
     if spec.kind == "set":
         if len(value) != len(raw):  # type: ignore[arg-type]
-            return None, f"lists an item twice: {_kind_of(raw)}"
+            return None, _("lists an item twice: {found}", found=_kind_of(raw))
         if spec.choices is not None:
             unknown = sorted(item for item in value if item not in spec.choices)
             if unknown:
                 listed = shortened(", ".join(repr(u) for u in unknown[:LINE]))
                 return None, (
-                    f"has {listed}, not among the allowed items ({', '.join(spec.choices)})"
+                    _(
+                        "has {listed}, not among the allowed items ({items})",
+                        listed=listed,
+                        items=", ".join(spec.choices),
+                    )
                 )
     return value, ""
 
@@ -264,27 +291,36 @@ def _to_adjustment(raw: object, spec: FactSpec, digits: int) -> tuple[Adjustment
             return Adjustment(Fraction(0), ""), ""
         if points is not None:
             return None, (
-                f"gives {_show(points)} points without a reason; write it as "
-                f'{{"points": {_show(points)}, "reason": "…"}}'
+                _(
+                    "gives {show} points without a reason; write it as "
+                    '{{"points": {show}, "reason": "…"}}',
+                    show=_show(points),
+                )
             )
-        return None, f"expected {spec.describe()}, found {_kind_of(raw)}"
+        return None, _(
+            "expected {spec_kind}, found {found}",
+            spec_kind=spec.describe(),
+            found=_kind_of(raw),
+        )
     extra = sorted(str(key) for key in raw if key not in ("points", "reason"))
     if extra:
         listed = shortened(", ".join(shortened(key) for key in extra[:LINE]))
-        return None, f"has {listed}; an adjustment has only points and reason"
+        return None, _("has {listed}; an adjustment has only points and reason", listed=listed)
     found = _exact(raw.get("points"), digits)
     if isinstance(found, _Long):
         return None, _too_long(digits)
     if found is None:
-        return None, f"needs points as a number, found {_kind_of(raw.get('points'))}"
+        return None, _("needs points as a number, found {found}", found=_kind_of(raw.get("points")))
     points = Fraction(found)
     reason = raw.get("reason", "")
     if not isinstance(reason, str):
-        return None, f"needs its reason as a text, found {_kind_of(reason)}"
+        return None, _("needs its reason as a text, found {found}", found=_kind_of(reason))
     if points and not reason.strip():
-        return None, f'gives {_show(points)} points without a reason; add a "reason"'
+        return None, _('gives {show} points without a reason; add a "reason"', show=_show(points))
     if spec.step is not None and points % spec.step:
-        return None, f"must be in steps of {_show(spec.step)}, found {_show(points)}"
+        return None, _(
+            "must be in steps of {show}, found {show2}", show=_show(spec.step), show2=_show(points)
+        )
     return Adjustment(points, reason.strip()), ""
 
 
@@ -314,12 +350,17 @@ def _check_bounds(spec: FactSpec, values: Mapping[str, Value]) -> list[FactProbl
             if bound.fact not in values:
                 continue  # the other fact is already reported
             target = values[bound.fact]
-            shown = f" (which is {_show(target)})"
         else:
-            target, shown = bound.value, ""
+            target = bound.value
         if not _BOUND_TESTS[bound.op](value, target):
+            words = {"bound": bound.describe(), "target": _show(target), "value": _show(value)}
             problems.append(
-                FactProblem(spec.name, f"must be {bound.describe()}{shown}, found {_show(value)}")
+                FactProblem(
+                    spec.name,
+                    _("must be {bound}, found {value}", **words)
+                    if bound.fact is None
+                    else _("must be {bound} (which is {target}), found {value}", **words),
+                )
             )
     return problems
 
@@ -342,35 +383,42 @@ def _kind_of(raw: object) -> str:
         import json
 
         text = json.dumps(shortened(raw), ensure_ascii=False)
-        return f"the text {text}" + (f" ({len(raw)} characters)" if len(raw) > LINE else "")
+        if len(raw) > LINE:
+            return _("the text {text} ({count} characters)", text=text, count=len(raw))
+        return _("the text {text}", text=text)
     if isinstance(raw, Decimal):
         if raw.is_finite() and (abs(raw.adjusted()) > LINE or len(str(raw)) > LINE):
-            return f"a number of more than {LINE} digits"
+            return _("a number of more than {LINE} digits", LINE=LINE)
         if raw.is_finite() and raw == raw.to_integral_value():
-            return f"the decimal number {raw}"  # 2.0 or 1E+2: whole, yet not written as a count
-        return f"the number {raw}"
+            return _(
+                "the decimal number {raw}", raw=raw
+            )  # 2.0 or 1E+2: whole, yet not written as a count
+        return _("the number {raw}", raw=raw)
     if isinstance(raw, float):
-        return f"the number {raw}"
+        return _("the number {raw}", raw=raw)
     if isinstance(raw, Fraction):
         if max(raw.numerator.bit_length(), raw.denominator.bit_length()) > 3 * LINE:
-            return f"a Fraction of more than {LINE} digits"
+            return _("a Fraction of more than {LINE} digits", LINE=LINE)
         return f"the Fraction {raw}"
     if isinstance(raw, numbers.Integral):
         value = int(raw)
         if value.bit_length() > 3 * LINE:
-            return f"a whole number of more than {LINE} digits"
-        return f"the number {value}"
+            return _("a whole number of more than {LINE} digits", LINE=LINE)
+        return _("the number {value}", value=value)
     if isinstance(raw, list | tuple | set | frozenset):
         items = sorted(raw, key=str) if isinstance(raw, set | frozenset) else list(raw)
         import json
 
         shown = json.dumps([_jsonable(i) for i in items[:LINE]], ensure_ascii=False)
-        count = f" ({len(items)} items)" if len(shown) > LINE else ""
-        return f"the list {shortened(shown)}{count}"
+        if len(shown) > LINE:
+            return _("the list {items} ({count} items)", items=shortened(shown), count=len(items))
+        return _("the list {items}", items=shortened(shown))
     if isinstance(raw, Mapping):
-        return "an object"
+        return _("an object")
     name = type(raw).__name__
-    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {shortened(name)}"
+    if name[:1].lower() in "aeiou":
+        return _("an {type}", type=shortened(name))
+    return _("a {type}", type=shortened(name))
 
 
 def _jsonable(item: object, depth: int = 0) -> object:
@@ -405,7 +453,11 @@ def load_facts(path: str | os.PathLike[str]) -> dict[str, object]:
     raise FactsError(
         [
             FactProblem(
-                "", f"unknown kind of facts file {suffix or '(no suffix)'!r}; use .json or .toml"
+                "",
+                _(
+                    "unknown kind of facts file {value!r}; use .json or .toml",
+                    value=suffix or "(no suffix)",
+                ),
             )
         ],
         name,
@@ -417,7 +469,8 @@ def _decode(data: bytes, name: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise FactsError(
-            [FactProblem("", f"not UTF-8 text: byte {exc.start} cannot be read")], name
+            [FactProblem("", _("not UTF-8 text: byte {start} cannot be read", start=exc.start))],
+            name,
         ) from None
 
 
@@ -450,19 +503,35 @@ def _parse_json(data: bytes, name: str) -> dict[str, object]:
             object_pairs_hook=unique,
         )
     except json.JSONDecodeError as exc:
-        problem = FactProblem("", f"line {exc.lineno} column {exc.colno}: invalid JSON: {exc.msg}")
+        problem = FactProblem(
+            "",
+            _(
+                "line {lineno} column {colno}: invalid JSON: {msg}",
+                lineno=exc.lineno,
+                colno=exc.colno,
+                msg=exc.msg,
+            ),
+        )
         raise FactsError([problem], name) from None
     except (ValueError, RecursionError) as exc:  # lists nested too deep
-        raise FactsError([FactProblem("", f"invalid JSON: {_unreadable(exc)}")], name) from None
+        raise FactsError(
+            [FactProblem("", _("invalid JSON: {unreadable}", unreadable=_unreadable(exc)))], name
+        ) from None
     repeated: list[FactProblem] = []
     if isinstance(value, dict) and twice:
-        repeated = [FactProblem(key, "given twice") for key in twice.get(id(value), ())]
+        repeated = [FactProblem(key, _("given twice")) for key in twice.get(id(value), ())]
         for key, item in value.items():
             inside = _twice_inside(item, twice)
             if inside:
                 listed = shortened(", ".join(repr(shortened(k)) for k in inside[:LINE]))
-                keys = "keys" if len(inside) > 1 else "key"
-                repeated.append(FactProblem(key, f"gives the {keys} {listed} twice"))
+                repeated.append(
+                    FactProblem(
+                        key,
+                        _("gives the keys {keys} twice", keys=listed)
+                        if len(inside) > 1
+                        else _("gives the key {keys} twice", keys=listed),
+                    )
+                )
     return _one_object(value, name, repeated)
 
 
@@ -496,7 +565,9 @@ def _parse_toml(data: bytes, name: str) -> dict[str, object]:
 
         value = tomllib.loads(text, parse_float=Decimal)
     except (ValueError, RecursionError) as exc:  # TOMLDecodeError is a ValueError
-        raise FactsError([FactProblem("", f"invalid TOML: {_unreadable(exc)}")], name) from None
+        raise FactsError(
+            [FactProblem("", _("invalid TOML: {unreadable}", unreadable=_unreadable(exc)))], name
+        ) from None
     return _one_object(value, name)
 
 
@@ -505,10 +576,15 @@ def _one_object(
 ) -> dict[str, object]:
     if not isinstance(value, dict):
         raise FactsError(
-            [FactProblem("", f"expected one object of facts, found {_kind_of(value)}")], name
+            [
+                FactProblem(
+                    "", _("expected one object of facts, found {found}", found=_kind_of(value))
+                )
+            ],
+            name,
         )
     problems = (repeated or []) + [
-        FactProblem(key, f"holds {bad}, which is not a number facts may hold")
+        FactProblem(key, _("holds {bad}, which is not a number facts may hold", bad=bad))
         for key, item in value.items()
         if (bad := _non_finite(item)) is not None
     ]
@@ -532,4 +608,4 @@ def _non_finite(value: object) -> Decimal | None:
 
 
 def _unreadable(exc: Exception) -> str:
-    return "nested too deeply to read" if isinstance(exc, RecursionError) else str(exc)
+    return _("nested too deeply to read") if isinstance(exc, RecursionError) else str(exc)

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import attrs
 
+from rubric._i18n import _
+
 __all__ = ["DEFAULT", "Limits"]
 
 
 def _positive(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
     if type(value) is not int or value < 1:
-        raise ValueError(f"Limits.{attribute.name} must be a whole number of 1 or more: {value!r}")
+        raise ValueError(
+            _(
+                "Limits.{name} must be a whole number of 1 or more: {value!r}",
+                name=attribute.name,
+                value=value,
+            )
+        )
 
 
 def _limit(default: int) -> int:

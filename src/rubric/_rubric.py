@@ -14,6 +14,7 @@ import attrs
 
 from rubric._cohort import Cohort, CohortError, CohortFigures, figures_of
 from rubric._facts import FactSpec, validate
+from rubric._i18n import N_, _, ngettext, translate
 from rubric._limits import DEFAULT, Limits
 from rubric._numbers import fixed, scaled, scaled_text
 from rubric._result import Advice, Batch, Line, Result, Row, ScoredNode, _Book, line_dict
@@ -83,7 +84,7 @@ def _digest(text: str, filename: str, limits: Limits = DEFAULT) -> str:
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-_TOO_DEEP = (
+_TOO_DEEP = N_(
     "the rubric builds values on values more deeply than the room left to this call allows; "
     "score from less deep in the program, or build the values from the facts more directly"
 )
@@ -525,10 +526,17 @@ class Rubric:
                 -top < held.numerator < top and held.denominator < top
             ):
                 raise CohortError(
-                    f"{self.filename}: the {need.kind} of '{need.fact}' across the {size} units "
-                    f"comes to a number of more than {plan.limits.exact_digits} digits, more "
-                    "than an exact value may hold; check the units' facts, or raise "
-                    "Limits.exact_digits"
+                    _(
+                        "{filename}: the {kind} of '{fact}' across the {size} units "
+                        "comes to a number of more than {exact_digits} digits, more "
+                        "than an exact value may hold; check the units' facts, or "
+                        "raise Limits.exact_digits",
+                        filename=self.filename,
+                        kind=need.kind,
+                        fact=need.fact,
+                        size=size,
+                        exact_digits=plan.limits.exact_digits,
+                    )
                 )
         return Cohort(self.digest, plan.cohort_name, size, plan.needs, figures)
 
@@ -538,16 +546,27 @@ class Rubric:
         if cohort is None:
             lines = ", ".join(str(line) for line in plan.cohort_lines)
             raise CohortError(
-                f"{self.filename}: this rubric compares each unit with the others (rubric "
-                f"line{'s' if len(plan.cohort_lines) != 1 else ''} {lines}), so a unit is "
-                "scored with its cohort: make it once from every unit's facts, cohort = "
-                "rubric.cohort([facts, …]), and score each unit with rubric.score(facts, "
-                "cohort=cohort); an Evaluation does both itself"
+                ngettext(
+                    "{file}: this rubric compares each unit with the others (rubric line "
+                    "{lines}), so a unit is scored with its cohort: make it once from every "
+                    "unit's facts, cohort = rubric.cohort([facts, …]), and score each unit with "
+                    "rubric.score(facts, cohort=cohort); an Evaluation does both itself",
+                    "{file}: this rubric compares each unit with the others (rubric lines "
+                    "{lines}), so a unit is scored with its cohort: make it once from every "
+                    "unit's facts, cohort = rubric.cohort([facts, …]), and score each unit with "
+                    "rubric.score(facts, cohort=cohort); an Evaluation does both itself",
+                    len(plan.cohort_lines),
+                    file=self.filename,
+                    lines=lines,
+                )
             )
         if cohort.digest != self.digest:
             raise CohortError(
-                f"{self.filename}: this cohort was made by another rubric; make it with this "
-                "one: rubric.cohort([facts, …])"
+                _(
+                    "{filename}: this cohort was made by another rubric; make it "
+                    "with this one: rubric.cohort([facts, …])",
+                    filename=self.filename,
+                )
             )
         return cohort.figures
 
@@ -597,7 +616,7 @@ class Rubric:
         except RecursionError:
             # Values built on values deeper than the stack left to this call allows (the
             # checker bounds the chain by Limits.value_chain; a caller may sit deep already).
-            raise FactsError([FactProblem("", _TOO_DEEP)]) from None
+            raise FactsError([FactProblem("", translate(_TOO_DEEP))]) from None
         unit = self.unit
         scores: list[int | Fraction] = []
         skipped: list[tuple[int, str | None]] = []

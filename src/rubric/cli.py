@@ -17,6 +17,7 @@ from rubric._cases import case_files, coverage, load_case, run_case
 from rubric._evaluation.evaluation import Evaluation
 from rubric._evaluation.units import TABLE_SUFFIXES, load_units
 from rubric._facts import load_facts
+from rubric._i18n import LANGUAGES, _, from_environment, language, ngettext
 from rubric._numbers import fixed, plain, terminates
 from rubric._result import Advice, Reason, Result, ScoredNode
 from rubric._rubric import Rubric, load
@@ -40,7 +41,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
-    args = _parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    # The language is known before the parser is built: its help and its errors use it.
+    with language(_language(arguments)):
+        return _main(arguments)
+
+
+def _language(arguments: Sequence[str]) -> str:
+    """The language of messages: `--lang zh|en` anywhere before `--`, else the locale's."""
+    for index, argument in enumerate(arguments):
+        if argument == "--":
+            break
+        value = None
+        if argument == "--lang" and index + 1 < len(arguments):
+            value = arguments[index + 1]
+        elif argument.startswith("--lang="):
+            value = argument.partition("=")[2]
+        if value in LANGUAGES:
+            return value
+    return from_environment()
+
+
+def _main(arguments: list[str]) -> int:
+    args = _parser().parse_args(arguments)
     try:
         code: int = args.run(args, sys.stdout)
     except RubricError as error:
@@ -51,7 +74,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except OSError as error:
-        print(f"rubric: cannot read {error.filename}: {error.strerror}", file=sys.stderr)
+        print(
+            _(
+                "rubric: cannot read {filename}: {strerror}",
+                filename=error.filename,
+                strerror=error.strerror,
+            ),
+            file=sys.stderr,
+        )
         return EXIT_INVALID
     return code
 
@@ -59,34 +89,55 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="rubric",
-        description="Check rubrics written in the rubric DSL, and score facts with them.",
-        epilog="Exit status: 0 done; 1 invalid rubric or facts; 2 wrong usage.",
+        description=_("Check rubrics written in the rubric DSL, and score facts with them."),
+        epilog=_("Exit status: 0 done; 1 invalid rubric or facts; 2 wrong usage."),
     )
     parser.add_argument("--version", action="version", version=f"rubric {__version__}")
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    # --lang is taken before or after the command; the value before it wins if both are given.
+    lang_help = _(
+        "the language of messages: zh (Chinese) or en (English); default: the locale's "
+        "(LANGUAGE, LC_ALL, LC_MESSAGES, LANG), else English"
+    )
+    parser.add_argument("--lang", choices=LANGUAGES, help=lang_help)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=LANGUAGES, default=argparse.SUPPRESS, help=lang_help)
+    commands = parser.add_subparsers(
+        title="commands",
+        metavar="COMMAND",
+        required=True,
+    )
 
-    check = commands.add_parser("check", help="check a .rub file and report every problem")
+    check = commands.add_parser(
+        "check", parents=[common], help=_("check a .rub file and report every problem")
+    )
     check.add_argument("rubric", metavar="FILE.rub", type=Path)
     check.add_argument(
-        "--strict", action="store_true", help="count warnings as errors: exit 1 if there are any"
+        "--strict",
+        action="store_true",
+        help=_("count warnings as errors: exit 1 if there are any"),
     )
     check.add_argument(
         "--format",
         choices=("text", "json"),
         default="text",
-        help="text: problems as a terminal shows them (default); json: every problem with its "
-        "place, severity, code, message and hint, for editors and CI",
+        help=_(
+            "text: problems as a terminal shows them (default); json: "
+            "every problem with its place, severity, code, message and "
+            "hint, for editors and CI"
+        ),
     )
     check.set_defaults(run=_check)
 
     outline = commands.add_parser(
-        "outline", help="show the tree: ids, titles, maxes, proved bounds and the facts read"
+        "outline",
+        parents=[common],
+        help=_("show the tree: ids, titles, maxes, proved bounds and the facts read"),
     )
     outline.add_argument("rubric", metavar="FILE.rub", type=Path)
     outline.set_defaults(run=_outline)
 
     score = commands.add_parser(
-        "score", help="score one unit's facts, or many units, with a rubric"
+        "score", parents=[common], help=_("score one unit's facts, or many units, with a rubric")
     )
     score.add_argument("rubric", metavar="FILE.rub", type=Path)
     score.add_argument(
@@ -94,14 +145,19 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FACTS",
         type=Path,
         nargs="+",
-        help="a .json or .toml file of facts; or several, or tables (.xlsx, .csv), one unit a row",
+        help=_(
+            "a .json or .toml file of facts; or several, or tables (.xlsx, .csv), one unit a row"
+        ),
     )
     score.add_argument(
         "--format",
         choices=("text", "json", "csv", "xlsx"),
         default="text",
-        help="text: an indented tree with explanations (default), or for several units a ranked "
-        "summary; json: the scored tree, or every unit; csv, xlsx: the ranked summary",
+        help=_(
+            "text: an indented tree with explanations (default), or for "
+            "several units a ranked summary; json: the scored tree, or "
+            "every unit; csv, xlsx: the ranked summary"
+        ),
     )
     score.add_argument(
         "--what-if",
@@ -110,64 +166,83 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         type=_change,
         default=[],
-        help="score the unit again with this fact changed (VALUE as JSON where it parses, "
-        "else as text), and print what moved; may be repeated",
+        help=_(
+            "score the unit again with this fact changed (VALUE as JSON "
+            "where it parses, else as text), and print what moved; may "
+            "be repeated"
+        ),
     )
     _many_options(score)
     score.set_defaults(run=_score)
 
-    template = commands.add_parser("template", help="write a blank form of a rubric's facts")
+    template = commands.add_parser(
+        "template", parents=[common], help=_("write a blank form of a rubric's facts")
+    )
     template.add_argument("rubric", metavar="FILE.rub", type=Path)
     template.add_argument(
-        "units", metavar="UNITS", type=Path, nargs="*", help="units to fill the form with"
+        "units", metavar="UNITS", type=Path, nargs="*", help=_("units to fill the form with")
     )
     template.add_argument(
-        "-o", "--output", type=Path, required=True, help="the form: .xlsx, .csv, .json or .toml"
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        help=_("the form: .xlsx, .csv, .json or .toml"),
     )
-    template.add_argument("--encoding", help="the encoding of CSV units (default: detected)")
+    template.add_argument("--encoding", help=_("the encoding of CSV units (default: detected)"))
     template.set_defaults(run=_template)
 
     report = commands.add_parser(
-        "report", help="score units and write 总报告, 分报告, 问题整改清单 and 汇总.xlsx"
+        "report",
+        parents=[common],
+        help=_("score units and write 总报告, 分报告, 问题整改清单 and 汇总.xlsx"),
     )
     report.add_argument("rubric", metavar="FILE.rub", type=Path)
     report.add_argument(
-        "units", metavar="UNITS", type=Path, nargs="+", help="tables or facts files"
+        "units", metavar="UNITS", type=Path, nargs="+", help=_("tables or facts files")
     )
-    report.add_argument("-o", "--output", type=Path, required=True, help="the folder to write")
+    report.add_argument("-o", "--output", type=Path, required=True, help=_("the folder to write"))
     report.add_argument(
         "--compare",
         metavar="UNITS",
         type=Path,
         nargs="+",
-        help="the same units' self-assessment (自评), compared with UNITS as verification",
+        help=_("the same units' self-assessment (自评), compared with UNITS as verification"),
     )
-    report.add_argument("--encoding", help="the encoding of CSV tables (default: detected)")
+    report.add_argument("--encoding", help=_("the encoding of CSV tables (default: detected)"))
     report.add_argument(
         "--no-unit-reports",
         dest="unit_reports",
         action="store_false",
-        help="leave out the 分报告 (one per unit), as for very many units",
+        help=_("leave out the 分报告 (one per unit), as for very many units"),
     )
     report.set_defaults(run=_report)
-    fmt = commands.add_parser("fmt", help="rewrite .rub files in the one canonical layout")
+    fmt = commands.add_parser(
+        "fmt", parents=[common], help=_("rewrite .rub files in the one canonical layout")
+    )
     fmt.add_argument(
         "files",
         metavar="FILE",
         nargs="+",
         type=Path,
-        help="a .rub file, a directory (every .rub file below it), or - (stdin to stdout)",
+        help=_("a .rub file, a directory (every .rub file below it), or - (stdin to stdout)"),
     )
     fmt.add_argument(
-        "--check", action="store_true", help="change nothing; exit 1 if a file is not formatted"
+        "--check",
+        action="store_true",
+        help=_("change nothing; exit 1 if a file is not formatted"),
     )
     fmt.add_argument(
-        "--diff", action="store_true", help="change nothing; print what would change as a diff"
+        "--diff",
+        action="store_true",
+        help=_("change nothing; print what would change as a diff"),
     )
     fmt.set_defaults(run=_fmt)
 
     test = commands.add_parser(
-        "test", help="score test cases of a rubric and compare; report what no case exercised"
+        "test",
+        parents=[common],
+        help=_("score test cases of a rubric and compare; report what no case exercised"),
     )
     test.add_argument("rubric", metavar="FILE.rub", type=Path)
     test.add_argument(
@@ -175,22 +250,24 @@ def _parser() -> argparse.ArgumentParser:
         metavar="CASE",
         nargs="+",
         type=Path,
-        help="a case file (TOML: [facts] and [expect]), or a directory of *.case.toml files",
+        help=_("a case file (TOML: [facts] and [expect]), or a directory of *.case.toml files"),
     )
     test.set_defaults(run=_test)
     return parser
 
 
 def _many_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("-o", "--output", type=Path, help="write to this file, not to the screen")
-    command.add_argument("--encoding", help="the encoding of CSV tables (default: detected)")
+    command.add_argument(
+        "-o", "--output", type=Path, help=_("write to this file, not to the screen")
+    )
+    command.add_argument("--encoding", help=_("the encoding of CSV tables (default: detected)"))
 
 
 def _change(text: str) -> tuple[str, object]:
     """A --what-if argument: a fact's name and its value, JSON where it parses, else text."""
     name, equals, value = text.partition("=")
     if not equals or not name.strip():
-        raise argparse.ArgumentTypeError(f"expected FACT=VALUE, found {text!r}")
+        raise argparse.ArgumentTypeError(_("expected FACT=VALUE, found {text!r}", text=text))
     import json
     from decimal import Decimal
 
@@ -209,30 +286,45 @@ def _check(args: argparse.Namespace, out: TextIO) -> int:
     for warning in findings.warnings:
         print(warning.render(findings.source), file=sys.stderr)
     found = len(findings.warnings) + findings.more_warnings
+    warnings = ngettext("{count} warning", "{count} warnings", found)
     if findings.more_warnings:
-        print(f"{found} warnings; the first {len(findings.warnings)} are shown", file=sys.stderr)
+        print(
+            _(
+                "{warnings}; the first {shown} are shown",
+                warnings=warnings,
+                shown=len(findings.warnings),
+            ),
+            file=sys.stderr,
+        )
     if found and args.strict:
         print(
-            f"{args.rubric}: {_count(found, 'warning')}, which --strict counts as errors",
+            _(
+                "{file}: {warnings}, which --strict counts as errors",
+                file=args.rubric,
+                warnings=warnings,
+            ),
             file=sys.stderr,
         )
         return EXIT_INVALID
     nodes = rubric.outline()[1:]
     groups = sum(node.kind == "group" for node in nodes)
     indicators = len(nodes) - groups
-    counts = ", ".join(
-        _count(number, word)
-        for number, word in (
-            (groups, "group"),
-            (indicators, "indicator"),
-            (len(rubric.facts), "fact"),
-        )
+    counts = _(", ").join(
+        [
+            ngettext("{count} group", "{count} groups", groups),
+            ngettext("{count} indicator", "{count} indicators", indicators),
+            ngettext("{count} fact", "{count} facts", len(rubric.facts)),
+        ]
     )
-    warned = f"; {_count(found, 'warning')}" if found else ""
-    print(
-        f"{args.rubric}: ok: {rubric.id} “{rubric.title}”, {counts}, max {rubric.max}{warned}",
-        file=out,
+    ok = _(
+        "{file}: ok: {id} “{title}”, {counts}, max {max}",
+        file=args.rubric,
+        id=rubric.id,
+        title=rubric.title,
+        counts=counts,
+        max=rubric.max,
     )
+    print(_("{ok}; {warnings}", ok=ok, warnings=warnings) if found else ok, file=out)
     return EXIT_OK
 
 
@@ -268,14 +360,19 @@ def outline(rubric: Rubric) -> str:
     total = findings.bounds[rubric.id]
     lines = [
         f"{rubric.id}  {rubric.title}",
-        f"max {rubric.max}; the total can be {_bound(total.low, total.low_tight, '≥')} to "
-        f"{_bound(total.high, total.high_tight, '≤')}",
+        _(
+            "max {max}; the total can be {low} to {high}",
+            max=rubric.max,
+            low=_bound(total.low, total.low_tight, "≥"),
+            high=_bound(total.high, total.high_tight, "≤"),
+        ),
         "",
     ]
-    rows = [("id", "title", "max", "lowest", "highest", "reads")]
+    rows = [(_("id"), _("title"), _("max"), _("lowest"), _("highest"), _("reads"))]
     for node in rubric.outline()[1:]:
         bounds = findings.bounds[node.id]
-        role = "" if node.role == "base" else f" ({node.role})"
+        words = _("bonus") if node.role == "bonus" else _("deductions")
+        role = "" if node.role == "base" else f" ({words})"
         declared = "—" if node.declared is None else str(node.declared)
         rows.append(
             (
@@ -296,8 +393,8 @@ def outline(rubric: Rubric) -> str:
         lines.append(("  ".join(cells) + "  " + row[5]).rstrip())
     lines += [
         "",
-        "lowest and highest: proved over every facts the rubric accepts, reached by some;",
-        "≥ or ≤ marks a bound that is safe but was not shown reached.",
+        _("lowest and highest: proved over every facts the rubric accepts, reached by some;"),
+        _("≥ or ≤ marks a bound that is safe but was not shown reached."),
     ]
     return "\n".join(lines)
 
@@ -311,15 +408,11 @@ def _bound(value: Fraction | None, tight: bool, mark: str) -> str:
     return text if tight else mark + text
 
 
-def _count(number: int, word: str) -> str:
-    return f"{number} {word}{'' if number == 1 else 's'}"
-
-
 def _score(args: argparse.Namespace, out: TextIO) -> int:
     one = len(args.facts) == 1 and args.facts[0].suffix.lower() not in TABLE_SUFFIXES
     if not one or args.format in ("csv", "xlsx"):
         if args.what_if:
-            print("rubric score: --what-if takes one unit's facts file", file=sys.stderr)
+            print(_("rubric score: --what-if takes one unit's facts file"), file=sys.stderr)
             return EXIT_USAGE
         return _score_many(args, out)
     args.facts = args.facts[0]
@@ -335,9 +428,13 @@ def _score_one(args: argparse.Namespace, out: TextIO) -> int:
         from rubric.errors import CohortError
 
         raise CohortError(
-            f"{args.rubric}: this rubric compares each unit with the others, so one unit's "
-            f"facts cannot be scored alone; give every unit: rubric score {args.rubric} "
-            "units.csv (a table, one row per unit), or several facts files"
+            _(
+                "{rubric}: this rubric compares each unit with the others, "
+                "so one unit's facts cannot be scored alone; give every "
+                "unit: rubric score {rubric} units.csv (a table, one row per "
+                "unit), or several facts files",
+                rubric=args.rubric,
+            )
         )
     facts = load_facts(args.facts)
     try:
@@ -370,7 +467,15 @@ def _evaluate(rubric: Rubric, paths: Sequence[Path], encoding: str | None) -> Ev
     evaluation = Evaluation(rubric, load_units(rubric, *paths, encoding=encoding))
     if evaluation.errors:
         count, total = len(evaluation.errors), len(evaluation.units)
-        print(f"{count} of {total} unit{'s' if total != 1 else ''} not scored:", file=sys.stderr)
+        print(
+            ngettext(
+                "{errors} of {count} unit not scored:",
+                "{errors} of {count} units not scored:",
+                total,
+                errors=count,
+            ),
+            file=sys.stderr,
+        )
         for error in evaluation.errors:
             for line in error.lines():
                 print(f"  {line}", file=sys.stderr)
@@ -382,7 +487,7 @@ def _score_many(args: argparse.Namespace, out: TextIO) -> int:
 
     rubric = load(args.rubric)
     if args.format == "xlsx" and args.output is None:
-        print("rubric score: --format xlsx needs -o FILE.xlsx", file=sys.stderr)
+        print(_("rubric score: --format xlsx needs -o FILE.xlsx"), file=sys.stderr)
         return EXIT_USAGE
     evaluation = _evaluate(rubric, args.facts, args.encoding)
     if args.format == "xlsx":
@@ -421,7 +526,15 @@ def _template(args: argparse.Namespace, out: TextIO) -> int:
     evaluation = _evaluate(rubric, args.units, args.encoding) if args.units else None
     units = evaluation.scored if evaluation is not None else ()
     path = write_template(rubric, args.output, units)
-    print(f"{path}: a form for {len(rubric.facts)} facts of {rubric.id}", file=out)
+    print(
+        _(
+            "{path}: a form for {number} facts of {id}",
+            path=path,
+            number=len(rubric.facts),
+            id=rubric.id,
+        ),
+        file=out,
+    )
     return EXIT_INVALID if evaluation is not None and evaluation.errors else EXIT_OK
 
 
@@ -434,8 +547,13 @@ def _report(args: argparse.Namespace, out: TextIO) -> int:
     written = write_report(evaluation, args.output, compare=compare, unit_reports=args.unit_reports)
     units = sum(1 for path in written if path.parent.name == "分报告" and path.suffix == ".html")
     print(
-        f"{args.output}: 总报告 (.html .md .docx), {units} 分报告, 问题整改清单 (.xlsx .md), "
-        f"汇总.xlsx, evaluation.json; {len(evaluation.ranking)} units scored",
+        _(
+            "{output}: 总报告 (.html .md .docx), {units} 分报告, 问题整改清单 (.xlsx "
+            ".md), 汇总.xlsx, evaluation.json; {number} units scored",
+            output=args.output,
+            units=units,
+            number=len(evaluation.ranking),
+        ),
         file=out,
     )
     failed = evaluation.errors or (compare is not None and compare.errors)
@@ -496,13 +614,13 @@ if __name__ == "__main__":  # pragma: no cover
 def _fmt(args: argparse.Namespace, out: TextIO) -> int:
     if Path("-") in args.files:
         if len(args.files) > 1:
-            print("rubric fmt: - (stdin) cannot be given with files", file=sys.stderr)
+            print(_("rubric fmt: - (stdin) cannot be given with files"), file=sys.stderr)
             return EXIT_USAGE
         text = sys.stdin.read()
         try:
             new = format_text(text, "<stdin>")
         except RuntimeError as error:  # a bug in the formatter: the text is left as it is
-            print(f"rubric fmt: {error}", file=sys.stderr)
+            print(_("rubric fmt: {error}", error=error), file=sys.stderr)
             return EXIT_INVALID
         if args.diff:
             out.writelines(_diff(text, new, "<stdin>"))
@@ -521,11 +639,14 @@ def _fmt(args: argparse.Namespace, out: TextIO) -> int:
             continue
         except OSError as error:
             failed += 1
-            print(f"rubric: cannot read {path}: {error.strerror}", file=sys.stderr)
+            print(
+                _("rubric: cannot read {path}: {strerror}", path=path, strerror=error.strerror),
+                file=sys.stderr,
+            )
             continue
         except RuntimeError as error:  # a bug in the formatter: the file is left as it is
             failed += 1
-            print(f"rubric fmt: {error}", file=sys.stderr)
+            print(_("rubric fmt: {error}", error=error), file=sys.stderr)
             continue
         if new == text:
             unchanged += 1
@@ -535,9 +656,9 @@ def _fmt(args: argparse.Namespace, out: TextIO) -> int:
             out.writelines(_diff(text, new, str(path)))
         if write:
             path.write_bytes(new.encode("utf-8"))
-            print(f"reformatted {path}", file=out)
+            print(_("reformatted {path}", path=path), file=out)
         elif not args.diff:
-            print(f"would reformat {path}", file=out)
+            print(_("would reformat {path}", path=path), file=out)
     print(_fmt_summary(changed, unchanged, failed, write=write), file=out)
     return EXIT_INVALID if failed or (changed and args.check) else EXIT_OK
 
@@ -558,16 +679,29 @@ def _diff(old: str, new: str, name: str) -> list[str]:
 
 
 def _fmt_summary(changed: int, unchanged: int, failed: int, *, write: bool) -> str:
-    def files(count: int) -> str:
-        return f"{count} file{'' if count == 1 else 's'}"
-
     if write:
-        parts = [f"{files(changed)} reformatted", f"{files(unchanged)} left unchanged"]
+        parts = [
+            ngettext("{count} file reformatted", "{count} files reformatted", changed),
+            ngettext("{count} file left unchanged", "{count} files left unchanged", unchanged),
+        ]
     else:
-        parts = [f"{files(changed)} would be reformatted", f"{files(unchanged)} already formatted"]
+        parts = [
+            ngettext(
+                "{count} file would be reformatted", "{count} files would be reformatted", changed
+            ),
+            ngettext(
+                "{count} file already formatted", "{count} files already formatted", unchanged
+            ),
+        ]
     if failed:
-        parts.append(f"{files(failed)} could not be formatted")
-    return ", ".join(parts)
+        parts.append(
+            ngettext(
+                "{count} file could not be formatted",
+                "{count} files could not be formatted",
+                failed,
+            )
+        )
+    return _(", ").join(parts)
 
 
 def _test(args: argparse.Namespace, out: TextIO) -> int:
@@ -575,7 +709,10 @@ def _test(args: argparse.Namespace, out: TextIO) -> int:
     paths = case_files(args.cases)
     if not paths:
         print(
-            f"rubric test: no *.case.toml files in {', '.join(map(str, args.cases))}",
+            _(
+                "rubric test: no *.case.toml files in {items}",
+                items=", ".join(map(str, args.cases)),
+            ),
             file=sys.stderr,
         )
         return EXIT_INVALID
@@ -588,24 +725,38 @@ def _test(args: argparse.Namespace, out: TextIO) -> int:
             print(
                 error
                 if isinstance(error, CaseError)
-                else f"rubric: cannot read {path}: {error.strerror}",
+                else _(
+                    "rubric: cannot read {path}: {strerror}", path=path, strerror=error.strerror
+                ),
                 file=sys.stderr,
             )
             continue
         if case.rubric is not None and case.rubric != args.rubric.resolve():
             broken += 1
-            print(f"{path}: this case is for {case.rubric}, not {args.rubric}", file=sys.stderr)
+            print(
+                _(
+                    "{path}: this case is for {rubric}, not {rubric2}",
+                    path=path,
+                    rubric=case.rubric,
+                    rubric2=args.rubric,
+                ),
+                file=sys.stderr,
+            )
             continue
         outcome = run_case(rubric, case)
         outcomes.append(outcome)
-        print(f"{'ok  ' if outcome.passed else 'FAIL'}  {path}  {case.name}", file=out)
+        mark = _("ok  ") if outcome.passed else _("FAIL")
+        print(f"{mark}  {path}  {case.name}", file=out)
     failed = [o for o in outcomes if not o.passed]
     for outcome in failed:
         print(f"\n{outcome.render()}", file=out)
-    counts = f"{len(outcomes) - len(failed)} passed, {len(failed)} failed"
+    counts = _(
+        "{passed} passed, {failed} failed", passed=len(outcomes) - len(failed), failed=len(failed)
+    )
     if broken:
-        counts += f", {broken} could not be run"
-    print(f"\n{_count(len(paths), 'case')}: {counts}", file=out)
+        counts = _("{counts}, {broken} could not be run", counts=counts, broken=broken)
+    cases = ngettext("{count} case", "{count} cases", len(paths))
+    print("\n" + _("{cases}: {counts}", cases=cases, counts=counts), file=out)
     text = args.rubric.read_text(encoding="utf-8").removeprefix("\ufeff")
     results = [o.result for o in outcomes if o.result is not None]
     print(coverage(Source(text, str(args.rubric)), results).render(str(args.rubric)), file=out)

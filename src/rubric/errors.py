@@ -60,7 +60,9 @@ class Diagnostic:
         A warning reads `file:line:col: warning: message [code]`.
         """
         line, col = source.line_col(self.span.start)
-        kind = "warning: " if self.severity == "warning" else ""
+        from rubric._i18n import _
+
+        kind = _("warning: ") if self.severity == "warning" else ""
         code = f" [{self.code}]" if self.code else ""
         head = f"{source.filename}:{line}:{col}: {kind}{self.message}{code}"
         parts = [head, source.excerpt(self.span)]
@@ -107,7 +109,10 @@ class _DiagnosticsError(RubricError):
         self.diagnostics = tuple(sorted(diagnostics, key=lambda d: (d.span.start, d.message)))
         # Problems found past the limit on how many are reported: counted, not shown.
         self.omitted = omitted
-        super().__init__(str(self))
+        # Worded once, in the language of the moment it is raised (rubric._i18n): its problems
+        # were worded then too.
+        self._text = self._render()
+        super().__init__(self._text)
 
     def __reduce__(
         self,
@@ -135,13 +140,25 @@ class _DiagnosticsError(RubricError):
         return self.diagnostics[0].span.start
 
     def __str__(self) -> str:
+        return self._text
+
+    def _render(self) -> str:
+        from rubric._i18n import _, ngettext
+
         rendered = [d.render(self.source) for d in self.diagnostics]
         if self.omitted:
-            more = f"{self.omitted} more problem{'s' if self.omitted > 1 else ''}"
-            rendered.append(f"… and {more}, not shown")
+            rendered.append(
+                ngettext(
+                    "… and {count} more problem, not shown",
+                    "… and {count} more problems, not shown",
+                    self.omitted,
+                )
+            )
         if len(rendered) > 1:
             total = len(self.diagnostics) + self.omitted
-            rendered.append(f"{total} problems found in {self.source.filename}")
+            rendered.append(
+                _("{total} problems found in {file}", total=total, file=self.source.filename)
+            )
         return "\n".join(rendered)
 
 
@@ -159,7 +176,8 @@ class FactsError(RubricError):
     def __init__(self, problems: Iterable[FactProblem], origin: str = "facts") -> None:
         self.problems = tuple(problems)
         self.origin = origin
-        super().__init__(str(self))
+        self._text = self._render()
+        super().__init__(self._text)
 
     @property
     def facts(self) -> tuple[str, ...]:
@@ -170,11 +188,20 @@ class FactsError(RubricError):
         return type(self), (self.problems, self.origin)
 
     def __str__(self) -> str:
+        return self._text
+
+    def _render(self) -> str:
         count = len(self.problems)
+        from rubric._i18n import ngettext
         from rubric._text import printable
 
         origin = printable(self.origin)
-        head = f"{origin}: {count} problem{'s' if count != 1 else ''}, nothing was scored"
+        head = ngettext(
+            "{origin}: {count} problem, nothing was scored",
+            "{origin}: {count} problems, nothing was scored",
+            count,
+            origin=origin,
+        )
         return "\n".join([head, *(f"  {p.render()}" for p in self.problems)])
 
 

@@ -1,4 +1,5 @@
-"""Rewrite the golden files from the current behaviour: error texts and example trees.
+"""Rewrite the golden files from the current behaviour: error texts (in English, `.txt`, and in
+Chinese, `.zh.txt`) and example trees.
 
 Run `python tests/golden/regenerate.py`, then read the diff: every change is a change in
 what rubric authors and users see, and must be meant.
@@ -9,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import rubric
+from rubric._i18n import language
 
 GOLDEN = Path(__file__).resolve().parent
 ROOT = GOLDEN.parent.parent
@@ -16,12 +18,14 @@ ROOT = GOLDEN.parent.parent
 
 def main() -> None:
     for path in sorted((GOLDEN / "errors").glob("*.rub")):
-        try:
-            rubric.loads(path.read_text(encoding="utf-8"), filename=path.name)
-        except rubric.RubricError as error:
-            path.with_suffix(".txt").write_text(f"{error}\n", encoding="utf-8")
-        else:
-            raise SystemExit(f"{path.name} compiled without error")
+        for lang, suffix in (("en", ".txt"), ("zh", ".zh.txt")):
+            try:
+                with language(lang):
+                    rubric.loads(path.read_text(encoding="utf-8"), filename=path.name)
+            except rubric.RubricError as error:
+                path.with_suffix(suffix).write_text(f"{error}\n", encoding="utf-8")
+            else:
+                raise SystemExit(f"{path.name} compiled without error")
     anhui = rubric.load(ROOT / "rubrics" / "anhui_2019.rub")
     for path in sorted((GOLDEN / "anhui").glob("*.json")):
         result = anhui.score(rubric.load_facts(ROOT / "examples" / path.name))

@@ -27,6 +27,7 @@ from rubric._check.rules import Rules
 from rubric._check.tree import Tree, TreeNode
 from rubric._check.walk import nodes_of
 from rubric._collector import full_collections_held
+from rubric._i18n import _
 from rubric._limits import DEFAULT, Limits
 from rubric.dsl import nodes as n
 from rubric.dsl.source import Source
@@ -168,8 +169,12 @@ def check(document: n.Document, source: Source, limits: Limits = DEFAULT) -> Che
         report(
             "E511",
             rounding.span,
-            f"{rounding.places} decimal places is more than {limits.places}",
-            f"round to at most {limits.places} places; 2 is usual",
+            _(
+                "{places} decimal places is more than {places2}",
+                places=rounding.places,
+                places2=limits.places,
+            ),
+            _("round to at most {places} places; 2 is usual", places=limits.places),
         )
         places = None
     names = Names(report, limits.value_chain)
@@ -239,6 +244,6 @@ def _check_literals(report: Report, doc: n.Document, source: Source) -> None:
             report(
                 "E512",
                 number.span,
-                f"a number of {digits} digits",
-                f"numbers in a rubric have at most {MAX_DIGITS} digits",
+                _("a number of {digits} digits", digits=digits),
+                _("numbers in a rubric have at most {MAX_DIGITS} digits", MAX_DIGITS=MAX_DIGITS),
             )

@@ -16,6 +16,7 @@ from rubric._check.intervals import (
 )
 from rubric._check.names import Type, suggest
 from rubric._check.report import Report
+from rubric._i18n import _
 from rubric.dsl import nodes as n
 
 __all__ = ["LevelShape", "NumberShape", "Reach", "check_table", "number_shape"]
@@ -50,7 +51,7 @@ class LevelShape:
 
 def band_problem(band: n.Band) -> str | None:
     """What makes a band unreadable as an interval: '=' beside other bounds, or '!='."""
-    for op, _ in band.bounds:
+    for op, _operand in band.bounds:
         if op == "!=" or (op == "=" and len(band.bounds) > 1):
             return op
     return None
@@ -193,8 +194,8 @@ def check_table(report: Report, rule: n.Table, type_: Type | None) -> None:
         report(
             "E413",
             rule.span,
-            "a 'points by' table with no arms",
-            "add arms such as: <= 20 -> 4, otherwise -> 0",
+            _("a 'points by' table with no arms"),
+            _("add arms such as: <= 20 -> 4, otherwise -> 0"),
         )
     for arm in rule.arms:
         if arm.end is not None:
@@ -204,8 +205,8 @@ def check_table(report: Report, rule: n.Table, type_: Type | None) -> None:
             report(
                 "E414",
                 arm.span,
-                "'otherwise' must be the last arm",
-                "move the 'otherwise' arm to the end of the table",
+                _("'otherwise' must be the last arm"),
+                _("move the 'otherwise' arm to the end of the table"),
             )
     if type_ is None:
         return
@@ -217,8 +218,11 @@ def check_table(report: Report, rule: n.Table, type_: Type | None) -> None:
         report(
             "E415",
             rule.subject.span,
-            f"'points by' needs a number or a level, found {type_.describe()}",
-            "look up points by a count, a number or a level fact",
+            _(
+                "'points by' needs a number or a level, found {type_kind}",
+                type_kind=type_.describe(),
+            ),
+            _("look up points by a count, a number or a level fact"),
         )
 
 
@@ -230,8 +234,8 @@ def linear_arm(report: Report, arm: n.Arm) -> None:
         report(
             "E425",
             arm.span,
-            "points that run from one figure to another need a band with both ends",
-            "write the band as: >= 60 and <= 90 -> 0 to 10",
+            _("points that run from one figure to another need a band with both ends"),
+            _("write the band as: >= 60 and <= 90 -> 0 to 10"),
         )
         return
     interval = band_interval(band)
@@ -241,10 +245,18 @@ def linear_arm(report: Report, arm: n.Arm) -> None:
         report(
             "E426",
             band.span,
-            f"points run from {arm.points.text} to {arm.end.text} over a band that holds only "
-            f"the value {value}",
-            f"give that value one figure, as in: >= {value} and <= {value} -> {arm.end.text}, "
-            "or widen the band",
+            _(
+                "points run from {text} to {text2} over a band that holds only the value {value}",
+                text=arm.points.text,
+                text2=arm.end.text,
+                value=value,
+            ),
+            _(
+                "give that value one figure, as in: >= {value} and <= "
+                "{value} -> {text}, or widen the band",
+                value=value,
+                text=arm.end.text,
+            ),
         )
 
 
@@ -257,8 +269,8 @@ def level_arms(report: Report, rule: n.Table, type_: Type) -> None:
             report(
                 "E421",
                 arm.span,
-                "a numeric band in a table of levels",
-                f"name a level instead: {', '.join(words)}",
+                _("a numeric band in a table of levels"),
+                _("name a level instead: {items}", items=", ".join(words)),
             )
         elif arm.word is not None:
             if arm.word.name not in words:
@@ -266,15 +278,15 @@ def level_arms(report: Report, rule: n.Table, type_: Type) -> None:
                 report(
                     "E422",
                     arm.word.span,
-                    f"'{arm.word.name}' is not a level of this fact",
-                    suggest(arm.word.name, words, "its levels are"),
+                    _("'{name}' is not a level of this fact", name=arm.word.name),
+                    suggest(arm.word.name, words, _("its levels are")),
                 )
             elif arm.word.name in seen:
                 report(
                     "E423",
                     arm.word.span,
-                    f"the level '{arm.word.name}' has two arms",
-                    "keep one arm per level",
+                    _("the level '{name}' has two arms", name=arm.word.name),
+                    _("keep one arm per level"),
                 )
             seen.add(arm.word.name)
     has_otherwise = any(a.band is None and a.word is None for a in rule.arms)
@@ -283,8 +295,8 @@ def level_arms(report: Report, rule: n.Table, type_: Type) -> None:
         report(
             "E424",
             rule.span,
-            f"no points given for the level(s) {', '.join(missing)}",
-            "add an arm for each, or end the table with: otherwise -> 0",
+            _("no points given for the level(s) {items}", items=", ".join(missing)),
+            _("add an arm for each, or end the table with: otherwise -> 0"),
         )
 
 
@@ -298,8 +310,8 @@ def number_arms(report: Report, rule: n.Table) -> None:
             report(
                 "E420",
                 arm.word.span,
-                f"'{arm.word.name}' is a word, but this table looks up a number",
-                "write a band such as <= 20 -> 4",
+                _("'{name}' is a word, but this table looks up a number", name=arm.word.name),
+                _("write a band such as <= 20 -> 4"),
             )
             continue
         if arm.band is None:
@@ -307,26 +319,31 @@ def number_arms(report: Report, rule: n.Table) -> None:
                 report(
                     "E417",
                     arm.span,
-                    "no value can reach this 'otherwise' arm",
-                    "the bands above cover every value: delete this arm",
+                    _("no value can reach this 'otherwise' arm"),
+                    _("the bands above cover every value: delete this arm"),
                 )
             continue
         problem = band_problem(arm.band)
         if problem is not None:
-            report("E419", arm.band.span, f"'{problem}' in a band", "use <, <=, > or >= in bands")
+            report(
+                "E419",
+                arm.band.span,
+                _("'{problem}' in a band", problem=problem),
+                _("use <, <=, > or >= in bands"),
+            )
             continue
         assert reach.band is not None
         if reach.band.empty:
             report(
                 "E418",
                 arm.band.span,
-                "no value can fall in this band",
-                "check the bounds: the lower bound is above the upper one",
+                _("no value can fall in this band"),
+                _("check the bounds: the lower bound is above the upper one"),
             )
         elif not reach.pieces:
             report(
                 "E416",
                 arm.band.span,
-                "no value can reach this arm: the bands above already take every value in it",
-                "put narrower bands first, as in <= 20 -> 4, <= 30 -> 2",
+                _("no value can reach this arm: the bands above already take every value in it"),
+                _("put narrower bands first, as in <= 20 -> 4, <= 30 -> 2"),
             )

@@ -45,6 +45,7 @@ from rubric._check.rules import Role, reading_of, role_of
 from rubric._check.tree import Mode, TreeNode, mode_of
 from rubric._check.values import NOTHING, Choice, Dom, Items, Num, Range, Truth, Witness
 from rubric._check.walk import nodes_of
+from rubric._i18n import _
 from rubric._numbers import round_to
 from rubric.dsl import nodes as n
 from rubric.dsl.source import Span
@@ -277,7 +278,7 @@ class _Analyser:
                     dom = met if met is not None else Num(Interval(POS_INF, NEG_INF))
             doms[fact.name] = dom
         ctx = Ctx(doms, self.frame)
-        for _ in range(4):
+        for _round in range(4):
             before = dict(ctx.doms)
             for fact in self.document.facts:
                 for c in fact.constraints:
@@ -315,7 +316,7 @@ class _Analyser:
             if isinstance(rule, n.Each) and rule.items is not None:
                 for item in rule.items:
                     self.constant_condition(item, ctx)
-        summary, _, found, parts = self.indicator_summary(decl, ctx)
+        summary, _summed, found, parts = self.indicator_summary(decl, ctx)
         if self.ranges_only:
             return summary
         fixed = self.fixed_sum(decl, parts, ctx)
@@ -335,7 +336,7 @@ class _Analyser:
         add up to more than its max: candidates for W302, checked once all is known."""
         if decl.max is None or role_of(decl.role) == "deductions" or not every:
             return None
-        na, applies, _ = self.not_applicable(decl.clauses, ctx)
+        na, applies, _rest = self.not_applicable(decl.clauses, ctx)
         if applies is None:
             return None
         fixed = [_fixed(r) for r in decl.rules] + [all(map(_fixed, p.rules)) for p in decl.pools]
@@ -368,7 +369,9 @@ class _Analyser:
             parts += [self.pool(pool, decl, applies) for pool in decl.pools]
             summed = _sum_ranges([p.range for p in parts])
             exact = v.clamp(summed, least, max_points)
-            exact = self.clauses_range(decl.clauses, exact, applies, f"'{decl.id}'", role)
+            exact = self.clauses_range(
+                decl.clauses, exact, applies, _("'{found}'", found=decl.id), role
+            )
             exact = self.rounded(exact)
             for goal in ("high", "low") if not self.ranges_only else ():
                 for start in na_truth.fails if na is not None else (NOTHING,):
@@ -402,7 +405,7 @@ class _Analyser:
                 if not self.consistent(witness, ctx):
                     continue
                 at_points = attrs.evolve(ctx, doms=Overlay(witness, ctx.doms))
-                summary, summed, _, _ = self.indicator_summary(decl, at_points)
+                summary, summed, _found, _parts = self.indicator_summary(decl, at_points)
                 low, high = summary.exact.low, summary.exact.high
                 if low is None or low != high:
                     continue  # it reads something not pinned down: no result to keep
@@ -577,7 +580,9 @@ class _Analyser:
         if applies is None or not kids:
             return self.finish(decl, None, max_points, na, na_truth, [])
         combined = _combine_range(way, max_points, cap, kids, weights)
-        exact = self.clauses_range(decl.clauses, combined, applies, f"'{decl.id}'", role)
+        exact = self.clauses_range(
+            decl.clauses, combined, applies, _("'{found}'", found=decl.id), role
+        )
         exact = self.rounded(exact)
         candidates: list[Candidate] = []
         for goal in _GOALS if not self.ranges_only else ():
@@ -709,7 +714,7 @@ class _Analyser:
             total = v.add(total, k.exact)
         if not negative:
             total = v.clamp(total, ZERO, None)
-        total = self.clauses_range(self.document.clauses, total, ctx, "the total")
+        total = self.clauses_range(self.document.clauses, total, ctx, _("the total"))
         total = self.rounded(total, always=True)
         candidates: list[Candidate] = []
         for goal in ("high", "low") if not self.ranges_only else ():
@@ -799,26 +804,33 @@ class _Analyser:
         if isinstance(clause, n.CapIf):
             if high > clause.cap.value:
                 return
-            line = f"at most {clause.cap.text}"
-            hint = (
-                f"a cap acts only below the highest score: lower it below {show(high)}, or "
-                "delete the line"
+            line = _("at most {text}", text=clause.cap.text)
+            hint = _(
+                "a cap acts only below the highest score: lower it below "
+                "{show}, or delete the line",
+                show=show(high),
             )
         else:
             if high > 0:
                 return
             line = f"× {clause.factor.text}"
-            hint = "a multiplier lowers only a score above 0: delete the line"
+            hint = _("a multiplier lowers only a score above 0: delete the line")
         if role == "deductions":
-            why = "a deduction's score is never above 0"
+            why = _("a deduction's score is never above 0")
             if isinstance(clause, n.CapIf):
-                hint = (
-                    "to limit what deductions take, put the limit on their group, as in: "
-                    'group minus "扣分" deductions at most 5; else delete the line'
+                hint = _(
+                    "to limit what deductions take, put the limit on their "
+                    'group, as in: group minus "扣分" deductions at most 5; else '
+                    "delete the line"
                 )
         else:
-            why = f"it is never above {show(high)} before this line"
-        self.warn("E331", clause.span, f"{line} never changes the score of {where}: {why}", hint)
+            why = _("it is never above {show} before this line", show=show(high))
+        self.warn(
+            "E331",
+            clause.span,
+            _("{line} never changes the score of {where}: {why}", line=line, where=where, why=why),
+            hint,
+        )
 
     def clauses_outcome(
         self,
@@ -1112,29 +1124,43 @@ class _Analyser:
             self.warn(
                 "W201",
                 expr.span,
-                f"'{text}' always holds: no facts the rubric accepts make it fail",
-                "check the numbers it compares with the facts' bounds, or delete the condition",
+                _("'{text}' always holds: no facts the rubric accepts make it fail", text=text),
+                _("check the numbers it compares with the facts' bounds, or delete the condition"),
             )
         elif not truth.can_hold and truth.can_fail:
             self.warn(
                 "W202",
                 expr.span,
-                f"'{text}' never holds: no facts the rubric accepts meet it",
-                "check the numbers it compares with the facts' bounds, or delete the line",
+                _("'{text}' never holds: no facts the rubric accepts meet it", text=text),
+                _("check the numbers it compares with the facts' bounds, or delete the line"),
             )
 
     def warn_negative(self, rule: n.Per, quantity: Range) -> None:
         text = self.report.source.text[rule.quantity.span.start : rule.quantity.span.end]
-        low = "without a lower bound" if quantity.low is None else f"as low as {show(quantity.low)}"
+        low = (
+            _("without a lower bound")
+            if quantity.low is None
+            else _("as low as {show}", show=show(quantity.low))
+        )
         self.warn(
             "W405",
             rule.quantity.span,
-            f"the quantity '{text}' can be negative ({low}); a 'per' rule counts only a "
-            "quantity above 0, so below 0 this rule gives nothing",
-            f"if that is meant, say what is counted, as in: {rule.points.text} per "
-            f"{rule.step.text} of target short of done; to count a value below 0 too, add a "
-            f"rule for it, as in: … per {rule.step.text} of 0 short of {text}; or bound the "
-            "facts it reads",
+            _(
+                "the quantity '{text}' can be negative ({low}); a 'per' rule "
+                "counts only a quantity above 0, so below 0 this rule gives "
+                "nothing",
+                text=text,
+                low=low,
+            ),
+            _(
+                "if that is meant, say what is counted, as in: {text} per "
+                "{text2} of target short of done; to count a value below 0 "
+                "too, add a rule for it, as in: … per {text2} of 0 short of "
+                "{text3}; or bound the facts it reads",
+                text=rule.points.text,
+                text2=rule.step.text,
+                text3=text,
+            ),
         )
 
     def short_of_max(self) -> None:
@@ -1156,10 +1182,17 @@ class _Analyser:
                 self.warn(
                     "W301",
                     decl.max.span,
-                    f"'{decl.id}' can score at most {show(high)}, below its max {decl.max.text}: "
-                    "no facts the rubric accepts give it full marks",
-                    "lower the max to what it can reach, or correct the rules or the facts' "
-                    "bounds that keep it below",
+                    _(
+                        "'{id}' can score at most {show}, below its max {text}: no "
+                        "facts the rubric accepts give it full marks",
+                        id=decl.id,
+                        show=show(high),
+                        text=decl.max.text,
+                    ),
+                    _(
+                        "lower the max to what it can reach, or correct the rules or "
+                        "the facts' bounds that keep it below"
+                    ),
                 )
 
     def passes_max(self) -> None:
@@ -1171,10 +1204,18 @@ class _Analyser:
             self.warn(
                 "W302",
                 decl.max.span,
-                f"the rules of '{decl.id}' can give {show(found.before_clamp)} points together, "
-                f"more than its max {decl.max.text}: the score is cut to {decl.max.text}",
-                "if the cut is meant, put those rules in a pool, as in: pool p at most "
-                f"{decl.max.text}; else lower their points",
+                _(
+                    "the rules of '{id}' can give {show} points together, more "
+                    "than its max {text}: the score is cut to {text}",
+                    id=decl.id,
+                    show=show(found.before_clamp),
+                    text=decl.max.text,
+                ),
+                _(
+                    "if the cut is meant, put those rules in a pool, as in: pool "
+                    "p at most {text}; else lower their points",
+                    text=decl.max.text,
+                ),
             )
 
     def table_warnings(
@@ -1189,10 +1230,15 @@ class _Analyser:
                 self.warn(
                     "W401",
                     rule.span,
-                    f"no band takes {gap.text(text)}, and the table has no 'otherwise': "
-                    "scoring such a value stops with an error",
-                    f"add an arm for them ({gap.text()} -> N) or end the table with "
-                    "'otherwise -> N'",
+                    _(
+                        "no band takes {text}, and the table has no 'otherwise': "
+                        "scoring such a value stops with an error",
+                        text=gap.text(text),
+                    ),
+                    _(
+                        "add an arm for them ({text} -> N) or end the table with 'otherwise -> N'",
+                        text=gap.text(),
+                    ),
                 )
                 if not self.quiet:
                     self.checks.tables.append((rule.subject, ctx.frame, shape.union))
@@ -1203,10 +1249,18 @@ class _Analyser:
                     self.warn(
                         "W402",
                         rule.span,
-                        f"no band takes {gap.text(text)}, between two bands: such a value gets "
-                        f"the 'otherwise' arm's {shape.otherwise.points.text}",
-                        f"if that is meant, add the arm {gap.text()} -> "
-                        f"{shape.otherwise.points.text}; else make the bands meet",
+                        _(
+                            "no band takes {text}, between two bands: such a value gets "
+                            "the 'otherwise' arm's {text2}",
+                            text=gap.text(text),
+                            text2=shape.otherwise.points.text,
+                        ),
+                        _(
+                            "if that is meant, add the arm {text} -> {text2}; else make "
+                            "the bands meet",
+                            text=gap.text(),
+                            text2=shape.otherwise.points.text,
+                        ),
                     )
         for later, earlier, overlap in shape.overlaps:
             if overlap.meet(values).empty:
@@ -1217,9 +1271,13 @@ class _Analyser:
             self.warn(
                 "W403",
                 arm.band.span,
-                f"this band overlaps the band '{written}' above it: {overlap.text(text)} "
-                "takes that band's points, not these",
-                "make the bands meet without overlapping, as in >= 60 and < 80, then >= 80",
+                _(
+                    "this band overlaps the band '{written}' above it: {text} "
+                    "takes that band's points, not these",
+                    written=written,
+                    text=overlap.text(text),
+                ),
+                _("make the bands meet without overlapping, as in >= 60 and < 80, then >= 80"),
             )
 
     def divisions(self) -> None:
@@ -1227,15 +1285,22 @@ class _Analyser:
             text = self.report.source.text[start:end]
             span = Span(start, end)
             if found.low is not None and found.low == found.high:
-                what = "is always 0"
+                what = _("is always 0")
             else:
-                what = f"can be 0 (it runs {_extent(found)})"
+                what = _("can be 0 (it runs {extent})", extent=_extent(found))
             self.warn(
                 "W404",
                 span,
-                f"the divisor '{text}' {what}: scoring stops with an error when it is",
-                "bound the facts it reads, such as '>= 1', or read it only when it is not 0, "
-                f"as in: if {text} > 0 and …",
+                _(
+                    "the divisor '{text}' {what}: scoring stops with an error when it is",
+                    text=text,
+                    what=what,
+                ),
+                _(
+                    "bound the facts it reads, such as '>= 1', or read it only "
+                    "when it is not 0, as in: if {text} > 0 and …",
+                    text=text,
+                ),
             )
             self.checks.divisors.append((divisor, frame))
 
@@ -1252,9 +1317,13 @@ class _Analyser:
                 self.warn(
                     "W303",
                     grade.span,
-                    f"no total can get the grade '{grade.name}': the grades above take every "
-                    f"total from {_extent(total)}",
-                    "check the grades' bounds, or delete this grade",
+                    _(
+                        "no total can get the grade '{name}': the grades above take "
+                        "every total from {extent}",
+                        name=grade.name,
+                        extent=_extent(total),
+                    ),
+                    _("check the grades' bounds, or delete this grade"),
                 )
                 continue
             if grade.condition is None:
@@ -1265,16 +1334,22 @@ class _Analyser:
                 text = self.report.source.text[span.start : span.end]
                 alone = self.exprs.truth(grade.condition, everything).can_hold
                 why = (
-                    f"the grades above it take every total that meets '{text}'"
+                    _("the grades above it take every total that meets '{text}'", text=text)
                     if alone
-                    else f"totals run {_extent(total)}, and none meets '{text}'"
+                    else _(
+                        "totals run {extent}, and none meets '{text}'",
+                        extent=_extent(total),
+                        text=text,
+                    )
                 )
                 self.warn(
                     "W303",
                     grade.span,
-                    f"no total can get the grade '{grade.name}': {why}",
-                    "check the grades' bounds and their order against the total's, or delete "
-                    "this grade",
+                    _("no total can get the grade '{name}': {why}", name=grade.name, why=why),
+                    _(
+                        "check the grades' bounds and their order against the "
+                        "total's, or delete this grade"
+                    ),
                 )
             ctx = self.exprs.refine(grade.condition, ctx, False)
 
@@ -1534,7 +1609,7 @@ def _has_values(gap: Interval, grid: Fraction | None) -> bool:
 def _extent(found: Range) -> str:
     low = "-∞" if found.low is None else show(found.low)
     high = "∞" if found.high is None else show(found.high)
-    return f"from {low} to {high}"
+    return _("from {low} to {high}", low=low, high=high)
 
 
 def _written(expr: n.Expr) -> Fraction | None:

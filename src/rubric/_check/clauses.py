@@ -7,6 +7,7 @@ from typing import Literal, assert_never
 import attrs
 
 from rubric._check.names import Names, Scope
+from rubric._i18n import _
 from rubric.dsl import nodes as n
 
 __all__ = ["Policy", "check_clauses", "policy_of"]
@@ -37,10 +38,10 @@ def check_clauses(
     checked: list[n.Clause] = []
     clause_scope = scope.child()
     clause_scope.scores = owner is None
-    where = "the total" if owner is None else f"'{owner}'"
+    where = _("the total") if owner is None else _("'{found}'", found=owner)
     seen_na: n.NotApplicable | None = None
     for clause in clauses:
-        condition = names.condition(clause.condition, clause_scope, "this line")
+        condition = names.condition(clause.condition, clause_scope, _("this line"))
         checked.append(attrs.evolve(clause, condition=condition))
         match clause:
             case n.NotApplicable():
@@ -48,16 +49,20 @@ def check_clauses(
                     report(
                         "E324",
                         clause.span,
-                        "the rubric as a whole cannot be not applicable",
-                        "put the line under the group or indicator that may not apply",
+                        _("the rubric as a whole cannot be not applicable"),
+                        _("put the line under the group or indicator that may not apply"),
                     )
                 elif seen_na is not None:
                     report(
                         "E323",
                         clause.span,
-                        f"a second 'not applicable' line for {where}; the first is on line "
-                        f"{report.line_of(seen_na.span)}",
-                        "join the conditions with 'or' on one line",
+                        _(
+                            "a second 'not applicable' line for {where}; the first is on "
+                            "line {line}",
+                            where=where,
+                            line=report.line_of(seen_na.span),
+                        ),
+                        _("join the conditions with 'or' on one line"),
                     )
                 seen_na = seen_na or clause
             case n.CapIf():
@@ -66,17 +71,24 @@ def check_clauses(
                     report(
                         "E325",
                         clause.cap.span,
-                        f"at most {clause.cap.text}, but {where} is worth only {max_.text}",
-                        "a cap limits a score below its max: lower it",
+                        _(
+                            "at most {text}, but {where} is worth only {text2}",
+                            text=clause.cap.text,
+                            where=where,
+                            text2=max_.text,
+                        ),
+                        _("a cap limits a score below its max: lower it"),
                     )
             case n.Multiply():
                 if not 0 <= clause.factor.value < 1:
                     report(
                         "E327",
                         clause.factor.span,
-                        f"a multiplier of {clause.factor.text}",
-                        "a multiplier lowers a score: give a number from 0 up to, not including, "
-                        "1, such as 0.8",
+                        _("a multiplier of {text}", text=clause.factor.text),
+                        _(
+                            "a multiplier lowers a score: give a number from 0 up to, "
+                            "not including, 1, such as 0.8"
+                        ),
                     )
             case _:
                 assert_never(clause)

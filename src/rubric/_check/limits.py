@@ -14,6 +14,7 @@ from typing import Literal
 
 from rubric._check.report import Report
 from rubric._check.walk import outermost
+from rubric._i18n import _
 from rubric.dsl import nodes as n
 
 __all__ = [
@@ -172,15 +173,26 @@ class _Constants:
         text = self.report.source.text[expr.span.start : expr.span.end]
         if len(text) > _SHOWN:
             text = text[: _SHOWN - 1] + "…"
-        what = f"the value '{let.name}' ({text})" if let is not None else f"'{text}'"
+        what = (
+            _("the value '{name}' ({text})", name=let.name, text=text)
+            if let is not None
+            else f"'{text}'"
+        )
         self.report(
             "E515",
             expr.span,
-            f"{what} comes to a number of more than {self.digits} digits, more than an exact "
-            "value may hold",
-            "it is worked out from numbers written in the rubric alone: write smaller numbers, "
-            "or multiply fewer of them\nthe limit is Limits.exact_digits; software that embeds "
-            "rubric can raise it (docs/limits.md)",
+            _(
+                "{what} comes to a number of more than {digits} digits, more "
+                "than an exact value may hold",
+                what=what,
+                digits=self.digits,
+            ),
+            _(
+                "it is worked out from numbers written in the rubric alone: "
+                "write smaller numbers, or multiply fewer of them\nthe limit "
+                "is Limits.exact_digits; software that embeds rubric can "
+                "raise it (docs/limits.md)"
+            ),
         )
         return None
 

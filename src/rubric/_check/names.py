@@ -11,6 +11,7 @@ from typing import Literal, assert_never
 import attrs
 
 from rubric._check.report import Hint, Report
+from rubric._i18n import _
 from rubric._limits import DEFAULT
 from rubric.dsl import nodes as n
 
@@ -59,22 +60,22 @@ class Type:
 
     def describe(self) -> str:
         if self.kind == "level" and self.words:
-            return "a level (" + ", ".join(self.words) + ")"
+            return _("a level ({words})", words=", ".join(self.words))
         if self.kind == "set" and self.words:
-            return "a set of {" + ", ".join(self.words) + "}"
+            return _("a set of {{{words}}}", words=", ".join(self.words))
         match self.kind:
             case "bool":
-                return "a yes/no condition"
+                return _("a yes/no condition")
             case "count":
-                return "a count"
+                return _("a count")
             case "number":
-                return "a number"
+                return _("a number")
             case "set":
-                return "a set"
+                return _("a set")
             case "text":
-                return "a word"
+                return _("a word")
             case "adjustment":
-                return "an adjustment"
+                return _("an adjustment")
             case "level" | "unknown":
                 return self.kind
             case _:
@@ -165,17 +166,20 @@ class Names:
                 self.report(
                     "E202",
                     fact.name_span,
-                    f"the fact '{fact.name}' is declared twice; first on line "
-                    f"{self.report.line_of(first.span)}",
-                    "rename one of them, or delete the second declaration",
+                    _(
+                        "the fact '{name}' is declared twice; first on line {line}",
+                        name=fact.name,
+                        line=self.report.line_of(first.span),
+                    ),
+                    _("rename one of them, or delete the second declaration"),
                 )
                 continue
             if fact.name in RESERVED_NAMES:
                 self.report(
                     "E204",
                     fact.name_span,
-                    f"'{fact.name}' is reserved for the rubric's total",
-                    "choose another name for this fact",
+                    _("'{name}' is reserved for the rubric's total", name=fact.name),
+                    _("choose another name for this fact"),
                 )
             seen[fact.name] = fact
             self.check_words(fact.type)
@@ -184,30 +188,35 @@ class Names:
                     self.report(
                         "E406",
                         fact.step.span,
-                        f"a step must be more than 0, found {fact.step.text}",
+                        _("a step must be more than 0, found {text}", text=fact.step.text),
                     )
                 if fact.type.kind not in ("number", "adjustment"):
                     self.report(
                         "E224",
                         fact.step.span,
-                        f"steps on a {fact.type.kind} fact",
-                        "only number and adjustment facts take 'in steps of'; a count always "
-                        "steps by 1",
+                        _("steps on a {kind} fact", kind=fact.type.kind),
+                        _(
+                            "only number and adjustment facts take 'in steps of'; a "
+                            "count always steps by 1"
+                        ),
                     )
             if fact.unit is not None and fact.type.kind not in ("count", "number"):
                 self.report(
                     "E216",
                     fact.span,
-                    f"a unit on a {fact.type.kind} fact",
-                    "only count and number facts have units; delete the unit",
+                    _("a unit on a {kind} fact", kind=fact.type.kind),
+                    _("only count and number facts have units; delete the unit"),
                 )
             if fact.field and fact.type.kind != "level":
                 self.report(
                     "E243",
                     fact.type.span,
-                    f"the unit field '{fact.name}' is a {fact.type.kind}",
-                    "a unit field is a level, its words the values the field takes: "
-                    f"field {fact.name}: level {{市, 县}}",
+                    _("the unit field '{name}' is a {kind}", name=fact.name, kind=fact.type.kind),
+                    _(
+                        "a unit field is a level, its words the values the field "
+                        "takes: field {name}: level {{市, 县}}",
+                        name=fact.name,
+                    ),
                 )
             scope.names[fact.name] = type_of(fact.type)
         self.facts = dict(scope.names)
@@ -224,7 +233,10 @@ class Names:
         for word in spec.words:
             if word.name in seen:
                 self.report(
-                    "E217", word.span, f"'{word.name}' is listed twice", "list each word once"
+                    "E217",
+                    word.span,
+                    _("'{name}' is listed twice", name=word.name),
+                    _("list each word once"),
                 )
             seen.add(word.name)
 
@@ -233,20 +245,23 @@ class Names:
             self.report(
                 "E218",
                 c.span,
-                f"a bound on the {fact.type.kind} fact '{fact.name}'",
-                "only count, number and adjustment facts take bounds such as >= 1; delete it",
+                _("a bound on the {kind} fact '{name}'", kind=fact.type.kind, name=fact.name),
+                _("only count, number and adjustment facts take bounds such as >= 1; delete it"),
             )
             return c
         if c.op not in ("<", "<=", ">", ">="):
             self.report(
-                "E219", c.span, f"'{c.op}' cannot bound a fact", "bound a fact with <, <=, > or >="
+                "E219",
+                c.span,
+                _("'{op}' cannot bound a fact", op=c.op),
+                _("bound a fact with <, <=, > or >="),
             )
         if isinstance(c.operand, n.Name) and c.operand.name == fact.name:
             self.report(
                 "E220",
                 c.operand.span,
-                f"the fact '{fact.name}' is bounded by itself",
-                "bound it by a number or by another fact",
+                _("the fact '{name}' is bounded by itself", name=fact.name),
+                _("bound it by a number or by another fact"),
             )
             return c
         simple = isinstance(c.operand, n.Number) or (
@@ -259,8 +274,8 @@ class Names:
                 self.report(
                     "E223",
                     c.operand.span,
-                    "an adjustment is bounded by numbers only",
-                    "write its bounds as numbers, such as >= -3 and <= 0",
+                    _("an adjustment is bounded by numbers only"),
+                    _("write its bounds as numbers, such as >= -3 and <= 0"),
                 )
         elif isinstance(c.operand, n.Name) and c.operand.name not in scope:
             self.infer(c.operand, scope)  # reports the unknown name, with a suggestion
@@ -271,9 +286,14 @@ class Names:
             self.report(
                 "E222",
                 c.operand.span,
-                "a bound is a number or another fact",
-                "write a bound that needs arithmetic as a 'require' line, such as: "
-                f'require {fact.name} {c.op} {written} "…"',
+                _("a bound is a number or another fact"),
+                _(
+                    "write a bound that needs arithmetic as a 'require' line, "
+                    'such as: require {name} {op} {written} "…"',
+                    name=fact.name,
+                    op=c.op,
+                    written=written,
+                ),
             )
             return c
         else:
@@ -284,8 +304,8 @@ class Names:
             self.report(
                 "E221",
                 c.operand.span,
-                f"a bound must be a number, found {type_.describe()}",
-                "bound the fact by a number such as 1 or by a count or number fact",
+                _("a bound must be a number, found {type_kind}", type_kind=type_.describe()),
+                _("bound the fact by a number such as 1 or by a count or number fact"),
             )
         return c
 
@@ -310,9 +330,12 @@ class Names:
             self.report(
                 "E225",
                 let.expr.span,
-                "a value cannot be a bare word",
-                "a value is a number, a condition, or another name for a fact; compare words "
-                "where they are used, as in: +1 if media = national",
+                _("a value cannot be a bare word"),
+                _(
+                    "a value is a number, a condition, or another name for a "
+                    "fact; compare words where they are used, as in: +1 if media "
+                    "= national"
+                ),
             )
             type_ = None
         # Values are computed by recursion through the values they use: bound the chain.
@@ -323,16 +346,21 @@ class Names:
             self.report(
                 "E513",
                 let.name_span,
-                f"the value '{let.name}' is built on a chain of values {chain} levels deep, "
-                f"more than {self.chain_limit}",
-                "compute it in fewer steps, from the facts more directly",
+                _(
+                    "the value '{name}' is built on a chain of values {chain} "
+                    "levels deep, more than {chain_limit}",
+                    name=let.name,
+                    chain=chain,
+                    chain_limit=self.chain_limit,
+                ),
+                _("compute it in fewer steps, from the facts more directly"),
             )
         if let.name in scope or let.name in RESERVED_NAMES:
             self.report(
                 "E203",
                 let.name_span,
-                f"the name '{let.name}' is already taken",
-                "give this value a name that no fact or other value has",
+                _("the name '{name}' is already taken", name=let.name),
+                _("give this value a name that no fact or other value has"),
             )
         else:
             # A value whose expression is wrong is still declared, so that its uses raise no
@@ -342,24 +370,30 @@ class Names:
             self.report(
                 "E216",
                 let.span,
-                f"a unit on {type_.describe()}",
-                "only numeric values have units; delete the unit",
+                _("a unit on {type_kind}", type_kind=type_.describe()),
+                _("only numeric values have units; delete the unit"),
             )
         return attrs.evolve(let, expr=expr)
 
     def check_require(self, req: n.Require, scope: Scope) -> n.Require:
-        condition = self.condition(req.condition, scope, "a 'require'")
+        condition = self.condition(req.condition, scope, _("a 'require'"))
         for item in n.walk(req.condition):
             figure = isinstance(item, n.CohortOf)
             if figure or (isinstance(item, n.Name) and item.name in self.cohort_values):
-                what = "a cohort figure" if figure else f"the value '{item.name}', which"
                 self.report(
                     "E242",
                     item.span,
-                    f"a 'require' line reads {what}"
-                    + (" reads a cohort figure" if not figure else ""),
-                    "require lines decide which units the cohort holds, so they cannot read "
-                    "its figures; compare with the cohort in a rule or a grade instead",
+                    _("a 'require' line reads a cohort figure")
+                    if figure
+                    else _(
+                        "a 'require' line reads the value '{name}', which reads a cohort figure",
+                        name=item.name,
+                    ),
+                    _(
+                        "require lines decide which units the cohort holds, so they "
+                        "cannot read its figures; compare with the cohort in a rule "
+                        "or a grade instead"
+                    ),
                 )
                 break
         return attrs.evolve(req, condition=condition)
@@ -385,19 +419,22 @@ class Names:
                     self.report(
                         "E328",
                         grade.span,
-                        "'otherwise' must be the last grade",
-                        "move this grade line below the others",
+                        _("'otherwise' must be the last grade"),
+                        _("move this grade line below the others"),
                     )
                 checked.append(grade)
             else:
-                cond = self.condition(grade.condition, grade_scope, "a grade")
+                cond = self.condition(grade.condition, grade_scope, _("a grade"))
                 checked.append(attrs.evolve(grade, condition=cond))
         if grades and grades[-1].condition is not None:
             self.report(
                 "E329",
                 grades[-1].span,
-                "the last grade has a condition, so some totals would get no grade",
-                f"make the last grade catch every other total: grade {grades[-1].name} otherwise",
+                _("the last grade has a condition, so some totals would get no grade"),
+                _(
+                    "make the last grade catch every other total: grade {name} otherwise",
+                    name=grades[-1].name,
+                ),
             )
         return tuple(checked)
 
@@ -406,9 +443,9 @@ class Names:
     def condition(self, expr: n.Expr, scope: Scope, where: str) -> n.Expr:
         checked, type_ = self.infer(expr, scope)
         if type_ is not None and type_ != BOOL:
-            hint = "compare it, as in: x >= 2, or use a bool fact"
-            if where == "a 'number of' list":
-                hint = (
+            hint = _("compare it, as in: x >= 2, or use a bool fact")
+            if where == _("a 'number of' list"):
+                hint = _(
                     "number of [ … ] counts the conditions that hold: write each as a "
                     "condition, as in: number of [a >= 90, b >= 90] >= 1; to count the items "
                     "of a set, write: number of SET"
@@ -416,7 +453,11 @@ class Names:
             self.report(
                 "E206",
                 expr.span,
-                f"{where} needs a yes/no condition, found {type_.describe()}",
+                _(
+                    "{where} needs a yes/no condition, found {type_kind}",
+                    where=where,
+                    type_kind=type_.describe(),
+                ),
                 hint,
             )
         return checked
@@ -444,7 +485,7 @@ class Names:
                 return attrs.evolve(expr, operands=operands), BOOL
             case n.Not():
                 return attrs.evolve(
-                    expr, operand=self.condition(expr.operand, scope, "'not'")
+                    expr, operand=self.condition(expr.operand, scope, _("'not'"))
                 ), BOOL
             case n.SizeOf():
                 operand, type_ = self.infer(expr.operand, scope)
@@ -452,17 +493,19 @@ class Names:
                     self.report(
                         "E208",
                         expr.operand.span,
-                        f"'number of' needs a set, found {type_.describe()}",
-                        "'number of' counts the items of a set fact, as in: number of targets; "
-                        "or how many conditions hold, listed in [ ], as in: "
-                        "number of [a, b, rate >= 90]",
+                        _("'number of' needs a set, found {type_kind}", type_kind=type_.describe()),
+                        _(
+                            "'number of' counts the items of a set fact, as in: number "
+                            "of targets; or how many conditions hold, listed in [ ], as "
+                            "in: number of [a, b, rate >= 90]"
+                        ),
                     )
                     return attrs.evolve(expr, operand=operand), None
                 return attrs.evolve(expr, operand=operand), COUNT
             case n.CohortOf():
                 return expr, self.cohort_of(expr, scope)
             case n.CountOf():
-                items = tuple(self.condition(c, scope, "a 'number of' list") for c in expr.items)
+                items = tuple(self.condition(c, scope, _("a 'number of' list")) for c in expr.items)
                 return attrs.evolve(expr, items=items), COUNT
             case n.Call():
                 return self.call(expr, scope)
@@ -471,9 +514,11 @@ class Names:
                     self.report(
                         "E226",
                         expr.span,
-                        "'score of' is known only in grade lines and in lines on the total",
-                        "a rule or a node's own condition cannot read scores: they are not known "
-                        "yet",
+                        _("'score of' is known only in grade lines and in lines on the total"),
+                        _(
+                            "a rule or a node's own condition cannot read scores: they "
+                            "are not known yet"
+                        ),
                     )
                     return expr, None
                 self.score_refs.append(expr)
@@ -492,17 +537,28 @@ class Names:
             self.report(
                 "E240",
                 operand.span,
-                f"'{words}' takes a fact, found the value '{operand.name}'",
-                "cohort figures are taken over facts each unit gives; declare the quantity as "
-                "a fact (or compare each unit's value with figures of the facts it is made of)",
+                _(
+                    "'{words}' takes a fact, found the value '{name}'",
+                    words=words,
+                    name=operand.name,
+                ),
+                _(
+                    "cohort figures are taken over facts each unit gives; "
+                    "declare the quantity as a fact (or compare each unit's "
+                    "value with figures of the facts it is made of)"
+                ),
             )
             return None
         if not type_.numeric:
             self.report(
                 "E240",
                 operand.span,
-                f"'{words}' needs a count or number fact, found {type_.describe()}",
-                "rank and compare units by a count or number fact",
+                _(
+                    "'{words}' needs a count or number fact, found {type_kind}",
+                    words=words,
+                    type_kind=type_.describe(),
+                ),
+                _("rank and compare units by a count or number fact"),
             )
             return None
         share = expr.share
@@ -510,8 +566,8 @@ class Names:
             self.report(
                 "E241",
                 share.span,
-                f"the top {share.text}% of the units is no share of them",
-                "write a share more than 0% and at most 100%, such as top 20% of x",
+                _("the top {text}% of the units is no share of them", text=share.text),
+                _("write a share more than 0% and at most 100%, such as top 20% of x"),
             )
         if expr.figure.startswith("rank"):
             return COUNT
@@ -529,8 +585,8 @@ class Names:
                 self.report(
                     "E244",
                     span,
-                    f"no group or indicator has the id '{node_id}'",
-                    suggest(node_id, sorted(ids), "the ids are"),
+                    _("no group or indicator has the id '{node_id}'", node_id=node_id),
+                    suggest(node_id, sorted(ids), _("the ids are")),
                 )
 
     def name(self, expr: n.Name, scope: Scope) -> Type | None:
@@ -540,8 +596,8 @@ class Names:
             self.report(
                 "E205",
                 expr.span,
-                "'total' is known only in grade conditions",
-                "use 'total' in a grade line, such as: grade 优秀 if total >= 85",
+                _("'total' is known only in grade conditions"),
+                _("use 'total' in a grade line, such as: grade 优秀 if total >= 85"),
             )
             return None
         type_ = scope.get(expr.name)
@@ -552,16 +608,22 @@ class Names:
                 self.report(
                     "E230",
                     expr.span,
-                    f"the value '{expr.name}' is used in its own definition",
-                    "compute it from facts and from values declared above it",
+                    _("the value '{name}' is used in its own definition", name=expr.name),
+                    _("compute it from facts and from values declared above it"),
                 )
             else:
                 self.report(
                     "E230",
                     expr.span,
-                    f"the value '{expr.name}' is declared on line {line}, below; move it above",
-                    "a value may use only the values declared above it (grades, require lines "
-                    "and rules may use values declared anywhere)",
+                    _(
+                        "the value '{name}' is declared on line {line}, below; move it above",
+                        name=expr.name,
+                        line=line,
+                    ),
+                    _(
+                        "a value may use only the values declared above it (grades, "
+                        "require lines and rules may use values declared anywhere)"
+                    ),
                 )
             self.used.add(expr.name)
             return None
@@ -575,16 +637,25 @@ class Names:
                     parts = [part for part in word.split(chinese) if part]
                     if len(parts) > 1:
                         written = f" {english} ".join(parts)
-                        return f"write '{english}' for '{chinese}', with spaces: {written}"
+                        return _(
+                            "write '{english}' for '{chinese}', with spaces: {written}",
+                            english=english,
+                            chinese=chinese,
+                            written=written,
+                        )
                 names = itertools.chain(known(), ["total"] if in_grade else [])
                 suggestion = did_you_mean(word, names)
                 if in_grade and not suggestion:
-                    suggestion = "a grade reads the rubric's total score as 'total';"
-                return (
-                    suggestion + " " if suggestion else ""
-                ) + "every name must be declared first, with a 'fact' or a 'let' line"
+                    suggestion = _("a grade reads the rubric's total score as 'total';")
+                if suggestion:
+                    return _(
+                        "{suggestion} every name must be declared first, with a 'fact' or a "
+                        "'let' line",
+                        suggestion=suggestion,
+                    )
+                return _("every name must be declared first, with a 'fact' or a 'let' line")
 
-            self.report("E201", expr.span, f"unknown name '{expr.name}'", hint)
+            self.report("E201", expr.span, _("unknown name '{name}'", name=expr.name), hint)
             return None
         self.used.add(expr.name)
         return None if type_ is UNKNOWN else type_
@@ -596,7 +667,9 @@ class Names:
         if lt is None or rt is None:
             return checked, None
         if expr.op == "/" and isinstance(right, n.Number) and right.value == 0:
-            self.report("E427", right.span, "a division by zero", "divide by a number other than 0")
+            self.report(
+                "E427", right.span, _("a division by zero"), _("divide by a number other than 0")
+            )
         stays_count = expr.op in ("+", "*", "short of", "over") and lt == rt == COUNT
         return checked, COUNT if stays_count else NUMBER
 
@@ -604,14 +677,19 @@ class Names:
         """max(a, b, …), min(a, b, …), abs(x): numbers in, a number out (a count of counts)."""
         checked = [self.numeric(arg, scope, f"'{expr.function}'") for arg in expr.args]
         call = attrs.evolve(expr, args=tuple(arg for arg, _ in checked))
-        wanted = "one value" if expr.function == "abs" else "two or more values"
+        wanted = _("one value") if expr.function == "abs" else _("two or more values")
         if (expr.function == "abs") != (len(expr.args) == 1):
             example = "abs(a - b)" if expr.function == "abs" else f"{expr.function}(a, b)"
             self.report(
                 "E231",
                 expr.span,
-                f"'{expr.function}' takes {wanted}, found {len(expr.args)}",
-                f"write it as: {example}",
+                _(
+                    "'{function}' takes {wanted}, found {number}",
+                    function=expr.function,
+                    wanted=wanted,
+                    number=len(expr.args),
+                ),
+                _("write it as: {example}", example=example),
             )
             return call, None
         types = [type_ for _, type_ in checked]
@@ -625,9 +703,10 @@ class Names:
             self.report(
                 "E207",
                 expr.span,
-                f"{op} needs numbers, found {type_.describe()}",
-                "use count or number facts and values here"
-                + ("; 'number of SET' counts a set's items" if type_.kind == "set" else ""),
+                _("{op} needs numbers, found {type_kind}", op=op, type_kind=type_.describe()),
+                _("use count or number facts and values here; 'number of SET' counts a set's items")
+                if type_.kind == "set"
+                else _("use count or number facts and values here"),
             )
             return checked, None
         return checked, type_
@@ -644,8 +723,13 @@ class Names:
             self.report(
                 "E209",
                 expr.span,
-                f"'{expr.op}' compares numbers, found {lt.describe()} and {rt.describe()}",
-                "compare levels, words and conditions with = or !=",
+                _(
+                    "'{op}' compares numbers, found {lt_kind} and {rt_kind}",
+                    op=expr.op,
+                    lt_kind=lt.describe(),
+                    rt_kind=rt.describe(),
+                ),
+                _("compare levels, words and conditions with = or !="),
             )
         elif lt.kind == "level" or rt.kind == "level":
             level, word, word_expr = (lt, rt, right) if lt.kind == "level" else (rt, lt, left)
@@ -653,18 +737,26 @@ class Names:
                 self.report(
                     "E210",
                     expr.span,
-                    f"a level is compared with {word.describe()}",
-                    "compare a level with one of its words, as in media = national",
+                    _("a level is compared with {word_kind}", word_kind=word.describe()),
+                    _("compare a level with one of its words, as in media = national"),
                 )
             elif word_expr.value not in (level.words or ()):
                 self.report(
                     "E211",
                     word_expr.span,
-                    f"'{word_expr.value}' is not one of the levels",
-                    suggest(word_expr.value, level.words or (), "the levels are"),
+                    _("'{value}' is not one of the levels", value=word_expr.value),
+                    suggest(word_expr.value, level.words or (), _("the levels are")),
                 )
         elif lt != rt or lt.kind not in ("bool", "text"):
-            self.report("E212", expr.span, f"cannot compare {lt.describe()} with {rt.describe()}")
+            self.report(
+                "E212",
+                expr.span,
+                _(
+                    "cannot compare {lt_kind} with {rt_kind}",
+                    lt_kind=lt.describe(),
+                    rt_kind=rt.describe(),
+                ),
+            )
         return checked, BOOL
 
     def membership(self, expr: n.Compare, scope: Scope) -> tuple[n.Expr, Type | None]:
@@ -673,14 +765,16 @@ class Names:
         checked = attrs.evolve(expr, left=left, right=right)
         if rt is not None and rt.kind != "set":
             self.report(
-                "E213", expr.right.span, f"'in' needs a set on its right, found {rt.describe()}"
+                "E213",
+                expr.right.span,
+                _("'in' needs a set on its right, found {rt_kind}", rt_kind=rt.describe()),
             )
         elif lt is not None and lt.kind != "text":
             self.report(
                 "E214",
                 expr.left.span,
-                f"'in' needs a word on its left, found {lt.describe()}",
-                'write the item as a word or in quotes, as in "living" in targets',
+                _("'in' needs a word on its left, found {lt_kind}", lt_kind=lt.describe()),
+                _('write the item as a word or in quotes, as in "living" in targets'),
             )
         elif (
             rt is not None and rt.words and isinstance(left, n.Text) and left.value not in rt.words
@@ -688,8 +782,8 @@ class Names:
             self.report(
                 "E215",
                 left.span,
-                f"'{left.value}' is not an item this set allows",
-                suggest(left.value, rt.words, "its items are"),
+                _("'{value}' is not an item this set allows", value=left.value),
+                suggest(left.value, rt.words, _("its items are")),
             )
         return checked, BOOL
 
@@ -713,8 +807,8 @@ class Names:
                 self.report(
                     "E227",
                     ref.span,
-                    f"no group or indicator has the id '{ref.id}'",
-                    suggest(ref.id, sorted(ids), "the ids are"),
+                    _("no group or indicator has the id '{id}'", id=ref.id),
+                    suggest(ref.id, sorted(ids), _("the ids are")),
                 )
 
     def check_unused(self, facts: tuple[n.FactDecl, ...], lets: tuple[n.Let, ...]) -> None:
@@ -724,8 +818,8 @@ class Names:
             self.report(
                 "E229",
                 let.name_span,
-                f"the value '{let.name}' is never used",
-                "use it in a rule of this indicator, or delete it",
+                _("the value '{name}' is never used", name=let.name),
+                _("use it in a rule of this indicator, or delete it"),
             )
         decls: tuple[n.FactDecl | n.Let, ...] = (*facts, *lets)
         for decl in decls:
@@ -734,8 +828,10 @@ class Names:
                 self.report(
                     "E228" if fact else "E229",
                     decl.name_span,
-                    f"the {'fact' if fact else 'value'} '{decl.name}' is never used",
-                    "use it in a rule, a value, a bound or a grade, or delete it",
+                    _("the fact '{name}' is never used", name=decl.name)
+                    if fact
+                    else _("the value '{name}' is never used", name=decl.name),
+                    _("use it in a rule, a value, a bound or a grade, or delete it"),
                 )
 
 
@@ -762,11 +858,13 @@ def did_you_mean(word: str, choices: Iterable[str], intro: str = "") -> str:
         candidates.sort(key=lambda o: -_affixes(word, o))
         candidates = candidates[:_MAX_CANDIDATES]
     close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
-    head = f"did you mean '{close[0]}'? " if close else ""
+    head = _("did you mean '{name}'?", name=close[0]) if close else ""
     if not intro:
-        return head.strip()
+        return head
     shown = ", ".join(options[:12]) + (", …" if len(options) > 12 else "")
-    return f"{head}{intro}: {shown}"
+    if head:
+        return _("{suggestion} {intro}: {names}", suggestion=head, intro=intro, names=shown)
+    return _("{intro}: {names}", intro=intro, names=shown)
 
 
 def _affixes(word: str, other: str) -> int:

@@ -10,6 +10,7 @@ import attrs
 from rubric._check import bands
 from rubric._check.clauses import check_clauses
 from rubric._check.names import COUNT, Names, Scope
+from rubric._i18n import _
 from rubric._numbers import plain
 from rubric.dsl import nodes as n
 
@@ -56,8 +57,8 @@ class Rules:
             report(
                 "E403",
                 extra.span,
-                "a second 'start from' line in one indicator",
-                "keep one 'start from' line",
+                _("a second 'start from' line in one indicator"),
+                _("keep one 'start from' line"),
             )
         pools = []
         pool_names: set[str] = set()
@@ -66,15 +67,15 @@ class Rules:
                 report(
                     "E409",
                     pool.span,
-                    f"a second pool named '{pool.name}' in this indicator",
-                    "give each pool its own name",
+                    _("a second pool named '{name}' in this indicator", name=pool.name),
+                    _("give each pool its own name"),
                 )
             pool_names.add(pool.name)
             if pool.cap.value <= 0:
                 report(
                     "E408",
                     pool.cap.span,
-                    f"a pool's cap must be more than 0, found {pool.cap.text}",
+                    _("a pool's cap must be more than 0, found {text}", text=pool.cap.text),
                 )
             pool_rules, pool_bests = self.check_rules(pool.rules, ind, scope)
             pools.append(attrs.evolve(pool, rules=pool_rules))
@@ -89,8 +90,8 @@ class Rules:
             report(
                 "E309",
                 ind.id_span,
-                f"the indicator '{ind.id}' has no rules",
-                "add rules below it, such as: +2 if some_fact",
+                _("the indicator '{id}' has no rules", id=ind.id),
+                _("add rules below it, such as: +2 if some_fact"),
             )
         elif ind.max is not None and ind.role != "deductions":
             best = sum(bests, Fraction(0))
@@ -98,10 +99,25 @@ class Rules:
                 report(
                     "E302",
                     ind.max.span,
-                    f"the rules of '{ind.id}' can give at most {plain(best, 6)} "
-                    f"point{'' if best == 1 else 's'}, "
-                    f"but its max is {ind.max.text}",
-                    "lower the max, or add or correct the rules so that full marks can be reached",
+                    _(
+                        "the rules of '{id}' can give at most {number} point, but its max "
+                        "is {text}",
+                        id=ind.id,
+                        number=plain(best, 6),
+                        text=ind.max.text,
+                    )
+                    if best == 1
+                    else _(
+                        "the rules of '{id}' can give at most {number} points, but its max "
+                        "is {text}",
+                        id=ind.id,
+                        number=plain(best, 6),
+                        text=ind.max.text,
+                    ),
+                    _(
+                        "lower the max, or add or correct the rules so that full "
+                        "marks can be reached"
+                    ),
                 )
         return attrs.evolve(ind, lets=lets, rules=rules, pools=tuple(pools), clauses=clauses)
 
@@ -124,14 +140,14 @@ class Rules:
         if isinstance(rule, n.Each | n.Per | n.Table | n.Formula) and rule.condition is not None:
             # A rule's own condition: where it does not hold, the rule gives nothing. What the
             # rule can give at most is still what it gives where it holds.
-            condition = self.names.condition(rule.condition, scope, "a rule's 'if'")
+            condition = self.names.condition(rule.condition, scope, _("a rule's 'if'"))
             rule = attrs.evolve(rule, condition=condition)
         match rule:
             case n.Start():
                 return rule, self.start(rule, ind)
             case n.When():
                 self.points_fit(rule.points, ind)
-                condition = self.names.condition(rule.condition, scope, "an 'if'")
+                condition = self.names.condition(rule.condition, scope, _("an 'if'"))
                 return attrs.evolve(rule, condition=condition), max(rule.points.value, Fraction(0))
             case n.Each():
                 return self.each(rule, ind, scope)
@@ -139,7 +155,7 @@ class Rules:
                 return self.per(rule, ind, scope)
             case n.Formula():
                 self.positive_cap(rule.cap)
-                value, _ = self.names.numeric(rule.value, scope, "'points ='")
+                value, _type = self.names.numeric(rule.value, scope, _("'points ='"))
                 # What a formula can give depends on the facts: assume it can reach the max.
                 return attrs.evolve(rule, value=value), _capped(self.reach(ind), rule.cap)
             case n.Adjust():
@@ -154,8 +170,8 @@ class Rules:
             self.names.report(
                 "E404",
                 rule.span,
-                "'start from' in a deduction item",
-                "a deduction item starts from 0 and only deducts: delete this line",
+                _("'start from' in a deduction item"),
+                _("a deduction item starts from 0 and only deducts: delete this line"),
             )
             return Fraction(0)
         if rule.amount is None:
@@ -164,8 +180,12 @@ class Rules:
             self.names.report(
                 "E402",
                 rule.amount.span,
-                f"starts from {rule.amount.text}, above the max {ind.max.text}",
-                "start from full marks, or from a number up to the max",
+                _(
+                    "starts from {text}, above the max {text2}",
+                    text=rule.amount.text,
+                    text2=ind.max.text,
+                ),
+                _("start from full marks, or from a number up to the max"),
             )
         return rule.amount.value
 
@@ -175,7 +195,7 @@ class Rules:
         self.positive_cap(rule.cap)
         per_item = max(rule.points.value, Fraction(0))
         if rule.items is not None:
-            items = tuple(names.condition(c, scope, "a 'for each of' list") for c in rule.items)
+            items = tuple(names.condition(c, scope, _("a 'for each of' list")) for c in rule.items)
             return attrs.evolve(rule, items=items), _capped(per_item * len(items), rule.cap)
         assert rule.subject is not None
         subject, type_ = names.infer(rule.subject, scope)
@@ -184,14 +204,17 @@ class Rules:
             return attrs.evolve(rule, subject=subject), best
         if type_ is not None and type_.kind != "set":
             hint = (
-                f"to give points per unit of a number, write: {rule.points.text} per 1 of …"
+                _(
+                    "to give points per unit of a number, write: {text} per 1 of …",
+                    text=rule.points.text,
+                )
                 if type_.numeric
-                else "write 'for each of' a set fact, or of a list of conditions in [ ]"
+                else _("write 'for each of' a set fact, or of a list of conditions in [ ]")
             )
             names.report(
                 "E410",
                 rule.subject.span,
-                f"'for each of' needs a set, found {type_.describe()}",
+                _("'for each of' needs a set, found {type_kind}", type_kind=type_.describe()),
                 hint,
             )
         # A set of any names can hold any number of items.
@@ -202,7 +225,9 @@ class Rules:
         names = self.names
         if rule.step.value <= 0:
             names.report(
-                "E406", rule.step.span, f"a step must be more than 0, found {rule.step.text}"
+                "E406",
+                rule.step.span,
+                _("a step must be more than 0, found {text}", text=rule.step.text),
             )
         self.positive_cap(rule.cap)
         quantity, type_ = names.infer(rule.quantity, scope)
@@ -210,8 +235,8 @@ class Rules:
             names.report(
                 "E411",
                 rule.quantity.span,
-                f"'per' needs a quantity, found {type_.describe()}",
-                "write a count, a number or an arithmetic expression after 'of'",
+                _("'per' needs a quantity, found {type_kind}", type_kind=type_.describe()),
+                _("write a count, a number or an arithmetic expression after 'of'"),
             )
         whole_steps = type_ == COUNT and rule.step.value == 1
         # A wrong step or quantity is reported already; the reading would only add noise.
@@ -220,22 +245,31 @@ class Rules:
             names.report(
                 "E405",
                 rule.span,
-                "this rule does not say how a part of a step counts",
-                "end it with ', proportionally' (2.5 steps count 2.5), ', whole steps only' "
-                "(2.5 count 2) or ', any part counts as a step' (2.5 count 3)",
+                _("this rule does not say how a part of a step counts"),
+                _(
+                    "end it with ', proportionally' (2.5 steps count 2.5), ', "
+                    "whole steps only' (2.5 count 2) or ', any part counts as a "
+                    "step' (2.5 count 3)"
+                ),
             )
         # A per-step award grows with its quantity; without a cap it can always reach the max.
         unbounded = self.reach(ind) if rule.points.value > 0 else Fraction(0)
         return attrs.evolve(rule, quantity=quantity), _capped(unbounded, rule.cap)
 
     def adjust(self, rule: n.Adjust, ind: n.Indicator, scope: Scope) -> Fraction:
-        _, type_ = self.names.infer(rule.name, scope)
+        _name, type_ = self.names.infer(rule.name, scope)
         if type_ is not None and type_.kind != "adjustment":
             self.names.report(
                 "E412",
                 rule.name.span,
-                f"'adjust by' needs an adjustment fact, found {type_.describe()}",
-                f'declare it as: fact {rule.name.name}: adjustment >= -3 and <= 0 "酌情扣分"',
+                _(
+                    "'adjust by' needs an adjustment fact, found {type_kind}",
+                    type_kind=type_.describe(),
+                ),
+                _(
+                    'declare it as: fact {name}: adjustment >= -3 and <= 0 "酌情扣分"',
+                    name=rule.name.name,
+                ),
             )
         # An adjustment gives at most its upper bound: an item may be scored by hand alone.
         highest = self.names.upper_bounds.get(rule.name.name)
@@ -262,13 +296,19 @@ class Rules:
             self.names.report(
                 "E401",
                 points.span,
-                f"{points.text} points in an indicator worth {ind.max.text}",
-                "a single rule cannot give or take more than the indicator's max",
+                _(
+                    "{text} points in an indicator worth {text2}",
+                    text=points.text,
+                    text2=ind.max.text,
+                ),
+                _("a single rule cannot give or take more than the indicator's max"),
             )
 
     def positive_cap(self, cap: n.Number | None) -> None:
         if cap is not None and cap.value <= 0:
-            self.names.report("E407", cap.span, f"a cap must be more than 0, found {cap.text}")
+            self.names.report(
+                "E407", cap.span, _("a cap must be more than 0, found {text}", text=cap.text)
+            )
 
 
 def _capped(value: Fraction, cap: n.Number | None) -> Fraction:

@@ -11,6 +11,7 @@ import attrs
 from rubric._check.clauses import check_clauses
 from rubric._check.names import Names, Scope
 from rubric._check.rules import Role, Rules, role_of
+from rubric._i18n import _
 from rubric._numbers import plain, terminates
 from rubric.dsl import nodes as n
 
@@ -91,8 +92,8 @@ class Tree:
             report(
                 "E310",
                 header.span,
-                "this rubric has no groups or indicators",
-                'add one, such as: indicator quality "质量" max 10',
+                _("this rubric has no groups or indicators"),
+                _('add one, such as: indicator quality "质量" max 10'),
             )
 
         def build(node_id: str) -> TreeNode:
@@ -111,8 +112,8 @@ class Tree:
                     report(
                         "E308",
                         decl.id_span,
-                        f"the group '{decl.id}' has nothing in it",
-                        f"add indicators with ids such as {decl.id}.name under it",
+                        _("the group '{id}' has nothing in it", id=decl.id),
+                        _("add indicators with ids such as {id}.name under it", id=decl.id),
                     )
                     continue
                 self.check_children(decl, kids, _renormalising(decl, by_id))
@@ -131,24 +132,28 @@ class Tree:
             report(
                 "E319",
                 decl.span,
-                f"a {decl.role} group inside the group '{parent}'",
-                "bonus and deductions groups stand at the top, beside the rubric's other groups",
+                _(
+                    "a {role} group inside the group '{parent}'",
+                    role=_role(decl.role),
+                    parent=parent,
+                ),
+                _("bonus and deductions groups stand at the top, beside the rubric's other groups"),
             )
         if decl.max is None:
             if decl.role == "base" and role != "deductions":
                 report(
                     "E303",
                     decl.id_span,
-                    f"'{decl.id}' has no max",
-                    f'give the points it is worth: … "{decl.title}" max 10',
+                    _("'{id}' has no max", id=decl.id),
+                    _('give the points it is worth: … "{title}" max 10', title=decl.title),
                 )
             return
         if decl.max.value <= 0:
             report(
                 "E311",
                 decl.max.span,
-                f"max must be more than 0, found {decl.max.text}",
-                "give the points this node is worth",
+                _("max must be more than 0, found {text}", text=decl.max.text),
+                _("give the points this node is worth"),
             )
         self.max_fits(decl.max)
 
@@ -164,16 +169,22 @@ class Tree:
                         report(
                             "E321",
                             clause.span,
-                            f"a {group.role} item cannot be not applicable",
-                            "a bonus or deduction that does not apply gives nothing: put the "
-                            "condition in its rules instead",
+                            _("a {role} item cannot be not applicable", role=_role(group.role)),
+                            _(
+                                "a bonus or deduction that does not apply gives nothing: put "
+                                "the condition in its rules instead"
+                            ),
                         )
                 if isinstance(kid, n.Group):
                     report(
                         "E320",
                         kid.id_span,
-                        f"a group inside the {group.role} group '{group.id}'",
-                        f"put its items directly under '{group.id}', as indicators",
+                        _(
+                            "a group inside the {role} group '{id}'",
+                            role=_role(group.role),
+                            id=group.id,
+                        ),
+                        _("put its items directly under '{id}', as indicators", id=group.id),
                     )
             return
         mode = mode_of(group.mode)
@@ -184,8 +195,8 @@ class Tree:
             report(
                 "E314",
                 group.mode_span,
-                f"a '{mode}' group with one child",
-                "give it two or more children to choose between",
+                _("a '{mode}' group with one child", mode=mode),
+                _("give it two or more children to choose between"),
             )
         if mode == "one of":
             for kid in kids:
@@ -193,9 +204,13 @@ class Tree:
                     report(
                         "E315",
                         kid.id_span,
-                        f"'{kid.id}' is in the 'one of' group '{group.id}' but never says when "
-                        "it does not apply",
-                        "add a line such as: not applicable if method != a",
+                        _(
+                            "'{id}' is in the 'one of' group '{id2}' but never says when "
+                            "it does not apply",
+                            id=kid.id,
+                            id2=group.id,
+                        ),
+                        _("add a line such as: not applicable if method != a"),
                     )
         self.check_weights(group, kids)
         self.check_policies(group, kids, renormalising)
@@ -216,10 +231,14 @@ class Tree:
                         self.names.report(
                             "E322",
                             clause.span,
-                            "this line does not say what happens to the points of a node that "
-                            "does not apply",
-                            "end it with ', full marks', ', rescale the total' or "
-                            "', redistribute to siblings'",
+                            _(
+                                "this line does not say what happens to the points of a node "
+                                "that does not apply"
+                            ),
+                            _(
+                                "end it with ', full marks', ', rescale the total' or ', "
+                                "redistribute to siblings'"
+                            ),
                         )
                     continue
                 assert group is not None
@@ -227,22 +246,38 @@ class Tree:
                 if clause.policy == "rescale the total" or (
                     clause.policy == "redistribute to siblings" and parent
                 ):
-                    where = "its group" if parent else "the group"
-                    above = "" if parent else " above it"
                     mode = renormalising.mode
+                    consequence = (
+                        _("the total is not rescaled")
+                        if clause.policy == "rescale the total"
+                        else _("its points go to the others already")
+                    )
+                    words = {
+                        "policy": clause.policy,
+                        "id": kid.id,
+                        "group": renormalising.id,
+                        "mode": _mode_words(mode),
+                        "consequence": consequence,
+                    }
                     self.names.report(
                         "E330",
                         clause.span,
-                        f"'{clause.policy}' on '{kid.id}', but {where} '{renormalising.id}'"
-                        f"{above} is {_mode_words(mode)}: it "
-                        "renormalises itself when a part does not apply, so "
-                        + (
-                            "the total is not rescaled"
-                            if clause.policy == "rescale the total"
-                            else "its points go to the others already"
+                        _(
+                            "'{policy}' on '{id}', but its group '{group}' is {mode}: it "
+                            "renormalises itself when a part does not apply, so {consequence}",
+                            **words,
+                        )
+                        if parent
+                        else _(
+                            "'{policy}' on '{id}', but the group '{group}' above it is {mode}: "
+                            "it renormalises itself when a part does not apply, so "
+                            "{consequence}",
+                            **words,
                         ),
-                        "write no policy (not applicable if CONDITION), or ', full marks' to "
-                        "count the part at its max",
+                        _(
+                            "write no policy (not applicable if CONDITION), or ', full "
+                            "marks' to count the part at its max"
+                        ),
                     )
 
     def check_weights(self, group: n.Group | None, kids: list[Decl]) -> None:
@@ -256,22 +291,26 @@ class Tree:
                 report(
                     "E316",
                     kid.id_span,
-                    f"'{kid.id}' has no weight, but its group '{group.id}' is weighted",
-                    f'give it one after its max: … "{kid.title}" max 100 weight 30',
+                    _(
+                        "'{id}' has no weight, but its group '{id2}' is weighted",
+                        id=kid.id,
+                        id2=group.id,
+                    ),
+                    _('give it one after its max: … "{title}" max 100 weight 30', title=kid.title),
                 )
             elif not weighted and kid.weight is not None:
-                owner = f"the group '{group.id}'" if group is not None else "the rubric"
+                owner = _("the group '{id}'", id=group.id) if group is not None else _("the rubric")
                 report(
                     "E317",
                     kid.weight.span,
-                    f"a weight on '{kid.id}', but {owner} is not weighted",
-                    "delete the weight, or add ', weighted' to the group line",
+                    _("a weight on '{id}', but {owner} is not weighted", id=kid.id, owner=owner),
+                    _("delete the weight, or add ', weighted' to the group line"),
                 )
             elif kid.weight is not None and kid.weight.value <= 0:
                 report(
                     "E318",
                     kid.weight.span,
-                    f"a weight must be more than 0, found {kid.weight.text}",
+                    _("a weight must be more than 0, found {text}", text=kid.weight.text),
                 )
 
     def max_fits(self, max_: n.Number) -> None:
@@ -280,9 +319,12 @@ class Tree:
             self.names.report(
                 "E312",
                 max_.span,
-                f"max {max_.text} has more decimals than the {self.places} places scores are "
-                "rounded to",
-                "round to more places, or give a max that fits them",
+                _(
+                    "max {text} has more decimals than the {places} places scores are rounded to",
+                    text=max_.text,
+                    places=self.places,
+                ),
+                _("round to more places, or give a max that fits them"),
             )
 
     def placement(
@@ -301,43 +343,60 @@ class Tree:
         if decl.id.count(".") >= self.id_depth:
             return (
                 "E514",
-                f"the id '{decl.id}' nests {decl.id.count('.') + 1} levels deep, more than "
-                f"{self.id_depth}",
-                "a table has a few levels; shorten the id",
+                _(
+                    "the id '{id}' nests {value} levels deep, more than {id_depth}",
+                    id=decl.id,
+                    value=decl.id.count(".") + 1,
+                    id_depth=self.id_depth,
+                ),
+                _("a table has a few levels; shorten the id"),
             )
         if parent and parent == header.id:
             return (
                 "E313",
-                f"'{parent}' is the rubric's own id, which ids below it leave out",
-                f"write the id without it: {decl.id.partition('.')[2]}",
+                _("'{parent}' is the rubric's own id, which ids below it leave out", parent=parent),
+                _("write the id without it: {partition}", partition=decl.id.partition(".")[2]),
             )
         if decl.id in by_id or decl.id == header.id:
             first = by_id.get(decl.id, header)
             return (
                 "E307",
-                f"the id '{decl.id}' is used twice; first on line {line_of(first.span)}",
-                "give every group and indicator its own id",
+                _(
+                    "the id '{id}' is used twice; first on line {line}",
+                    id=decl.id,
+                    line=line_of(first.span),
+                ),
+                _("give every group and indicator its own id"),
             )
         if parent and parent in rejected:
             return (
                 "E305",
-                f"the parent group '{parent}' has a mistake of its own",
-                "fix the line that declares it, reported above",
+                _("the parent group '{parent}' has a mistake of its own", parent=parent),
+                _("fix the line that declares it, reported above"),
             )
         if parent and parent not in by_id:
             # Declared above, it would be in the tree or refused: any line with its id is below.
             later = first_at.get(parent)
             hint = (
-                f"it is declared later, on line {line_of(decls[later].span)}; move it above"
+                _(
+                    "it is declared later, on line {line}; move it above",
+                    line=line_of(decls[later].span),
+                )
                 if later is not None
-                else f'add a line such as: group {parent} "…" max N, above this one'
+                else _(
+                    'add a line such as: group {parent} "…" max N, above this one', parent=parent
+                )
             )
-            return "E304", f"the parent group '{parent}' is not declared", hint
+            return "E304", _("the parent group '{parent}' is not declared", parent=parent), hint
         if parent and isinstance(by_id[parent], n.Indicator):
             return (
                 "E306",
-                f"'{parent}' is an indicator, which cannot hold '{decl.id}'",
-                f"make '{parent}' a group, or give this line another id",
+                _(
+                    "'{parent}' is an indicator, which cannot hold '{id}'",
+                    parent=parent,
+                    id=decl.id,
+                ),
+                _("make '{parent}' a group, or give this line another id", parent=parent),
             )
         return None
 
@@ -348,9 +407,14 @@ class Tree:
             self.names.report(
                 "E301",
                 max_.span,
-                f"'{owner}' is worth {max_.text} but what it holds adds up to "
-                f"{plain(total, 6)}: {parts}",
-                "make the max equal the sum of the maxes under it",
+                _(
+                    "'{owner}' is worth {text} but what it holds adds up to {number}: {parts}",
+                    owner=owner,
+                    text=max_.text,
+                    number=plain(total, 6),
+                    parts=parts,
+                ),
+                _("make the max equal the sum of the maxes under it"),
             )
 
 
@@ -368,4 +432,9 @@ def _renormalising(group: n.Group, by_id: Mapping[str, Decl]) -> n.Group | None:
 
 def _mode_words(mode: str | None) -> str:
     """How a group's mode reads after 'is': scaled, weighted, a 'best of' group."""
-    return f"a '{mode}' group" if mode in ("best of", "one of") else str(mode)
+    return _("a '{mode}' group", mode=mode) if mode in ("best of", "one of") else str(mode)
+
+
+def _role(role: str) -> str:
+    """A bonus or deductions group's role, in words: 'bonus' or 'deductions' in English."""
+    return _("bonus") if role == "bonus" else _("deductions")

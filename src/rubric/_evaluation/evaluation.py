@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from rubric._evaluation.units import Unit, _field_of, problem_tuple
+from rubric._i18n import _
 from rubric._numbers import fixed
 from rubric.errors import FactProblem, FactsError
 
@@ -305,7 +306,7 @@ class Evaluation:
         """The standing of one scored unit; KeyError if it was not scored."""
         found = self._standings.get(unit_id)
         if found is None:
-            raise KeyError(f"no scored unit {unit_id!r}")
+            raise KeyError(_("no scored unit {unit_id!r}", unit_id=unit_id))
         return found
 
     @cached_property

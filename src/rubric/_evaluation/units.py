@@ -20,6 +20,7 @@ from xml.etree import ElementTree
 import attrs
 
 from rubric._facts import FactSpec, load_facts
+from rubric._i18n import _
 from rubric.errors import FactProblem, FactsError
 
 if TYPE_CHECKING:
@@ -38,9 +39,12 @@ __all__ = [
 
 def missing_extra(module: str, what: str) -> FactsError:
     """The error for an optional library that is not installed, naming the extra to install."""
-    message = (
-        f"{what} needs the Python package {module}, which is not installed; "
-        "install the report extra: pip install 'rubric[report]'"
+    message = _(
+        "{what} needs the Python package {module}, which is not "
+        "installed; install the report extra: pip install "
+        "'rubric[report]'",
+        what=what,
+        module=module,
     )
     return FactsError([FactProblem("", message)], "rubric")
 
@@ -182,9 +186,10 @@ def load_units(
         elif suffix in _FILE_SUFFIXES:
             units.append(_read_file(rubric, path))
         else:
-            message = (
-                f"unknown kind of file {suffix or '(no suffix)'!r}; units are read from "
-                ".xlsx, .xls, .ods or .csv tables and .json or .toml facts files"
+            message = _(
+                "unknown kind of file {value!r}; units are read from .xlsx, "
+                ".xls, .ods or .csv tables and .json or .toml facts files",
+                value=suffix or "(no suffix)",
             )
             raise FactsError([FactProblem("", message)], str(path))
     return _repeated_ids(units)
@@ -202,9 +207,13 @@ def _repeated_ids(units: list[Unit]) -> tuple[Unit, ...]:
             where = ", ".join(other.where or other.label for other in others)
             problem = FactProblem(
                 "",
-                f'the unit id "{unit.id}" is given twice, also at {where}; each unit needs an '
-                "id of its own (a 自评 and a 第三方 version go in two tables, compared with "
-                "--compare)",
+                _(
+                    'the unit id "{id}" is given twice, also at {where}; each '
+                    "unit needs an id of its own (a 自评 and a 第三方 version go in "
+                    "two tables, compared with --compare)",
+                    id=unit.id,
+                    where=where,
+                ),
             )
             unit = attrs.evolve(unit, problems=(*unit.problems, problem))
         marked.append(unit)
@@ -232,13 +241,17 @@ def _read_file(rubric: Rubric, path: Path) -> Unit:
             if field is None:
                 known = ", ".join(f"{name} ({_FIELD_ENGLISH[name]})" for name in FIELDS)
                 problems.append(
-                    FactProblem(f"unit.{key}", f"unknown unit field; the fields are {known}")
+                    FactProblem(
+                        f"unit.{key}", _("unknown unit field; the fields are {known}", known=known)
+                    )
                 )
             elif isinstance(value, str | int | Decimal) and not isinstance(value, bool):
                 fields[field] = str(value).strip()
             else:
                 problems.append(
-                    FactProblem(f"unit.{key}", f"expected a text, found {_shown(value)}")
+                    FactProblem(
+                        f"unit.{key}", _("expected a text, found {shown}", shown=_shown(value))
+                    )
                 )
     unit_id = fields.pop("编号", "") or stem
     name = fields.pop("单位", "") or unit_id
@@ -305,14 +318,20 @@ def _read_table(rubric: Rubric, path: Path, encoding: str | None) -> list[Unit]:
     if header_at is None:
         filled = any(_text(cell) for row in rows for cell in row)
         message = (
-            "no header row: none of the first 10 rows names a 单位 (unit) or 编号 (id) column; "
-            "the first row names the columns: 单位, then each fact by its id or description"
+            _(
+                "no header row: none of the first 10 rows names a 单位 (unit) "
+                "or 编号 (id) column; the first row names the columns: 单位, "
+                "then each fact by its id or description"
+            )
             if filled
-            else "the table is empty; expected a header row naming the columns (单位, then each "
-            "fact by its id or description), then one row per unit"
+            else _(
+                "the table is empty; expected a header row naming the "
+                "columns (单位, then each fact by its id or description), then "
+                "one row per unit"
+            )
         )
         if filled and table.encoding == "gb18030":
-            message += _GBK_HINT
+            message = _gbk(message)
         raise FactsError([FactProblem("", message)], name)
     columns, problems = _columns(rubric, rows[header_at], table.encoding)
     if header_at + 1 < len(rows):
@@ -327,7 +346,7 @@ def _read_table(rubric: Rubric, path: Path, encoding: str | None) -> list[Unit]:
         if any(_text(cell) for cell in row) and not _text(row[0]).startswith("#")
     ]
     if not data and not problems:
-        message = "no units: the table has a header but no rows of units below it"
+        message = _("no units: the table has a header but no rows of units below it")
         raise FactsError([FactProblem("", message)], name)
     if problems:
         raise FactsError(problems, name)
@@ -373,7 +392,14 @@ def _columns(
         column = _Column(index, text)
         columns.append(column)
         problems.append(
-            FactProblem("", f"column {column.shown}: {_unknown(text, names, encoding)}")
+            FactProblem(
+                "",
+                _(
+                    "column {shown}: {unknown}",
+                    shown=column.shown,
+                    unknown=_unknown(text, names, encoding),
+                ),
+            )
         )
     return columns, problems
 
@@ -386,18 +412,20 @@ def _unknown(text: str, names: Mapping[str, FactSpec], encoding: str | None) -> 
             choices.setdefault(_key(spec.description), spec.description)
     close = difflib.get_close_matches(_key(text), list(choices), n=1, cutoff=0.6)
     if close:
-        message = f"unknown column; did you mean “{choices[close[0]]}”?"
+        message = _("unknown column; did you mean “{choices}”?", choices=choices[close[0]])
     else:
-        message = (
-            "unknown column; a column names a unit field (编号, 单位, 类别, 年度, 评价方, 备注) "
-            "or a fact by its id or description"
+        message = _(
+            "unknown column; a column names a unit field (编号, 单位, 类别, "
+            "年度, 评价方, 备注) or a fact by its id or description"
         )
-    if encoding == "gb18030":
-        message += _GBK_HINT
-    return message
+    return _gbk(message) if encoding == "gb18030" else message
 
 
-_GBK_HINT = " (the file was read as GBK/GB18030; give --encoding if it is in another)"
+def _gbk(message: str) -> str:
+    return _(
+        "{problem} (the file was read as GBK/GB18030; give --encoding if it is in another)",
+        problem=message,
+    )
 
 
 def _column_problems(rubric: Rubric, columns: list[_Column]) -> list[FactProblem]:
@@ -409,23 +437,46 @@ def _column_problems(rubric: Rubric, columns: list[_Column]) -> list[FactProblem
             seen.setdefault(target, []).append(column)
     for target, same in seen.items():
         if len(same) > 1:
-            letters = ", ".join(c.letter for c in same[:-1]) + f" and {same[-1].letter}"
-            spec = same[0].spec
-            what = f"the fact {target}" + (
-                f" ({spec.description})" if spec and spec.description else ""
+            letters = _(
+                "{letters} and {last}",
+                letters=", ".join(c.letter for c in same[:-1]),
+                last=same[-1].letter,
             )
+            spec = same[0].spec
             if spec is None:
-                what = f"the unit field {target}"
-            problems.append(FactProblem("", f"columns {letters} both name {what}; keep one"))
+                what = _("the unit field {name}", name=target)
+            elif spec.description:
+                what = _(
+                    "the fact {name} ({description})", name=target, description=spec.description
+                )
+            else:
+                what = _("the fact {name}", name=target)
+            problems.append(
+                FactProblem(
+                    "",
+                    _("columns {letters} both name {what}; keep one", letters=letters, what=what),
+                )
+            )
     for spec in rubric.facts:
         # A unit field the rubric reads (类别) may be in its field's column.
         if spec.field and _field_of(spec.name) in seen:
             continue
         if spec.name not in seen and not spec.optional:
-            headed = spec.name + (f" or {spec.description}" if spec.description else "")
-            what = f"{spec.name} ({spec.description})" if spec.description else spec.name
             problems.append(
-                FactProblem("", f"no column for the fact {what}; add a column headed {headed}")
+                FactProblem(
+                    "",
+                    _(
+                        "no column for the fact {name} ({description}); add a column headed "
+                        "{name} or {description}",
+                        name=spec.name,
+                        description=spec.description,
+                    )
+                    if spec.description
+                    else _(
+                        "no column for the fact {name}; add a column headed {name}",
+                        name=spec.name,
+                    ),
+                )
             )
     return problems
 
@@ -471,7 +522,9 @@ def _unit_of_row(
         assert spec is not None
         if _text(cell) == "":
             if not spec.optional:
-                problems.append(FactProblem(spec.name, f"empty; expected {expected(spec)}"))
+                problems.append(
+                    FactProblem(spec.name, _("empty; expected {expected}", expected=expected(spec)))
+                )
             continue
         as_percent = bool(percent) and (number - 1, column.index) in percent
         key = (cell.__class__, cell, as_percent)
@@ -487,7 +540,7 @@ def _unit_of_row(
     name = fields.pop("单位", "") or unit_id
     if not unit_id:
         unit_id = f"row {number}"
-        problems.insert(0, FactProblem("", "no unit: the 单位 and 编号 cells are empty"))
+        problems.insert(0, FactProblem("", _("no unit: the 单位 and 编号 cells are empty")))
     return Unit(unit_id, name, facts, fields, origin, number, located, problems)
 
 
@@ -521,14 +574,19 @@ def expected(spec: FactSpec) -> str:
     """What a cell of this fact must hold, in the words of the spreadsheet conventions."""
     match spec.kind:
         case "bool":
-            return "是 or 否 (or true/false, 1/0, √/×)"
+            return _("是 or 否 (or true/false, 1/0, √/×)")
         case "level":
-            return f"one of: {_words(spec)}"
+            return _("one of: {words}", words=_words(spec))
         case "set":
-            items = f" (each one of: {_words(spec)})" if spec.choices else ""
-            return f"items separated by 、{items}, or {_NONE} for none"
+            if spec.choices:
+                return _(
+                    "items separated by 、 (each one of: {words}), or {none} for none",
+                    words=_words(spec),
+                    none=_NONE,
+                )
+            return _("items separated by 、, or {none} for none", none=_NONE)
         case "adjustment":
-            return "points, then the reason, as -1.5 迟报, or 0"
+            return _("points, then the reason, as -1.5 迟报, or 0")
         case _:
             return spec.describe()
 
@@ -549,7 +607,9 @@ def read_cell(spec: FactSpec, cell: Cell, *, as_percent: bool = False) -> tuple[
     a fact file) are passed on for the rubric to refuse in its own words.
     """
     if isinstance(cell, datetime.date | datetime.time | datetime.timedelta):
-        return None, f"expected {expected(spec)}, found {_shown(cell)}"
+        return None, _(
+            "expected {expected}, found {shown}", expected=expected(spec), shown=_shown(cell)
+        )
     match spec.kind:
         case "bool":
             return _read_bool(spec, cell)
@@ -573,12 +633,16 @@ def _read_bool(spec: FactSpec, cell: Cell) -> tuple[object, str]:
         return True, ""
     if word in _FALSE:
         return False, ""
-    return None, f"expected {expected(spec)}, found {_shown(cell)}"
+    return None, _(
+        "expected {expected}, found {shown}", expected=expected(spec), shown=_shown(cell)
+    )
 
 
 def _read_number(spec: FactSpec, cell: Cell, as_percent: bool) -> tuple[object, str]:
     if isinstance(cell, bool):
-        return None, f"expected {expected(spec)}, found {_shown(cell)}"
+        return None, _(
+            "expected {expected}, found {shown}", expected=expected(spec), shown=_shown(cell)
+        )
     value: Decimal | int
     if isinstance(cell, int):
         value = cell
@@ -593,13 +657,24 @@ def _read_number(spec: FactSpec, cell: Cell, as_percent: bool) -> tuple[object, 
         if _GROUPED.fullmatch(text):
             text = text.replace(",", "")
         if not _NUMBER.fullmatch(text):
-            return None, f"expected {expected(spec)}, found {_shown(cell)}"
+            return None, _(
+                "expected {expected}, found {shown}", expected=expected(spec), shown=_shown(cell)
+            )
         value = Decimal(text)
         if percent and spec.unit != "%":
-            unit = f"is {spec.unit}" if spec.unit else "is not given"
+            words = {"expected": expected(spec), "found": _shown(cell), "unit": spec.unit}
             return None, (
-                f"expected {expected(spec)}, found {_shown(cell)}: a percentage, but this "
-                f"fact's unit {unit}, not %"
+                _(
+                    "expected {expected}, found {found}: a percentage, but this fact's unit is "
+                    "{unit}, not %",
+                    **words,
+                )
+                if spec.unit
+                else _(
+                    "expected {expected}, found {found}: a percentage, but this fact's unit is "
+                    "not given, not %",
+                    **words,
+                )
             )
     if as_percent:
         value = Decimal(value) * 100
@@ -607,7 +682,9 @@ def _read_number(spec: FactSpec, cell: Cell, as_percent: bool) -> tuple[object, 
         if spec.kind == "count" and value == value.to_integral_value():
             return int(value), ""
         if spec.kind == "count":
-            return None, f"expected {expected(spec)}, found {_shown(cell)}"
+            return None, _(
+                "expected {expected}, found {shown}", expected=expected(spec), shown=_shown(cell)
+            )
     return value, ""
 
 
@@ -628,7 +705,9 @@ def _read_level(spec: FactSpec, cell: Cell) -> tuple[object, str]:
         return text, ""
     word = _match_word(spec, text)
     if word is None:
-        return None, f"expected {expected(spec)}, found {_shown(cell)}"
+        return None, _(
+            "expected {expected}, found {shown}", expected=expected(spec), shown=_shown(cell)
+        )
     return word, ""
 
 
@@ -648,7 +727,9 @@ def _read_set(spec: FactSpec, cell: Cell) -> tuple[object, str]:
             words.append(word)
     if unknown:
         listed = ", ".join(f'"{item}"' for item in unknown)
-        return None, f"has {listed}, not among the allowed items: {_words(spec)}"
+        return None, _(
+            "has {listed}, not among the allowed items: {words}", listed=listed, words=_words(spec)
+        )
     return tuple(words), ""
 
 
@@ -658,7 +739,9 @@ def _read_adjustment(spec: FactSpec, cell: Cell) -> tuple[object, str]:
     text = unicodedata.normalize("NFKC", _text(cell)).replace("−", "-")
     found = _ADJUSTMENT.fullmatch(text)
     if found is None:
-        return None, f"expected {expected(spec)}, found {_shown(cell)}"
+        return None, _(
+            "expected {expected}, found {shown}", expected=expected(spec), shown=_shown(cell)
+        )
     points, reason = found.groups()
     if not reason.strip():
         return Decimal(points), ""
@@ -670,19 +753,19 @@ def _shown(cell: object) -> str:
     if isinstance(cell, bool):
         return "TRUE" if cell else "FALSE"
     if isinstance(cell, int):
-        return f"the number {cell}"
+        return _("the number {cell}", cell=cell)
     if isinstance(cell, float):
-        return f"the number {Decimal(repr(cell)).normalize():f}"
+        return _("the number {normalize:f}", normalize=Decimal(repr(cell)).normalize())
     if isinstance(cell, datetime.datetime):
-        return f"the date {cell.isoformat(sep=' ')}"
+        return _("the date {isoformat}", isoformat=cell.isoformat(sep=" "))
     if isinstance(cell, datetime.date):
-        return f"the date {cell.isoformat()}"
+        return _("the date {isoformat}", isoformat=cell.isoformat())
     if isinstance(cell, datetime.time):
-        return f"the time {cell.isoformat()}"
+        return _("the time {isoformat}", isoformat=cell.isoformat())
     if isinstance(cell, datetime.timedelta):
-        return f"the duration {cell}"
+        return _("the duration {cell}", cell=cell)
     if isinstance(cell, str):
-        return f"the text {json.dumps(cell.strip(), ensure_ascii=False)}"
+        return _("the text {dumps}", dumps=json.dumps(cell.strip(), ensure_ascii=False))
     return f"a {type(cell).__name__}"
 
 
@@ -694,7 +777,7 @@ def _read_sheet(path: Path) -> _Table:
     try:
         import python_calamine
     except ImportError:
-        raise missing_extra("python-calamine", "reading .xlsx, .xls and .ods tables") from None
+        raise missing_extra("python-calamine", _("reading .xlsx, .xls and .ods tables")) from None
     try:
         with python_calamine.CalamineWorkbook.from_path(str(path)) as book:
             visible = [
@@ -705,12 +788,12 @@ def _read_sheet(path: Path) -> _Table:
             ]
             if not visible:
                 raise FactsError(
-                    [FactProblem("", "the workbook has no visible worksheet")], str(path)
+                    [FactProblem("", _("the workbook has no visible worksheet"))], str(path)
                 )
             sheet = book.get_sheet_by_index(visible[0])
             rows: list[list[Cell]] = sheet.to_python(skip_empty_area=False)
     except python_calamine.CalamineError as error:
-        message = f"cannot read the workbook: {error}; save it again as .xlsx"
+        message = _("cannot read the workbook: {error}; save it again as .xlsx", error=error)
         raise FactsError([FactProblem("", message)], str(path)) from None
     return _Table(rows)
 
@@ -732,12 +815,17 @@ def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
         try:
             return data.decode(encoding), encoding
         except LookupError:
-            message = f"unknown encoding {encoding!r}; use utf-8, gbk or gb18030"
+            message = _(
+                "unknown encoding {encoding!r}; use utf-8, gbk or gb18030", encoding=encoding
+            )
             raise FactsError([FactProblem("", message)], name) from None
         except UnicodeDecodeError as exc:
-            message = (
-                f"not {encoding} text: byte {exc.start} cannot be read; give the file's "
-                "encoding with --encoding (utf-8, gbk, gb18030), or save it as CSV UTF-8"
+            message = _(
+                "not {encoding} text: byte {start} cannot be read; give the "
+                "file's encoding with --encoding (utf-8, gbk, gb18030), or "
+                "save it as CSV UTF-8",
+                encoding=encoding,
+                start=exc.start,
             )
             raise FactsError([FactProblem("", message)], name) from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -748,9 +836,11 @@ def _decode(data: bytes, encoding: str | None, name: str) -> tuple[str, str]:
         try:
             return data.decode("gb18030"), "gb18030"
         except UnicodeDecodeError:
-            message = (
-                f"neither UTF-8 nor GBK/GB18030 text: byte {first.start} cannot be read; give "
-                "the file's encoding with --encoding, or save it as CSV UTF-8"
+            message = _(
+                "neither UTF-8 nor GBK/GB18030 text: byte {start} cannot be "
+                "read; give the file's encoding with --encoding, or save it "
+                "as CSV UTF-8",
+                start=first.start,
             )
             raise FactsError([FactProblem("", message)], name) from None
 

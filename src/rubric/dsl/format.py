@@ -10,6 +10,7 @@ from typing import Any, Literal, TypeAlias, assert_never
 
 import attrs
 
+from rubric._i18n import _
 from rubric.dsl import nodes as n
 from rubric.dsl.parser import parse
 from rubric.dsl.source import Source, Span, display_width
@@ -63,9 +64,9 @@ def format_file(path: str | os.PathLike[str]) -> tuple[str, str]:
         source = Source(data.decode("utf-8", errors="replace"), str(path))
         offset = len(data[: exc.start].decode("utf-8", errors="replace"))
         problem = Diagnostic(
-            f"byte {exc.start} is not UTF-8 text",
+            _("byte {start} is not UTF-8 text", start=exc.start),
             Span(offset, offset + 1),
-            "save the rubric as UTF-8 (most editors offer it under 'Save as' / encoding)",
+            _("save the rubric as UTF-8 (most editors offer it under 'Save as' / encoding)"),
         )
         raise RubricSyntaxError(source, [problem]) from None
     return text, format_text(text, str(path))
@@ -96,12 +97,19 @@ def format_source(source: Source) -> Formatted:
     again = parse(Source(text, source.filename))
     if shape(again) != shape(document):
         raise RuntimeError(
-            f"formatting {source.filename} would change what it means; it was left as it is "
-            "(this is a bug in the formatter: please report it with the file)"
+            _(
+                "formatting {filename} would change what it means; it was "
+                "left as it is (this is a bug in the formatter: please "
+                "report it with the file)",
+                filename=source.filename,
+            )
         )
     if _comments(text) != _comments(source.text):
         raise RuntimeError(
-            f"formatting {source.filename} would lose a comment; it was left as it is"
+            _(
+                "formatting {filename} would lose a comment; it was left as it is",
+                filename=source.filename,
+            )
         )
     return Formatted(text, tuple(moved))
 
@@ -267,7 +275,7 @@ class _Layout:
     def lines(self) -> list[_Line]:
         self.collect()
         out: list[_Line] = []
-        for number, (_, text) in enumerate(self.source.lines(), 1):
+        for number, (_offset, text) in enumerate(self.source.lines(), 1):
             code, comment = split_comment(text)
             if not code.strip():
                 kind: Kind = "blank" if comment is None else "comment"
@@ -281,7 +289,9 @@ class _Layout:
         arms = self.arms.get(number, [])
         if statement is None:  # a line of arms under a `points by` line
             if not arms:
-                raise RuntimeError(f"line {number} holds no statement the formatter knows")
+                raise RuntimeError(
+                    _("line {number} holds no statement the formatter knows", number=number)
+                )
             table, depth = self.table_of(arms[0])
             for index, arm in enumerate(arms):
                 yield self.arm_line(arm, table, depth + 1, number, comment if index == 0 else None)
@@ -305,7 +315,7 @@ class _Layout:
         for line, table in self.tables.items():
             if arm in table.arms:
                 return table, self.at[line].depth
-        raise RuntimeError("an arm outside any table")
+        raise RuntimeError(_("an arm outside any table"))
 
     def arm_line(
         self, arm: n.Arm, table: n.Table, depth: int, number: int, comment: str | None

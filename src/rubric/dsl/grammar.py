@@ -11,6 +11,7 @@ from typing import Any, Final, Literal, TypeAlias, assert_never, get_args
 import attrs
 import pyparsing as pp
 
+from rubric._i18n import N_
 from rubric.dsl import nodes as n
 from rubric.dsl import tokens as tok
 from rubric.dsl.forms import forms as statement_forms
@@ -48,44 +49,72 @@ Kind: TypeAlias = Literal[
 # The keywords, the dispatch of a line to its statement and the grammar (`_statement`, which
 # mypy checks covers every kind) all follow from it.
 USAGE: Final[Mapping[Kind, str]] = {
-    "rubric": 'write the header as: rubric anhui_2019 "安徽省…绩效评价指标" max 100',
-    "version": 'write: version "2019.1"',
-    "round": "write: round indicators to 2 places half up  (or: round total to …; modes: half up, "
-    "half even, down, up)",
-    "grade": "write: grade 优秀 if total >= 85   or, for the last grade: grade 差 otherwise",
-    "fact": 'write: fact NAME: TYPE [bounds] [in steps of K] ["description"] [unit "unit"] '
-    "[optional]\n"
-    'for example: fact households_targeted: count >= 1 "帮扶目标任务数"\n'
-    "TYPE is one of: bool, count, number, level {a, b, …}, set, set of {a, b, …}, adjustment\n"
-    'a scale of marks: fact mark: number >= 0 and <= 5 in steps of 0.5 "专家评分"',
-    "field": 'write: field NAME: level {a, b, …} ["description"], for example '
-    'field 类别: level {市, 县} "单位类别"',
-    "rank": "write: rank units by total, then ID, then ID, for example "
-    "rank units by total, then output, then effect",
-    "cohort": 'write: cohort "全省"',
-    "require": 'write: require CONDITION "message", for example require a + b >= 1 "至少调查1人"',
-    "let": 'write: let NAME ["description"] = EXPRESSION or CONDITION [unit "unit"], for '
-    'example let rate "完成率" = done / target * 100 unit "%"',
-    "group": 'write: group ID "title" max N, for example group input "投入" max 20\n'
-    "after the max may come how the group combines its children: , scaled   , weighted   "
-    ", best of   or , one of\n"
-    'a group of extra items is written: group ID "title" bonus [at most N]   or: '
-    'group ID "title" deductions [at most N]',
-    "indicator": 'write: indicator ID "title" max N [weight W], for example '
-    'indicator input.setup.goal "绩效目标合理性" max 4',
-    "pool": 'write: pool NAME ["label"] at most N, then its rules on the lines below, indented',
-    "start": "write: start from full marks   or: start from 5",
-    "points": "write: points by EXPRESSION: <= 20 -> 4, <= 30 -> 2, otherwise -> 0   or: "
-    "points = EXPRESSION[, at most N]",
-    "at": "write: at most N if CONDITION, for example at most 6 if serious_problem",
-    "not": "write: not applicable if CONDITION, POLICY, where POLICY is full marks, rescale the "
-    "total or redistribute to siblings",
-    "adjust": "write: adjust by NAME, where NAME is an adjustment fact",
-    "allow": "write: allow negative total",
-    "rule": "write a rule as: +2 if CONDITION   or: +1 for each of SET, at most 3   or: "
-    "-0.5 per 1 of QUANTITY, proportionally   or: × 0.8 if CONDITION",
-    "arm": "write an arm of the table above as: <= 20 -> 4   or: national -> 2   or: "
-    "otherwise -> 0   or: >= 60 and <= 90 -> 0 to 10",
+    "rubric": N_('write the header as: rubric anhui_2019 "安徽省…绩效评价指标" max 100'),
+    "version": N_('write: version "2019.1"'),
+    "round": N_(
+        "write: round indicators to 2 places half up  (or: round "
+        "total to …; modes: half up, half even, down, up)"
+    ),
+    "grade": N_("write: grade 优秀 if total >= 85   or, for the last grade: grade 差 otherwise"),
+    "fact": N_(
+        "write: fact NAME: TYPE [bounds] [in steps of K] "
+        '["description"] [unit "unit"] [optional]\nfor example: fact '
+        'households_targeted: count >= 1 "帮扶目标任务数"\nTYPE is one of: '
+        "bool, count, number, level {a, b, …}, set, set of {a, b, "
+        "…}, adjustment\na scale of marks: fact mark: number >= 0 and "
+        '<= 5 in steps of 0.5 "专家评分"'
+    ),
+    "field": N_(
+        'write: field NAME: level {a, b, …} ["description"], for '
+        'example field 类别: level {市, 县} "单位类别"'
+    ),
+    "rank": N_(
+        "write: rank units by total, then ID, then ID, for example "
+        "rank units by total, then output, then effect"
+    ),
+    "cohort": N_('write: cohort "全省"'),
+    "require": N_(
+        'write: require CONDITION "message", for example require a + b >= 1 "至少调查1人"'
+    ),
+    "let": N_(
+        'write: let NAME ["description"] = EXPRESSION or CONDITION '
+        '[unit "unit"], for example let rate "完成率" = done / target * '
+        '100 unit "%"'
+    ),
+    "group": N_(
+        'write: group ID "title" max N, for example group input "投入" '
+        "max 20\nafter the max may come how the group combines its "
+        "children: , scaled   , weighted   , best of   or , one of\na "
+        'group of extra items is written: group ID "title" bonus [at '
+        'most N]   or: group ID "title" deductions [at most N]'
+    ),
+    "indicator": N_(
+        'write: indicator ID "title" max N [weight W], for example '
+        'indicator input.setup.goal "绩效目标合理性" max 4'
+    ),
+    "pool": N_('write: pool NAME ["label"] at most N, then its rules on the lines below, indented'),
+    "start": N_("write: start from full marks   or: start from 5"),
+    "points": N_(
+        "write: points by EXPRESSION: <= 20 -> 4, <= 30 -> 2, "
+        "otherwise -> 0   or: points = EXPRESSION[, at most N]"
+    ),
+    "at": N_("write: at most N if CONDITION, for example at most 6 if serious_problem"),
+    "not": N_(
+        "write: not applicable if CONDITION, POLICY, where POLICY is "
+        "full marks, rescale the total or redistribute to siblings"
+    ),
+    "adjust": N_("write: adjust by NAME, where NAME is an adjustment fact"),
+    "allow": N_("write: allow negative total"),
+    "rule": N_(
+        "write a rule as: +2 if CONDITION   or: +1 for each of SET, "
+        "at most 3   or: -0.5 per 1 of QUANTITY, proportionally   "
+        "or: × 0.8 if CONDITION"
+    ),
+    "arm": N_(
+        "write an arm of the table above as: <= 20 -> 4   or: "
+        "national -> 2   or: otherwise -> 0   or: >= 60 and <= 90 -> "
+        "0 to 10"
+    ),
 }
 # Words that open a statement, in the order messages list them.
 KEYWORDS: Final = tuple(kind for kind in USAGE if kind not in ("rule", "arm"))
@@ -219,22 +248,24 @@ class _Builder:
 
     def tokens(self) -> None:
         name, dotted, string = tok.NAME, tok.DOTTED, tok.STRING
-        self.name = pp.Regex(name).set_name("a name")
-        self.name_node = _terminal(name, "a name", lambda s, t: n.Name(s, t))
+        self.name = pp.Regex(name).set_name(N_("a name"))
+        self.name_node = _terminal(name, N_("a name"), lambda s, t: n.Name(s, t))
         # A declared name or id with where it stands, for the checker to point at.
-        self.declared_name = _terminal(name, "a name", lambda s, t: (t, s))
-        self.dotted_id = pp.Regex(dotted).set_name("an id such as input.setup")
-        self.declared_id = _terminal(dotted, "an id such as input.setup", lambda s, t: (t, s))
-        self.number = _terminal(tok.NUMBER, "a number", tok.number)
-        self.points = _terminal(tok.POINTS, "points such as +2 or -0.5", tok.points)
-        self.signed = _terminal(tok.SIGNED, "a number", tok.points)
-        self.string = pp.Regex(string).set_name('a quoted text such as "标题"')
+        self.declared_name = _terminal(name, N_("a name"), lambda s, t: (t, s))
+        self.dotted_id = pp.Regex(dotted).set_name(N_("an id such as input.setup"))
+        self.declared_id = _terminal(dotted, N_("an id such as input.setup"), lambda s, t: (t, s))
+        self.number = _terminal(tok.NUMBER, N_("a number"), tok.number)
+        self.points = _terminal(tok.POINTS, N_("points such as +2 or -0.5"), tok.points)
+        self.signed = _terminal(tok.SIGNED, N_("a number"), tok.points)
+        self.string = pp.Regex(string).set_name(N_('a quoted text such as "标题"'))
         self.string.add_parse_action(lambda t: tok.unquote(t[0]))
-        self.text_node = _terminal(string, "a quoted text", lambda s, t: n.Text(s, tok.unquote(t)))
-        self.value = _terminal(tok.VALUE, "a number, a name or '('", tok.value)
-        self.integer = pp.Regex(r"\d+").set_name("a whole number")
+        self.text_node = _terminal(
+            string, N_("a quoted text"), lambda s, t: n.Text(s, tok.unquote(t))
+        )
+        self.value = _terminal(tok.VALUE, N_("a number, a name or '('"), tok.value)
+        self.integer = pp.Regex(r"\d+").set_name(N_("a whole number"))
         self.integer.add_parse_action(lambda t: int(t[0]))
-        self.cmp_op = pp.Regex(tok.CMP).set_name("a comparison such as <= or >=")
+        self.cmp_op = pp.Regex(tok.CMP).set_name(N_("a comparison such as <= or >="))
         self.cmp_op.add_parse_action(lambda t: tok.op(t[0]))
         self.arrow = pp.Regex(r"->|→").set_name("'->'").suppress()
         self.colon = pp.Literal(":").set_name("':'").suppress()
@@ -252,9 +283,9 @@ class _Builder:
         level's full grammar would read there, in one step instead of a dozen.
         """
         self.condition = condition = pp.Forward()
-        condition.set_name("a condition")
+        condition.set_name(N_("a condition"))
         self.expr = pp.Forward()
-        self.expr.set_name("an expression")
+        self.expr.set_name(N_("an expression"))
         atom = pp.Forward()
         unary = pp.Forward()
         listed = pp.Group(
@@ -263,64 +294,64 @@ class _Builder:
             - pp.Literal("]").set_name("']'").suppress()
         )
         size_of = _located(
-            kw("number of") - (listed | atom).set_name("a set, or conditions in [ ]"),
+            kw("number of") - (listed | atom).set_name(N_("a set, or conditions in [ ]")),
             _number_of,
         )
         score_of = _located(kw("score of") - self.dotted_id, lambda s, id_: n.ScoreOf(s, id_))
         cohort = self.cohort_figure()
         group = pp.Literal("(").suppress() - condition - pp.Literal(")").set_name("')'").suppress()
         function = pp.Regex(rf"(?:{'|'.join(tok.FUNCTIONS)})(?=[ \t]*\()").set_name(
-            "max, min or abs"
+            N_("max, min or abs")
         )
         call = _located(
             function
             + pp.Literal("(").suppress()
             - pp.Group(pp.DelimitedList(self.expr))
-            - pp.Literal(")").set_name("')' or ','").suppress(),
+            - pp.Literal(")").set_name(N_("')' or ','")).suppress(),
             lambda s, name, args: n.Call(s, name, tuple(args)),
         )
         atom <<= (self.value | call | size_of | score_of | cohort | group).set_name(
-            "a number, a name or '('"
+            N_("a number, a name or '('")
         )
         negate = _located(pp.Literal("-").suppress() + unary, lambda s, x: n.Negate(s, x))
         unary <<= (self.value | call | size_of | score_of | cohort | group | negate).set_name(
-            "a number, a name or '('"
+            N_("a number, a name or '('")
         )
-        arithmetic = pp.Regex(r"[*/×÷+-]").set_name("'+', '-', '*' or '/'")
+        arithmetic = pp.Regex(r"[*/×÷+-]").set_name(N_("'+', '-', '*' or '/'"))
         terms = (unary + pp.ZeroOrMore(arithmetic + unary)).add_parse_action(
             lambda t: tok.fold_arithmetic(list(t))
         )
         over = pp.Regex(rf"short(?!\w){tok.SPACE}of(?!\w)|over(?!\w)").set_name(
-            "'short of' or 'over'"
+            N_("'short of' or 'over'")
         )
         over.add_parse_action(lambda t: "over" if t[0] == "over" else "short of")
         difference = (terms + pp.Opt(over - terms)).add_parse_action(
             lambda t: tok.fold_binary(list(t))
         )
         operators = r"[-+*/×÷]|(?:short|over)(?!\w)"
-        self.expr <<= (self.lone(operators) | difference).set_name("a number, a name or '('")
-        compare = pp.Regex(rf"{tok.CMP}|in(?!\w)").set_name("a comparison such as <= or >=")
+        self.expr <<= (self.lone(operators) | difference).set_name(N_("a number, a name or '('"))
+        compare = pp.Regex(rf"{tok.CMP}|in(?!\w)").set_name(N_("a comparison such as <= or >="))
         compare.add_parse_action(lambda t: tok.op(t[0]))
         comparison = (self.expr + pp.Opt(compare - self.expr)).add_parse_action(_compare)
         operators = r"[-+*/×÷<>=!≤≥≦≧≠＜＞＝]|(?:short|over|in)(?!\w)"
         negation = pp.Forward()
         negation <<= (
             self.lone(operators)
-            | comparison.set_name("a condition")
+            | comparison.set_name(N_("a condition"))
             | _located(kw("not") - negation, lambda s, x: n.Not(s, x))
-        ).set_name("a condition")
-        logic = pp.Regex(r"(?:and|or)(?!\w)").set_name("'and' or 'or'")
+        ).set_name(N_("a condition"))
+        logic = pp.Regex(r"(?:and|or)(?!\w)").set_name(N_("'and' or 'or'"))
         conditions = (negation + pp.ZeroOrMore(logic - negation)).add_parse_action(
             lambda t: tok.fold_logic(list(t))
         )
         operators = r"[-+*/×÷<>=!≤≥≦≧≠＜＞＝]|(?:short|over|in|and|or)(?!\w)"
-        condition <<= (self.lone(operators) | conditions).set_name("a condition")
+        condition <<= (self.lone(operators) | conditions).set_name(N_("a condition"))
 
     def cohort_figure(self) -> pp.ParserElement:
         """`rank of X [ascending]`, `highest of X`, …, `top N% of X`: a figure of a fact."""
-        fact = self.name_node.copy().set_name("the name of a count or number fact")
+        fact = self.name_node.copy().set_name(N_("the name of a count or number fact"))
         opens = pp.Regex(rf"(?:{'|'.join(tok.FIGURES)}){tok.SPACE}of(?!\w)").set_name(
-            "a cohort figure"
+            N_("a cohort figure")
         )
         opens.add_parse_action(lambda t: t[0].split()[0])
         ascending = pp.Opt(kw("ascending").add_parse_action(lambda: True), default=False)
@@ -333,12 +364,12 @@ class _Builder:
                 name,
             ),
         )
-        share = (self.number + pp.Literal("%").suppress()).set_name("a share such as 20%")
+        share = (self.number + pp.Literal("%").suppress()).set_name(N_("a share such as 20%"))
         top = _located(
             kw("top") + share - kw("of") - fact,
             lambda s, number, name: n.CohortOf(Span(s.start, name.span.end), "top", name, number),
         )
-        return (figure | top).set_name("a cohort figure")
+        return (figure | top).set_name(N_("a cohort figure"))
 
     def lone(self, operators: str) -> pp.ParserElement:
         """A value with none of these operators after it: what a level reads as the value alone.
@@ -353,7 +384,7 @@ class _Builder:
             text: str = t[0].rstrip(" \t\r")
             return tok.value(Span(loc, loc + len(text)), text)
 
-        return pp.Regex(pattern).set_name("a number, a name or '('").add_parse_action(action)
+        return pp.Regex(pattern).set_name(N_("a number, a name or '('")).add_parse_action(action)
 
     def statement(self, kind: Kind) -> pp.ParserElement:
         """The grammar of the statement a line of this kind holds."""
@@ -368,7 +399,7 @@ class _Builder:
             case "rubric":
                 return _located(
                     kw("rubric")
-                    - pp.Regex(tok.IDENT).set_name("an id such as anhui_2019")
+                    - pp.Regex(tok.IDENT).set_name(N_("an id such as anhui_2019"))
                     - self.string
                     - pp.Opt(kw("max") - self.number, default=None),
                     lambda s, id_, title, max_: n.Header(s, id_, title, max_),
@@ -469,15 +500,15 @@ class _Builder:
 
     def rounding(self) -> pp.ParserElement:
         mode = pp.Regex(rf"half{tok.SPACE}up|half{tok.SPACE}even|down|up").set_name(
-            "half up, half even, down or up"
+            N_("half up, half even, down or up")
         )
         mode.add_parse_action(lambda t: " ".join(t[0].split()))
         return _located(
             kw("round")
-            - pp.Regex(r"indicators|total").set_name("'indicators' or 'total'")
+            - pp.Regex(r"indicators|total").set_name(N_("'indicators' or 'total'"))
             - kw("to")
             - self.integer
-            - pp.Regex(r"places?(?!\w)").set_name("'places'").suppress()
+            - pp.Regex(r"places?(?!\w)").set_name(N_("'places'")).suppress()
             - mode,
             lambda s, scope, places, mode: n.Rounding(s, scope, places, mode),
         )
@@ -486,14 +517,14 @@ class _Builder:
         otherwise = kw("otherwise").add_parse_action(lambda: [None])
         return _located(
             kw("grade")
-            - pp.Regex(tok.IDENT).set_name("a grade name such as 优秀")
-            - ((kw("if") - self.condition) | otherwise).set_name("'if' or 'otherwise'"),
+            - pp.Regex(tok.IDENT).set_name(N_("a grade name such as 优秀"))
+            - ((kw("if") - self.condition) | otherwise).set_name(N_("'if' or 'otherwise'")),
             lambda s, name, cond: n.Grade(s, name, cond),
         )
 
     def fact(self, keyword: str = "fact") -> pp.ParserElement:
         word = _located(
-            pp.Regex(tok.IDENT).set_name("a word") + self.description,
+            pp.Regex(tok.IDENT).set_name(N_("a word")) + self.description,
             lambda s, name, label: n.Word(s, name, label),
         )
         words = pp.Group(
@@ -508,11 +539,11 @@ class _Builder:
         )
         simple = _terminal(
             r"(?:bool|count|number|adjustment)(?!\w)",
-            "bool, count, number or adjustment",
+            N_("bool, count, number or adjustment"),
             lambda s, kind: n.TypeSpec(s, kind, None),
         )
         type_ = (simple | level | set_).set_name(
-            "a type: bool, count, number, level, set or adjustment"
+            N_("a type: bool, count, number, level, set or adjustment")
         )
         bound = _located(
             self.cmp_op - self.expr, lambda s, op, operand: n.Constraint(s, op, operand)
@@ -551,7 +582,7 @@ class _Builder:
             | _located(kw("bonus") - at_most, lambda s, cap: ("bonus", cap))
             | _located(kw("deductions") - at_most, lambda s, cap: ("deductions", cap)),
             default=("base", None),
-        ).set_name("'max N', 'bonus' or 'deductions'")
+        ).set_name(N_("'max N', 'bonus' or 'deductions'"))
         # Weights are relative, so "weight 30%" and "weight 30" mean the same.
         weight = pp.Opt(
             kw("weight") - self.number + pp.Opt(pp.Literal("%").suppress()), default=None
@@ -559,7 +590,7 @@ class _Builder:
         # A whole word: the check after it is in the regex, not a token of its own, which
         # would skip the spaces before it and fail on the next word ('weighted max 10').
         modes = pp.Regex(rf"(?:scaled|weighted|best{tok.SPACE}of|one{tok.SPACE}of)(?!\w)").set_name(
-            "scaled, weighted, best of or one of"
+            N_("scaled, weighted, best of or one of")
         )
         modes.add_parse_action(lambda t: " ".join(t[0].split()))
         mode = pp.Opt(
@@ -617,7 +648,7 @@ class _Builder:
                 "whole steps only": "whole",
                 "any part counts as a step": "any",
             },
-            "'proportionally', 'whole steps only' or 'any part counts as a step'",
+            N_("'proportionally', 'whole steps only' or 'any part counts as a step'"),
         )
         per = (
             kw("per")
@@ -628,13 +659,13 @@ class _Builder:
             - pp.Opt(self.comma + partial, default=None)
             - self.cap
         ).add_parse_action(lambda t: _build_per(t[0], t[1], t[2], t[3], t[4]))
-        what = (when | each | per).set_name("'if', 'for each of' or 'per' after the points")
+        what = (when | each | per).set_name(N_("'if', 'for each of' or 'per' after the points"))
         return _located(self.points + what, lambda s, points, build: build(s, points))
 
     def not_applicable(self) -> pp.ParserElement:
         policy = phrases(
             {p: p for p in ("full marks", "rescale the total", "redistribute to siblings")},
-            "'full marks', 'rescale the total' or 'redistribute to siblings'",
+            N_("'full marks', 'rescale the total' or 'redistribute to siblings'"),
         )
         return _located(
             kw("not applicable if") - self.condition - pp.Opt(self.comma - policy, default=None),
@@ -661,7 +692,7 @@ class _Builder:
                     s, None, w if isinstance(w, n.Name) else n.Name(w.span, w.value), p
                 ),
             )
-        ).set_name("an arm such as '<= 20 -> 4', 'national -> 2' or 'otherwise -> 0'")
+        ).set_name(N_("an arm such as '<= 20 -> 4', 'national -> 2' or 'otherwise -> 0'"))
 
 
 def _number_of(span: Span, found: Any) -> n.SizeOf | n.CountOf:

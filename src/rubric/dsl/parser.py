@@ -10,6 +10,7 @@ from typing import Any, assert_never
 import attrs
 import pyparsing as pp
 
+from rubric._i18n import _, translate
 from rubric._limits import DEFAULT, Limits
 from rubric.dsl import nodes as n
 from rubric.dsl.grammar import KEYWORDS, USAGE, Grammar, Kind, grammar, kind_of
@@ -31,7 +32,6 @@ _OPERATORS = re.compile(r"[-+*/×÷<>=≤≥≠≦≧＜＞＝→]|(?<!\w)(?:and
 _WRAPPERS = 5  # levels of a statement's tree around its expressions: ArmLine, Arm, Band, …
 _HALF_WIDTH = {"“": '"', "”": '"', "‘": "'", "’": "'", "\u3000": " ", "、": ",", "。": "."}
 _FULL_WIDTH = re.compile(r"[\uff01-\uff5e\u3000-\u303f“”‘’…—]")
-_EMBEDDED = "software that embeds rubric can raise it (docs/limits.md)"
 
 
 def parse(source: Source, limits: Limits = DEFAULT) -> n.Document:
@@ -94,7 +94,16 @@ class _Problems:
 
 def _limit(message: str, span: Span, advice: str, field: str, code: str) -> Diagnostic:
     return Diagnostic(
-        message, span, f"{advice}\nthe limit is Limits.{field}; {_EMBEDDED}", code=code
+        message,
+        span,
+        advice
+        + "\n"
+        + _(
+            "the limit is Limits.{field}; software that embeds rubric can raise it "
+            "(docs/limits.md)",
+            field=field,
+        ),
+        code=code,
     )
 
 
@@ -113,10 +122,13 @@ class _Reader:
         start = len(line) - len(line.lstrip())
         if len(line) > limits.line_chars:
             return _limit(
-                f"this line is {len(line)} characters long, more than the limit of "
-                f"{limits.line_chars}",
+                _(
+                    "this line is {number} characters long, more than the limit of {line_chars}",
+                    number=len(line),
+                    line_chars=limits.line_chars,
+                ),
                 Span(offset + start, offset + start + 1),
-                "split it: a long condition into named values, each on its own 'let' line",
+                _("split it: a long condition into named values, each on its own 'let' line"),
                 "line_chars",
                 "E502",
             )
@@ -128,7 +140,11 @@ class _Reader:
                 return _too_deep(
                     line,
                     offset,
-                    f"nests parentheses {deepest} deep, more than {limits.parentheses}",
+                    _(
+                        "this line nests parentheses {deepest} deep, more than {limit}",
+                        deepest=deepest,
+                        limit=limits.parentheses,
+                    ),
                     "parentheses",
                     "E508",
                 )
@@ -137,10 +153,13 @@ class _Reader:
                 digits = len(literal.group()) - ("." in literal.group())
                 if digits > limits.literal_digits:
                     return _limit(
-                        f"a number of {digits} digits, more than the limit of "
-                        f"{limits.literal_digits}",
+                        _(
+                            "a number of {digits} digits, more than the limit of {literal_digits}",
+                            digits=digits,
+                            literal_digits=limits.literal_digits,
+                        ),
                         Span(offset + literal.start(), offset + literal.end()),
-                        "numbers in a rubric have at most 30 digits",
+                        _("numbers in a rubric have at most 30 digits"),
                         "literal_digits",
                         "E503",
                     )
@@ -153,15 +172,17 @@ class _Reader:
             if kind is None:
                 return _unknown_statement(line, offset)
             diagnosed = _diagnose(line, offset, exc.loc - offset, exc.msg, kind, code_end)
-            if kind == "arm" and diagnosed.hint and "cannot be a band's bound" in diagnosed.hint:
+            if kind == "arm" and "= VALUE - " in diagnosed.hint:
                 # An arm line under its table: the hint names the table's subject if it can.
                 subject = _table_subject(self.source.text, offset)
                 if subject is not None:
-                    hint = diagnosed.hint.replace("VALUE", subject)
+                    hint = diagnosed.hint.replace("= VALUE - ", f"= {subject} - ")
                     diagnosed = attrs.evolve(diagnosed, hint=hint)
             return diagnosed
         except RecursionError:  # the caller's own stack was deep already
-            return _too_deep(line, offset, "nests too deeply to read", "expression_depth", "E507")
+            return _too_deep(
+                line, offset, _("this line nests too deeply to read"), "expression_depth", "E507"
+            )
         if kind is None and stmt is None:
             return None if self.problems.full else _unknown_statement(line, offset)
         assert stmt is not None
@@ -169,7 +190,10 @@ class _Reader:
             return _too_deep(
                 line,
                 offset,
-                f"is more than {limits.expression_depth} operations long or deep",
+                _(
+                    "this line is more than {limit} operations long or deep",
+                    limit=limits.expression_depth,
+                ),
                 "expression_depth",
                 "E507",
             )
@@ -215,28 +239,41 @@ class _Reader:
                 items = listed
             case n.Rounding(places=places) if places > limits.literal_digits:
                 return _limit(
-                    f"rounding to {places} places, more places than a number may have digits "
-                    f"({limits.literal_digits})",
+                    _(
+                        "rounding to {places} places, more places than a number may "
+                        "have digits ({literal_digits})",
+                        places=places,
+                        literal_digits=limits.literal_digits,
+                    ),
                     stmt.span,
-                    "round to at most 10 places; 2 is usual",
+                    _("round to at most 10 places; 2 is usual"),
                     "literal_digits",
                     "E504",
                 )
         if items is not None and len(items) > limits.list_items:
             return _limit(
-                f"a list of {len(items)} items, more than the limit of {limits.list_items}",
+                _(
+                    "a list of {number} items, more than the limit of {list_items}",
+                    number=len(items),
+                    list_items=limits.list_items,
+                ),
                 Span(items[limits.list_items].span.start, items[-1].span.end),
-                "a rubric lists a few words or conditions at a time: shorten the list",
+                _("a rubric lists a few words or conditions at a time: shorten the list"),
                 "list_items",
                 "E506",
             )
         name = _declared(stmt)
         if name is not None and len(name[0]) > limits.id_chars:
             return _limit(
-                f"the name '{_shortened(name[0])}' is {len(name[0])} characters long, more "
-                f"than the limit of {limits.id_chars}",
+                _(
+                    "the name '{shortened}' is {number} characters long, more "
+                    "than the limit of {id_chars}",
+                    shortened=_shortened(name[0]),
+                    number=len(name[0]),
+                    id_chars=limits.id_chars,
+                ),
                 name[1],
-                "shorten it",
+                _("shorten it"),
                 "id_chars",
                 "E510",
             )
@@ -300,12 +337,12 @@ def _parentheses(code: str) -> int:
     return deepest
 
 
-def _too_deep(line: str, offset: int, what: str, field: str, code: str) -> Diagnostic:
+def _too_deep(line: str, offset: int, message: str, field: str, code: str) -> Diagnostic:
     start = len(line) - len(line.lstrip())
     return _limit(
-        f"this line {what}",
+        message,
         Span(offset + start, offset + len(line)),
-        "split the expression into named values, each on its own 'let' line",
+        _("split the expression into named values, each on its own 'let' line"),
         field,
         code,
     )
@@ -322,52 +359,70 @@ def _diagnose(line: str, offset: int, loc: int, msg: str, kind: Kind, code_end: 
     span = Span(offset + loc, offset + loc + max(1, len(found)))
     expected = msg.removeprefix("Expected ")
     if expected == "end of text":
-        message = f"unexpected {_quote(found)} at this point"
+        message = _("unexpected {found} at this point", found=_quote(found))
     elif expected == "a statement":
-        message = f"cannot read this {kind} line"
+        message = _("cannot read this {kind} line", kind=kind)
     else:
-        message = f"expected {expected}, found {_quote(found)}"
-    hint = USAGE[kind]
+        # What pyparsing expected: a part of the grammar, its name marked there with N_.
+        message = _(
+            "expected {expected}, found {found}", expected=translate(expected), found=_quote(found)
+        )
+    hint = translate(USAGE[kind])
     advice = _advice(line, loc, found, expected, kind)
     if advice is not None:
         hint = f"{advice}\n{hint}"
     if found in RESERVED and "name" in expected:
-        hint = (
-            f"'{found}' is a word of the rubric language and cannot name a fact or value; as a "
-            f'level word or set item, write it in quotes: "{found}"\n{hint}'
+        reserved = _(
+            "'{word}' is a word of the rubric language and cannot name a fact or value; as a "
+            'level word or set item, write it in quotes: "{word}"',
+            word=found,
         )
+        hint = f"{reserved}\n{hint}"
     if found[:1].isspace():  # a space pyparsing does not skip: no-break, ideographic, …
         name = unicodedata.name(found[0], "space").lower()
-        message = f"unexpected {name} (U+{ord(found[0]):04X})"
-        hint = f"type ordinary spaces or tabs, between words and at the start of lines\n{hint}"
+        message = _("unexpected {name} (U+{code:04X})", name=name, code=ord(found[0]))
+        spaces = _("type ordinary spaces or tabs, between words and at the start of lines")
+        hint = f"{spaces}\n{hint}"
     elif found and _FULL_WIDTH.match(found) and advice is None:
         hint = f"{_full_width_hint(found[0])}\n{hint}"
     return Diagnostic(message, span, hint, code="E101")
 
 
 # Where a condition may go, for an 'if' where none may: by the kind of line it stands on.
-_RULE_IF = (
-    "a rule's condition goes right after what it counts, before ', proportionally' or "
-    "', at most N': -1 per 1 of rate short of 100 if not target_met, proportionally, at most 5"
-    "; points = … if C, at most N; points by x if C:; a rule takes one condition (join more "
-    "with 'and' or 'or')"
-)
-_ELSEWHERE_IF = (
-    "a condition goes on a rule (+2 if C, -1 per 1 of x if C, points = … if C, "
-    "points by x if C:), on a cap (at most N if C) or on a multiplier (× K if C)"
-)
-_IF_GOES: dict[Kind, str] = {
-    "rule": _RULE_IF,
-    "points": _RULE_IF,
-    "at": "a cap has one condition: join more with 'and' or 'or'",
-    "pool": f"a pool takes no condition: write it on each rule of the pool; {_ELSEWHERE_IF}",
-    "start": f"'start from' takes no condition; {_ELSEWHERE_IF}",
-    "adjust": f"'adjust by' takes no condition; {_ELSEWHERE_IF}",
-    "group": "to leave the group out where a condition holds, write on the line below it: "
-    "not applicable if CONDITION",
-    "indicator": "to leave the indicator out where a condition holds, write on the line below "
-    "it: not applicable if CONDITION",
-}
+def _if_goes(kind: Kind) -> str:
+    elsewhere = _(
+        "a condition goes on a rule (+2 if C, -1 per 1 of x if C, points = … if C, "
+        "points by x if C:), on a cap (at most N if C) or on a multiplier (× K if C)"
+    )
+    match kind:
+        case "at":
+            return _("a cap has one condition: join more with 'and' or 'or'")
+        case "pool":
+            return _(
+                "a pool takes no condition: write it on each rule of the pool; {elsewhere}",
+                elsewhere=elsewhere,
+            )
+        case "start":
+            return _("'start from' takes no condition; {elsewhere}", elsewhere=elsewhere)
+        case "adjust":
+            return _("'adjust by' takes no condition; {elsewhere}", elsewhere=elsewhere)
+        case "group":
+            return _(
+                "to leave the group out where a condition holds, write on the line below it: "
+                "not applicable if CONDITION"
+            )
+        case "indicator":
+            return _(
+                "to leave the indicator out where a condition holds, write on the line below "
+                "it: not applicable if CONDITION"
+            )
+        case _:
+            return _(
+                "a rule's condition goes right after what it counts, before ', proportionally' "
+                "or ', at most N': -1 per 1 of rate short of 100 if not target_met, "
+                "proportionally, at most 5; points = … if C, at most N; points by x if C:; a "
+                "rule takes one condition (join more with 'and' or 'or')"
+            )
 
 
 # Chinese words for and, or, not, which a condition spells in English.
@@ -391,16 +446,25 @@ def _advice(line: str, loc: int, found: str, expected: str, kind: Kind) -> str |
     before = line[:loc].rstrip()
     word_before = re.search(r"(\w+)$", before)
     if found == "if" and expected == "end of text":
-        return _IF_GOES.get(kind, _RULE_IF)
+        return _if_goes(kind)
     if found in _LOGIC_WORDS:
         english = _LOGIC_WORDS[found]
-        return f"write '{english}' for '{found}', as in: a {english} b >= 2"
+        return _(
+            "write '{english}' for '{found}', as in: a {english} b >= 2",
+            english=english,
+            found=found,
+        )
     if found[:1] in ("=", "＝") and before[-1:] in _COMPARE_SIGNS:
         sign = _COMPARE_SIGNS[before[-1]]
         others = "≥, ≧" if sign == ">=" else "≤, ≦"
-        return f"write '{before[-1]}{found[0]}' as one sign: {sign} (or {others})"
+        return _(
+            "write '{typed}' as one sign: {sign} (or {others})",
+            typed=before[-1] + found[0],
+            sign=sign,
+            others=others,
+        )
     if found == "%":
-        return (
+        return _(
             "write a percentage as its number, without '%': >= 95, not >= 95% (a value's unit "
             "is in its declaration)"
         )
@@ -408,27 +472,34 @@ def _advice(line: str, loc: int, found: str, expected: str, kind: Kind) -> str |
     if in_band and found[:1].isalpha() and _BAND_OPERATOR.search(before):
         subject = re.search(r"points\s+by\s+(.+?)(?:\s+if\s.*)?:", line)
         value = subject.group(1).strip() if subject else "VALUE"
-        return (
-            f"'{found}' cannot be a band's bound: a bound is a number written in the rubric; "
-            f"to band a value against {found}, band their difference, as in: "
-            f'let gap "差值" = {value} - {found}, then: points by gap: >= 0 -> …'
+        return _(
+            "'{found}' cannot be a band's bound: a bound is a number written in the rubric; "
+            "to band a value against {found}, band their difference, as in: "
+            'let gap "差值" = {value} - {found}, then: points by gap: >= 0 -> …',
+            found=found,
+            value=value,
         )
     counting = re.search(r"number\s+of\s+(?!\[)[^\[\]]*$", before)
     if counting is not None and found == ",":
-        return (
+        return _(
             "'number of' takes a set fact (number of s) or conditions in square brackets "
             "(number of [a, b >= 2, c = high]): write the list in [ ]"
         )
     if word_before is not None and word_before.group(1) in ("max", "min", "abs"):
         function = word_before.group(1)
         values = "x" if function == "abs" else "a, b"
-        return f"write the values of {function} in parentheses: {function}({values})"
+        return _(
+            "write the values of {function} in parentheses: {function}({values})",
+            function=function,
+            values=values,
+        )
     if found == "(" and word_before is not None and line[loc - 1 : loc] != " ":
         close = difflib.get_close_matches(word_before.group(1), ("max", "min", "abs"), n=1)
-        instead = f"did you mean {close[0]}? " if close else ""
-        return (
-            f"{instead}'{word_before.group(1)}' is not a function: the functions are "
-            "max(a, b, …), min(a, b, …) and abs(x) (the higher, the lower, the absolute value)"
+        instead = _("did you mean {name}? ", name=close[0]) if close else ""
+        return instead + _(
+            "'{word}' is not a function: the functions are max(a, b, …), min(a, b, …) and "
+            "abs(x) (the higher, the lower, the absolute value)",
+            word=word_before.group(1),
         )
     if kind in ("group", "indicator"):
         return _header_fix(line)
@@ -455,12 +526,14 @@ def _header_fix(line: str) -> str | None:
     if mode is not None and kind == "group":
         fixed += f", {' '.join(mode.group(1).split())}"
     if mode is not None and kind == "indicator":
-        return (
-            f"'{mode.group(1)}' goes on the group's line, as in: group ID \"title\" max N, "
-            f"{mode.group(1)}; an indicator gives only its weight: "
-            + (fixed if weight is not None else f"{fixed} weight W")
+        given = fixed if weight is not None else fixed + " weight W"
+        return _(
+            "'{mode}' goes on the group's line, as in: group ID \"title\" max N, {mode}; an "
+            "indicator gives only its weight: {fixed}",
+            mode=mode.group(1),
+            fixed=given,
         )
-    return f"write this line as: {fixed}"
+    return _("write this line as: {fixed}", fixed=fixed)
 
 
 def _table_subject(text: str, offset: int) -> str | None:
@@ -480,18 +553,21 @@ def _unknown_statement(line: str, offset: int) -> Diagnostic:
     span = Span(offset + start, offset + start + max(1, len(word)))
     if word[:1].isdigit():
         return Diagnostic(
-            f"a rule's points need a sign, found {_quote(word)}",
+            _("a rule's points need a sign, found {quote}", quote=_quote(word)),
             span,
-            f"write +{word} to award points or -{word} to deduct them",
+            _("write +{word} to award points or -{word} to deduct them", word=word),
             code="E103",
         )
     close = difflib.get_close_matches(word, KEYWORDS, n=1)
-    suggestion = f"did you mean {_quote(close[0])}? " if close else ""
+    lines = _(
+        "a line starts with one of {keywords}; with points such as +2 or -0.5; or is an arm "
+        "such as '<= 20 -> 4' under a 'points by' line",
+        keywords=", ".join(KEYWORDS),
+    )
     return Diagnostic(
-        f"unknown statement starting with {_quote(word)}",
+        _("unknown statement starting with {word}", word=_quote(word)),
         span,
-        f"{suggestion}a line starts with one of {', '.join(KEYWORDS)}; with points such as "
-        "+2 or -0.5; or is an arm such as '<= 20 -> 4' under a 'points by' line",
+        _("did you mean {word}? {lines}", word=_quote(close[0]), lines=lines) if close else lines,
         code="E102",
     )
 
@@ -500,10 +576,18 @@ def _full_width_hint(char: str) -> str:
     ascii_form = _HALF_WIDTH.get(char) or (
         chr(ord(char) - 0xFEE0) if "\uff01" <= char <= "\uff5e" else ""
     )
-    instead = f"; type {_quote(ascii_form)} instead" if ascii_form else ""
-    return (
-        f"{_quote(char)} is a full-width (Chinese) character, which the rubric language reads "
-        f"only inside quotes{instead} (switch the input method to half-width punctuation)"
+    if ascii_form:
+        return _(
+            "{char} is a full-width (Chinese) character, which the rubric language reads only "
+            "inside quotes; type {ascii} instead (switch the input method to half-width "
+            "punctuation)",
+            char=_quote(char),
+            ascii=_quote(ascii_form),
+        )
+    return _(
+        "{char} is a full-width (Chinese) character, which the rubric language reads only "
+        "inside quotes (switch the input method to half-width punctuation)",
+        char=_quote(char),
     )
 
 
@@ -519,7 +603,7 @@ def _found(line: str, loc: int) -> str:
 
 
 def _quote(found: str) -> str:
-    return f"'{found}'" if found else "the end of the line"
+    return _("'{found}'", found=found) if found else _("the end of the line")
 
 
 @attrs.define
@@ -556,15 +640,15 @@ class _Assembler:
         if statements and not isinstance(statements[0][0], n.Header):
             self.error(
                 statements[0][0].span,
-                "a rubric must start with its header line",
-                USAGE["rubric"],
+                _("a rubric must start with its header line"),
+                translate(USAGE["rubric"]),
                 "E110",
             )
         for stmt, indent in statements:
             self.add(stmt, indent)
         self.close_indicator()
         if not statements:
-            self.error(Span(0, 0), "this rubric is empty", USAGE["rubric"], "E111")
+            self.error(Span(0, 0), _("this rubric is empty"), translate(USAGE["rubric"]), "E111")
         self.problems.raise_any(self.source)
         return n.Document(
             span=Span(0, len(self.source.text)),
@@ -634,8 +718,8 @@ class _Assembler:
             line = self.source.line_of(current.span)
             self.error(
                 stmt.span,
-                f"a second {what} line; the first is on line {line}",
-                f"keep one {what} line and delete the other",
+                _("a second {what} line; the first is on line {line}", what=what, line=line),
+                _("keep one {what} line and delete the other", what=what),
                 "E112",
             )
 
@@ -644,17 +728,19 @@ class _Assembler:
             if self.pool is not None:
                 self.error(
                     stmt.span,
-                    "a 'let' inside a pool",
-                    "move the 'let' line above the pool line",
+                    _("a 'let' inside a pool"),
+                    _("move the 'let' line above the pool line"),
                     "E113",
                 )
             self.local_lets.append(stmt)
         elif self.in_group:
             self.error(
                 stmt.span,
-                "a 'let' between a group line and its first indicator",
-                "put the 'let' inside the indicator that uses it, or before the first group "
-                "to share it between indicators",
+                _("a 'let' between a group line and its first indicator"),
+                _(
+                    "put the 'let' inside the indicator that uses it, or before "
+                    "the first group to share it between indicators"
+                ),
                 "E114",
             )
         else:
@@ -666,10 +752,12 @@ class _Assembler:
         if self.declared == self.limits.ids + 1:
             self.problems.add(
                 _limit(
-                    f"more groups and indicators than the limit of {self.limits.ids}",
+                    _("more groups and indicators than the limit of {ids}", ids=self.limits.ids),
                     stmt.id_span,
-                    "a rubric has at most a few thousand indicators: check that this is the "
-                    "rubric file",
+                    _(
+                        "a rubric has at most a few thousand indicators: check that "
+                        "this is the rubric file"
+                    ),
                     "ids",
                     "E509",
                 )
@@ -694,16 +782,19 @@ class _Assembler:
             assert stmt.mode_span is not None
             self.error(
                 stmt.mode_span,
-                f"'{stmt.mode}' on an indicator",
-                "only a group combines its children's scores: put it on a group line",
+                _("'{mode}' on an indicator", mode=stmt.mode),
+                _("only a group combines its children's scores: put it on a group line"),
                 "E115",
             )
         if stmt.role != "base":
             self.error(
                 stmt.span,
-                f"an indicator line cannot say '{stmt.role}'",
-                f'make a group of them: group extra "加分项" {stmt.role} at most 3, then the '
-                "indicators under it, each with its max",
+                _("an indicator line cannot say '{role}'", role=stmt.role),
+                _(
+                    'make a group of them: group extra "加分项" {role} at most 3, '
+                    "then the indicators under it, each with its max",
+                    role=stmt.role,
+                ),
                 "E116",
             )
         self.indicator = stmt
@@ -713,8 +804,8 @@ class _Assembler:
             if self.pool is not None and indent > self.pool[1]:
                 self.error(
                     stmt.span,
-                    "this line is indented under a pool, but it applies to the whole indicator",
-                    "move it above the pool line, or out of the pool's indentation",
+                    _("this line is indented under a pool, but it applies to the whole indicator"),
+                    _("move it above the pool line, or out of the pool's indentation"),
                     "E117",
                 )
                 return
@@ -730,8 +821,8 @@ class _Assembler:
         if self.indicator is None:
             self.error(
                 stmt.span,
-                "a pool outside any indicator",
-                "put the pool line under the 'indicator' line whose rules it caps",
+                _("a pool outside any indicator"),
+                _("put the pool line under the 'indicator' line whose rules it caps"),
                 "E118",
             )
             return
@@ -742,8 +833,8 @@ class _Assembler:
         if self.indicator is None:
             self.error(
                 stmt.span,
-                "a rule outside any indicator",
-                "put each rule under the 'indicator' line it scores",
+                _("a rule outside any indicator"),
+                _("put each rule under the 'indicator' line it scores"),
                 "E119",
             )
             return
@@ -756,17 +847,23 @@ class _Assembler:
         if isinstance(stmt, n.Start):
             self.error(
                 stmt.span,
-                "'start from' inside a pool",
-                "move the 'start from' line above the pool line",
+                _("'start from' inside a pool"),
+                _("move the 'start from' line above the pool line"),
                 "E120",
             )
         elif indent <= pool_indent:
             self.error(
                 stmt.span,
-                f"this rule is not indented under the pool '{decl.name}' above it, yet it "
-                "belongs to that pool",
-                "a pool takes every rule up to the next pool, group or indicator: indent this "
-                "rule under the pool line, or move it above the pool line",
+                _(
+                    "this rule is not indented under the pool '{name}' above it, "
+                    "yet it belongs to that pool",
+                    name=decl.name,
+                ),
+                _(
+                    "a pool takes every rule up to the next pool, group or "
+                    "indicator: indent this rule under the pool line, or move it "
+                    "above the pool line"
+                ),
                 "E121",
             )
         else:
@@ -777,8 +874,8 @@ class _Assembler:
         if self.indicator is None or not rules or not isinstance(rules[-1], n.Table):
             self.error(
                 stmt.span,
-                "an arm line without a 'points by' line above it",
-                USAGE["points"],
+                _("an arm line without a 'points by' line above it"),
+                translate(USAGE["points"]),
                 "E122",
             )
             return
@@ -792,10 +889,12 @@ class _Assembler:
         if before <= limit < before + len(arms):
             self.problems.add(
                 _limit(
-                    f"a 'points by' table with more arms than the limit of {limit}",
+                    _("a 'points by' table with more arms than the limit of {limit}", limit=limit),
                     arms[limit - before].span,
-                    "a table has a few tiers: merge neighbouring bands, or compute the points "
-                    "with a formula (points = …)",
+                    _(
+                        "a table has a few tiers: merge neighbouring bands, or "
+                        "compute the points with a formula (points = …)"
+                    ),
                     "table_arms",
                     "E505",
                 )
@@ -803,12 +902,12 @@ class _Assembler:
 
     def close_pool(self) -> None:
         if self.pool is not None:
-            decl, _, rules = self.pool
+            decl, _indent, rules = self.pool
             if not rules:
                 self.error(
                     decl.span,
-                    f"the pool '{decl.name}' has no rules",
-                    "put the rules it caps on the lines below it, indented",
+                    _("the pool '{name}' has no rules", name=decl.name),
+                    _("put the rules it caps on the lines below it, indented"),
                     "E123",
                 )
             self.pools.append(n.Pool(decl.span, decl.name, decl.label, decl.cap, tuple(rules)))

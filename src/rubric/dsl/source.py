@@ -10,6 +10,7 @@ from pathlib import Path
 
 import attrs
 
+from rubric._i18n import _
 from rubric._limits import DEFAULT, Limits
 from rubric.errors import Diagnostic, RubricSyntaxError
 
@@ -101,9 +102,9 @@ def read(path: str | os.PathLike[str], limits: Limits = DEFAULT) -> Source:
         source = Source(data.decode("utf-8", errors="replace"), str(path))
         offset = len(data[: exc.start].decode("utf-8", errors="replace"))
         problem = Diagnostic(
-            f"byte {exc.start} is not UTF-8 text",
+            _("byte {start} is not UTF-8 text", start=exc.start),
             Span(offset, offset + 1),
-            "save the rubric as UTF-8 (most editors offer it under 'Save as' / encoding)",
+            _("save the rubric as UTF-8 (most editors offer it under 'Save as' / encoding)"),
             code="E104",
         )
         raise RubricSyntaxError(source, [problem]) from None
@@ -112,10 +113,16 @@ def read(path: str | os.PathLike[str], limits: Limits = DEFAULT) -> Source:
 def too_big(limits: Limits) -> Diagnostic:
     """The problem of a rubric longer than the limit on its size."""
     return Diagnostic(
-        f"this rubric is longer than the limit of {limits.file_bytes} bytes",
+        _(
+            "this rubric is longer than the limit of {file_bytes} bytes",
+            file_bytes=limits.file_bytes,
+        ),
         Span(0, 0),
-        "a rubric of thousands of indicators takes a few megabytes: check that this is the "
-        "rubric file\nthe limit is Limits.file_bytes; software that embeds rubric can raise it "
-        "(docs/limits.md)",
+        _(
+            "a rubric of thousands of indicators takes a few megabytes: "
+            "check that this is the rubric file\nthe limit is "
+            "Limits.file_bytes; software that embeds rubric can raise it "
+            "(docs/limits.md)"
+        ),
         code="E501",
     )
