@@ -381,7 +381,7 @@ def _hint(
         case f.Computed():
             return _computed(model, index, fig, exact, context)
         case f.Multiplied() | f.CappedIf():
-            if not fig.holds:
+            if not fig.holds or fig.clause.condition is None:  # a cap on its own always holds
                 return None
             gain = replay(model, rules, lifted=index)[1] - exact
             return Holds(fig.clause.condition, fig.traced, want=False), gain, False

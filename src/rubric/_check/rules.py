@@ -44,6 +44,9 @@ class Rules:
     """Checks an indicator's values, rules, pools and clauses."""
 
     names: Names
+    # While the rules of an indicator's own bonus or deductions are checked: what a rule's
+    # points may not be more than, in words.
+    within: str | None = None
 
     def check_indicator(self, ind: n.Indicator, outer: Scope) -> n.Indicator:
         names, report = self.names, self.names.report
@@ -79,7 +82,11 @@ class Rules:
             pool_rules, pool_bests = self.check_rules(pool.rules, ind, scope)
             pools.append(attrs.evolve(pool, rules=pool_rules))
             bests.append(min(pool.cap.value, sum(pool_bests, Fraction(0))))
-        clauses = check_clauses(names, ind.clauses, scope, ind.max, ind.id)
+        extras = self.check_extras(ind, scope)
+        # With its own bonus, an indicator may score above its max: a cap there may still act,
+        # which the proved bounds judge (E331).
+        over = any(extra.role == "bonus" for extra in ind.extras)
+        clauses = check_clauses(names, ind.clauses, scope, None if over else ind.max, ind.id)
         names.unused_locals += [let for let in lets if let.name not in names.used]
         # What the rules used, but for their own values, counts as used outside: added to the
         # outer set in place, as copying it would cost as much as every fact, for each indicator.
@@ -103,7 +110,84 @@ class Rules:
                     f"but its max is {ind.max.text}",
                     "lower the max, or add or correct the rules so that full marks can be reached",
                 )
-        return attrs.evolve(ind, lets=lets, rules=rules, pools=tuple(pools), clauses=clauses)
+        return attrs.evolve(
+            ind, lets=lets, rules=rules, pools=tuple(pools), clauses=clauses, extras=extras
+        )
+
+    def check_extras(self, ind: n.Indicator, scope: Scope) -> tuple[n.Extra, ...]:
+        """An indicator's own bonus and deductions: one of each, a cap above 0, and rules that
+        only give (a bonus) or only take (deductions)."""
+        report = self.names.report
+        checked: list[n.Extra] = []
+        seen: dict[str, n.Extra] = {}
+        for extra in ind.extras:
+            first = seen.setdefault(extra.role, extra)
+            if first is not extra:
+                report(
+                    "E428",
+                    extra.span,
+                    f"a second '{extra.role}' line in the indicator '{ind.id}'; the first is on "
+                    f"line {report.line_of(first.span)}",
+                    f"put all the rules of its {extra.role} under one '{extra.role}' line",
+                )
+            if extra.cap.value <= 0:
+                report(
+                    "E408",
+                    extra.cap.span,
+                    f"the cap of an indicator's {extra.role} must be more than 0, found "
+                    f"{extra.cap.text}",
+                )
+            # Each rule is checked as a rule of an item worth the cap: no rule gives more.
+            within = attrs.evolve(ind, max=extra.cap, role="base")
+            self.within = f"the {extra.role} of '{ind.id}', which is at most {extra.cap.text}"
+            try:
+                rules, _ = self.check_rules(extra.rules, within, scope)
+            finally:
+                self.within = None
+            for rule in extra.rules:
+                self.sign_fits(rule, extra.role)
+            checked.append(attrs.evolve(extra, rules=rules))
+        return tuple(checked)
+
+    def sign_fits(self, rule: n.Rule, role: str) -> None:
+        """A bonus's rules only give and deductions' only take: their points say which."""
+        gives = role == "bonus"
+        word = "give" if gives else "take"
+        match rule:
+            case n.When() | n.Each() | n.Per():
+                wrong = [rule.points] if (rule.points.value < 0) == gives else []
+                if rule.points.value == 0:
+                    wrong = []
+            case n.Table():
+                numbers = [a.points for a in rule.arms] + [a.end for a in rule.arms if a.end]
+                wrong = [x for x in numbers if x.value != 0 and (x.value < 0) == gives]
+            case n.Formula() | n.Adjust() | n.Start():
+                what = "'points ='" if isinstance(rule, n.Formula) else "'adjust by'"
+                if isinstance(rule, n.Start):
+                    return  # the parser refuses it (E120)
+                self.names.report(
+                    "E429",
+                    rule.span,
+                    f"{what} in an indicator's {role}, whose rules only {word} points",
+                    f"write rules with signed points under '{role}', such as "
+                    + ("+1 per 1 of awards" if gives else "-1 per 1 of problems")
+                    + f"; or move the line above the '{role}' line",
+                )
+                return
+            case _:
+                assert_never(rule)
+        for number in wrong[:1]:
+            self.names.report(
+                "E429",
+                number.span,
+                f"{number.text} points in an indicator's {role}, whose rules only {word} points",
+                f"write {'+' if gives else '-'}{number.text.lstrip('+-')}"
+                + (
+                    "; to take points, put the rule under a 'deductions' line"
+                    if gives
+                    else "; to give points, put the rule under a 'bonus' line"
+                ),
+            )
 
     def check_rules(
         self, rules: tuple[n.Rule, ...], ind: n.Indicator, scope: Scope
@@ -254,6 +338,14 @@ class Rules:
 
     def points_fit(self, points: n.Number, ind: n.Indicator) -> None:
         if ind.max is not None and abs(points.value) > ind.max.value:
+            if self.within is not None:
+                self.names.report(
+                    "E401",
+                    points.span,
+                    f"{points.text} points in {self.within}",
+                    "a single rule cannot give or take more than the cap of its block",
+                )
+                return
             self.names.report(
                 "E401",
                 points.span,

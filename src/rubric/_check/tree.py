@@ -61,8 +61,13 @@ class Tree:
         roles: dict[str, Role] = {}
         # Where each id is first declared, for a parent declared below its children.
         first_at: dict[str, int] = {}
+        # Groups holding an indicator with its own bonus: their score may pass their max.
+        over: set[str] = set()
         for index, decl in enumerate(decls):
             first_at.setdefault(decl.id, index)
+            if isinstance(decl, n.Indicator) and any(e.role == "bonus" for e in decl.extras):
+                parts = decl.id.split(".")
+                over.update(".".join(parts[:i]) for i in range(1, len(parts)))
         for index, decl in enumerate(decls):
             parent = decl.id.rpartition(".")[0]
             # Bonus and deduction items take their role from the top-level group they are in.
@@ -74,7 +79,8 @@ class Tree:
             if isinstance(decl, n.Indicator):
                 checked_decl = self.rules.check_indicator(attrs.evolve(decl, role=role), scope)
             else:
-                clauses = check_clauses(self.names, decl.clauses, scope, decl.max, decl.id)
+                max_ = None if decl.id in over else decl.max
+                clauses = check_clauses(self.names, decl.clauses, scope, max_, decl.id)
                 checked_decl = attrs.evolve(decl, clauses=clauses)
             self.check_measure(decl, role, parent)
             problem = self.placement(decl, index, decls, first_at, by_id, rejected, header)
@@ -116,6 +122,8 @@ class Tree:
                     )
                     continue
                 self.check_children(decl, kids, _renormalising(decl, by_id))
+            else:
+                self.check_extras(decl, roles[node_id], by_id)
         top = held("")
         base = [k for k in top if k.role == "base"]
         if header.max is not None and base:
@@ -151,6 +159,32 @@ class Tree:
                 "give the points this node is worth",
             )
         self.max_fits(decl.max)
+
+    def check_extras(self, ind: n.Indicator, role: Role, by_id: Mapping[str, Decl]) -> None:
+        """An indicator's own bonus and deductions count only where its score is added up: not
+        in a bonus or deductions group, and a bonus not under a group that renormalises."""
+        report = self.names.report
+        parent = by_id.get(ind.id.rpartition(".")[0])
+        above = _renormalising(parent, by_id) if isinstance(parent, n.Group) else None
+        for extra in ind.extras:
+            if role != "base":
+                report(
+                    "E332",
+                    extra.span,
+                    f"'{ind.id}' is a {role} item, which cannot have its own {extra.role}",
+                    f"put these rules in its own rules: what a {role} item "
+                    + ("gives is already a bonus" if role == "bonus" else "takes is a deduction"),
+                )
+            elif extra.role == "bonus" and above is not None:
+                report(
+                    "E332",
+                    extra.span,
+                    f"a bonus on '{ind.id}', but the group '{above.id}' above it is "
+                    f"{_mode_words(above.mode)}: it counts each part as a share of its max, so "
+                    "points above the max would not count as a bonus",
+                    'put the bonus in a bonus group at the top (group extra "加分项" bonus at '
+                    "most N), or the indicator in a group that adds up its children",
+                )
 
     def check_children(
         self, group: n.Group, kids: list[Decl], renormalising: n.Group | None = None

@@ -246,6 +246,15 @@ def _declared(stmt: n.Statement) -> tuple[str, Span] | None:
     return None
 
 
+def _block(decl: n.PoolDecl | n.ExtraDecl) -> str:
+    """How a message names the block a line is in: a pool, or an indicator's own bonus."""
+    return "a pool" if isinstance(decl, n.PoolDecl) else f"the indicator's {decl.role}"
+
+
+def _opener(decl: n.PoolDecl | n.ExtraDecl) -> str:
+    return "pool" if isinstance(decl, n.PoolDecl) else f"'{decl.role}'"
+
+
 def _shortened(text: str, most: int = 40) -> str:
     return text if len(text) <= most else text[:most] + "…"
 
@@ -403,7 +412,9 @@ class _Assembler:
     local_lets: list[n.Let] = attrs.Factory(list)
     rules: list[n.Rule] = attrs.Factory(list)
     pools: list[n.Pool] = attrs.Factory(list)
-    pool: tuple[n.PoolDecl, int, list[n.Rule]] | None = None
+    # The pool, or the indicator's own bonus or deductions, open inside it.
+    pool: tuple[n.PoolDecl | n.ExtraDecl, int, list[n.Rule]] | None = None
+    extras: list[n.Extra] = attrs.Factory(list)
     in_group: bool = False
     clauses: list[n.Clause] = attrs.Factory(list)
     # Clauses before the first group are the total's; after a group line, that group's.
@@ -478,7 +489,7 @@ class _Assembler:
                 self.on_node(stmt)
             case n.Multiply() | n.CapIf() | n.NotApplicable():
                 self.on_clause(stmt, indent)
-            case n.PoolDecl():
+            case n.PoolDecl() | n.ExtraDecl():
                 self.on_pool(stmt, indent)
             case n.Start() | n.When() | n.Each() | n.Per() | n.Table() | n.Formula() | n.Adjust():
                 self.on_rule(stmt, indent)
@@ -503,10 +514,11 @@ class _Assembler:
     def on_let(self, stmt: n.Let) -> None:
         if self.indicator is not None:
             if self.pool is not None:
+                what = _block(self.pool[0])
                 self.error(
                     stmt.span,
-                    "a 'let' inside a pool",
-                    "move the 'let' line above the pool line",
+                    f"a 'let' inside {what}",
+                    f"move the 'let' line above the {_opener(self.pool[0])} line",
                     "E113",
                 )
             self.local_lets.append(stmt)
@@ -572,10 +584,11 @@ class _Assembler:
     def on_clause(self, stmt: n.Clause, indent: int) -> None:
         if self.indicator is not None:
             if self.pool is not None and indent > self.pool[1]:
+                what, opener = _block(self.pool[0]), _opener(self.pool[0])
                 self.error(
                     stmt.span,
-                    "this line is indented under a pool, but it applies to the whole indicator",
-                    "move it above the pool line, or out of the pool's indentation",
+                    f"this line is indented under {what}, but it applies to the whole indicator",
+                    f"move it above the {opener} line, or out of its indentation",
                     "E117",
                 )
                 return
@@ -587,8 +600,18 @@ class _Assembler:
         else:
             self.root_clauses.append(stmt)
 
-    def on_pool(self, stmt: n.PoolDecl, indent: int) -> None:
+    def on_pool(self, stmt: n.PoolDecl | n.ExtraDecl, indent: int) -> None:
         if self.indicator is None:
+            if isinstance(stmt, n.ExtraDecl):
+                self.error(
+                    stmt.span,
+                    f"a '{stmt.role}' line outside any indicator",
+                    f"put it under the 'indicator' line whose own {stmt.role} it gives; for "
+                    f'{stmt.role} of the whole rubric, write a group: group extra "加分项" '
+                    f"{stmt.role} at most 3",
+                    "E124",
+                )
+                return
             self.error(
                 stmt.span,
                 "a pool outside any indicator",
@@ -617,19 +640,30 @@ class _Assembler:
         if isinstance(stmt, n.Start):
             self.error(
                 stmt.span,
-                "'start from' inside a pool",
-                "move the 'start from' line above the pool line",
+                f"'start from' inside {_block(decl)}",
+                f"move the 'start from' line above the {_opener(decl)} line",
                 "E120",
             )
         elif indent <= pool_indent:
-            self.error(
-                stmt.span,
-                f"this rule is not indented under the pool '{decl.name}' above it, yet it "
-                "belongs to that pool",
-                "a pool takes every rule up to the next pool, group or indicator: indent this "
-                "rule under the pool line, or move it above the pool line",
-                "E121",
-            )
+            if isinstance(decl, n.ExtraDecl):
+                self.error(
+                    stmt.span,
+                    f"this rule is not indented under the '{decl.role}' line above it, yet it "
+                    f"belongs to the indicator's {decl.role}",
+                    f"a '{decl.role}' line takes every rule up to the next pool, bonus, "
+                    f"deductions, group or indicator line: indent this rule under it, or move "
+                    f"it above the '{decl.role}' line",
+                    "E121",
+                )
+            else:
+                self.error(
+                    stmt.span,
+                    f"this rule is not indented under the pool '{decl.name}' above it, yet it "
+                    "belongs to that pool",
+                    "a pool takes every rule up to the next pool, group or indicator: indent "
+                    "this rule under the pool line, or move it above the pool line",
+                    "E121",
+                )
         else:
             rules.append(stmt)
 
@@ -664,7 +698,21 @@ class _Assembler:
 
     def close_pool(self) -> None:
         if self.pool is not None:
+            extra, _, rules = self.pool
+            if isinstance(extra, n.ExtraDecl):
+                if not rules:
+                    self.error(
+                        extra.span,
+                        f"the indicator's '{extra.role}' line has no rules",
+                        f"put the rules of its {extra.role} on the lines below it, indented",
+                        "E123",
+                    )
+                block = n.Extra(extra.span, extra.role, extra.label, extra.cap, tuple(rules))
+                self.extras.append(block)
+                self.pool = None
+        if self.pool is not None:
             decl, _, rules = self.pool
+            assert isinstance(decl, n.PoolDecl)
             if not rules:
                 self.error(
                     decl.span,
@@ -692,7 +740,9 @@ class _Assembler:
                     decl.role,
                     decl.weight,
                     tuple(self.clauses),
+                    tuple(self.extras),
                 )
             )
         self.indicator = None
         self.local_lets, self.rules, self.pools, self.clauses = [], [], [], []
+        self.extras = []
