@@ -83,6 +83,9 @@ class Tree:
                 clauses = check_clauses(self.names, decl.clauses, scope, max_, decl.id)
                 checked_decl = attrs.evolve(decl, clauses=clauses)
             self.check_measure(decl, role, parent)
+            if isinstance(decl, n.Indicator):
+                for extra in decl.extras:
+                    self.max_fits(extra.cap, f"the {extra.role} cap")
             problem = self.placement(decl, index, decls, first_at, by_id, rejected, header)
             if problem:
                 rejected.add(decl.id)
@@ -308,15 +311,16 @@ class Tree:
                     f"a weight must be more than 0, found {kid.weight.text}",
                 )
 
-    def max_fits(self, max_: n.Number) -> None:
-        """A max must show exactly with the rubric's places, or rounding could cross it."""
+    def max_fits(self, max_: n.Number, what: str = "max") -> None:
+        """A max (or an item bonus's cap) must show exactly with the rubric's places, or
+        rounding could cross it."""
         if self.places is not None and not terminates(max_.value, self.places):
             self.names.report(
                 "E312",
                 max_.span,
-                f"max {max_.text} has more decimals than the {self.places} places scores are "
+                f"{what} {max_.text} has more decimals than the {self.places} places scores are "
                 "rounded to",
-                "round to more places, or give a max that fits them",
+                f"round to more places, or give a {what} that fits them",
             )
 
     def placement(
