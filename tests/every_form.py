@@ -140,7 +140,7 @@ def own_extras(draw: st.DrawFn, *, bonus: bool) -> list[str]:
         if (role == "bonus" and not bonus) or draw(st.integers(0, 3)) != 0:
             continue
         cap = draw(st.sampled_from(["0.5", "1", "2", "3"]))
-        k = draw(numbers.filter(lambda v: float(v) <= float(cap)))
+        k = draw(numbers.filter(lambda v, cap=cap: float(v) <= float(cap)))
         c, t = draw(conditions), draw(st.integers(0, 100))
         reading = draw(st.sampled_from(["proportionally", "whole steps only"]))
         sign = "+" if role == "bonus" else "-"
