@@ -85,7 +85,7 @@ class Tree:
             self.check_measure(decl, role, parent)
             if isinstance(decl, n.Indicator):
                 for extra in decl.extras:
-                    self.max_fits(extra.cap, f"the {extra.role} cap")
+                    self.max_fits(extra.cap, f"{extra.role} cap")
             problem = self.placement(decl, index, decls, first_at, by_id, rejected, header)
             if problem:
                 rejected.add(decl.id)
@@ -175,8 +175,8 @@ class Tree:
                     "E332",
                     extra.span,
                     f"'{ind.id}' is a {role} item, which cannot have its own {extra.role}",
-                    f"put these rules in its own rules: what a {role} item "
-                    + ("gives is already a bonus" if role == "bonus" else "takes is a deduction"),
+                    f"put these rules among its other rules: what a {role} item gives or takes "
+                    "already stands outside the rubric's max",
                 )
             elif extra.role == "bonus" and above is not None:
                 report(
