@@ -588,7 +588,9 @@ class _Assembler:
                 self.error(
                     stmt.span,
                     f"this line is indented under {what}, but it applies to the whole indicator",
-                    f"move it above the {opener} line, or out of its indentation",
+                    f"move it above the {opener} line, or out of "
+                    + ("the pool's" if opener == "pool" else "its")
+                    + " indentation",
                     "E117",
                 )
                 return
