@@ -145,7 +145,35 @@ def node_clauses(draw: st.DrawFn, max_: int, *, na: str | None) -> list[str]:
 
 
 @st.composite
-def indicator(draw: st.DrawFn, node_id: str, *, na: str | None, weight: bool) -> tuple[str, int]:
+def own_extras(draw: st.DrawFn, *, bonus: bool) -> list[str]:
+    """An indicator's own bonus (where its group adds up its children) and deductions."""
+    lines: list[str] = []
+    for role in ("bonus", "deductions"):
+        if (role == "bonus" and not bonus) or draw(st.integers(0, 3)) != 0:
+            continue
+        cap = draw(st.sampled_from(["0.5", "1", "2", "3"]))
+        k = draw(numbers.filter(lambda v, cap=cap: float(v) <= float(cap)))
+        c, t = draw(conditions), draw(st.integers(0, 100))
+        reading = draw(st.sampled_from(["proportionally", "whole steps only"]))
+        sign = "+" if role == "bonus" else "-"
+        forms = [
+            f"{sign}{k} if {c}",
+            f"{sign}{k} per 1 of n",
+            f"{sign}{k} for each of [a, {c}]",
+            f"{sign}{k} per 10 of x over {t}, {reading}",
+            f"points by m: lo -> 0, mid -> {sign}{k}, hi -> {sign}{cap}",
+        ]
+        label = draw(st.sampled_from(["", ' "本项加减分"']))
+        lines.append(f"{role}{label} at most {cap}")
+        rules = draw(st.lists(st.sampled_from(forms), min_size=1, max_size=2))
+        lines += ["  " + line for line in rules]
+    return lines
+
+
+@st.composite
+def indicator(
+    draw: st.DrawFn, node_id: str, *, na: str | None, weight: bool, bonus: bool = True
+) -> tuple[str, int]:
     max_ = draw(st.integers(1, 10))
     body = [f"+{max_} if {draw(conditions)}"]
     body += [draw(rule(max_)) for _ in range(draw(st.integers(0, 3)))]
@@ -159,6 +187,7 @@ def indicator(draw: st.DrawFn, node_id: str, *, na: str | None, weight: bool) ->
     starts = [line for line in body if line.startswith("start from")]
     body = [line for line in body if not line.startswith("start from")]
     body = starts[:1] + body
+    body += draw(own_extras(bonus=bonus))
     body += draw(node_clauses(max_, na=na))
     head = f'indicator {node_id} "指标{node_id}" max {max_}'
     if weight:
@@ -184,7 +213,9 @@ def group(draw: st.DrawFn, g: int) -> tuple[str, int]:
             # A group that renormalises takes no policy of its parts but full marks (E330).
             policies = ["", ", full marks"] if way else [f", {p}" for p in POLICIES]
             na = f"not applicable if {draw(conditions)}{draw(st.sampled_from(policies))}"
-        parts.append(draw(indicator(f"g{g}.i{i}", na=na, weight=way == "weighted")))
+        # An item's own bonus counts only in a group that adds up its children (E332).
+        made = indicator(f"g{g}.i{i}", na=na, weight=way == "weighted", bonus=way is None)
+        parts.append(draw(made))
     max_ = sum(m for _, m in parts) if way is None else draw(st.integers(1, 20))
     head = f'group g{g} "组{g}" max {max_}' + (f", {way}" if way else "")
     lines = draw(node_clauses(max_, na=None))
@@ -260,6 +291,9 @@ def rubrics(draw: st.DrawFn, *, cohort: bool = False) -> str:
         )
     )
     root = draw(node_clauses(total, na=None))
+    if draw(st.integers(0, 3)) == 0:
+        # A cap without a condition: 加分后总分不超过N分 (E331 refuses it where it never acts).
+        root.append(f"at most {total}")
     if draw(st.booleans()):
         root.append("× 0.9 if score of g0 < 2")
     body = "".join(groups)

@@ -249,7 +249,12 @@ def test_every_form_keeps_scores_in_bounds_and_explained(
         low = node.min_points
         if node is not result.root:
             assert low is None or low <= node.exact
-            assert node.exact <= node.max_points
+            assert node.exact <= node.most_points
+            own = node.own_points
+            if own:
+                caps = {block.role: block.cap for block in node.own}
+                assert 0 <= own.get("bonus", 0) <= caps.get("bonus", 0)
+                assert -caps.get("deductions", 0) <= own.get("deductions", 0) <= 0
         if not node.applicable:
             assert node.exact in (0, node.max_points)
             continue
@@ -260,6 +265,7 @@ def test_every_form_keeps_scores_in_bounds_and_explained(
             assert node.exact == entries
         assert all(reason.text for reason in node.explanation)
     bonus = sum((c.max_points for c in result.root.children if c.role == "bonus"), Fraction(0))
+    bonus += sum((node.most_points - node.max_points for node in result), Fraction(0))
     assert result.root.exact <= result.root.max_points + bonus
     if r.outline()[0].min is not None:  # the total may not go below 0
         assert result.root.exact >= 0

@@ -121,6 +121,8 @@ class _Model:
     term: _Term | None  # an indicator's rules; None for a group, whose clauses start from a score
     clauses: tuple[int, ...]  # the entries of its caps and multipliers, in order
     rounded: bool
+    # An indicator's own bonus and deductions, added after the clamp.
+    extras: tuple[_Term, ...] = ()
 
 
 def _cap(total: Fraction, cap: Fraction | None) -> Fraction:
@@ -141,8 +143,9 @@ def _raw(entry: f.Entry) -> Fraction:
             return entry.points
 
 
-def _terms(node: p.Indicator, entries: tuple[f.Entry, ...]) -> tuple[_Term, int]:
-    """The indicator's rules as terms over its entries, and the index of the first entry after."""
+def _terms(node: p.Indicator, entries: tuple[f.Entry, ...]) -> tuple[_Term, tuple[_Term, ...], int]:
+    """The indicator's rules as terms over its entries, its own bonus and deductions, and the
+    index of the first entry after."""
     cursor = 0
 
     def owned_cap(owner: object) -> None:
@@ -180,14 +183,21 @@ def _terms(node: p.Indicator, entries: tuple[f.Entry, ...]) -> tuple[_Term, int]
                 return _Term((cursor - 1, term(rule.rule)), None)
 
     parts = tuple(term(part) for part in node.parts)
-    return _Term(parts, None), cursor
+    whole = _Term(parts, None)
+    if node.extras:
+        if cursor < len(entries) and isinstance(entries[cursor].figures, f.Clamped):
+            cursor += 1  # the clamp to [0, max] comes before them
+        extras = tuple(term(extra) for extra in node.extras)
+        return whole, extras, cursor
+    return whole, (), cursor
 
 
 def model(node: p.Node, entries: tuple[f.Entry, ...], rules: p.Policy, *, root: bool) -> _Model:
     """The arithmetic of a scored node that applies, from its entries."""
     raws = tuple(_raw(e) for e in entries)
+    extras: tuple[_Term, ...] = ()
     if isinstance(node, p.Indicator):
-        term, after = _terms(node, entries)
+        term, extras, after = _terms(node, entries)
         rounded = rules.scope == "indicators"
     else:
         term, after = None, 0
@@ -197,7 +207,7 @@ def model(node: p.Node, entries: tuple[f.Entry, ...], rules: p.Policy, *, root: 
         for i in range(after, len(entries))
         if isinstance(entries[i].figures, f.Multiplied | f.CappedIf)
     )
-    return _Model(node, entries, raws, term, clauses, rounded)
+    return _Model(node, entries, raws, term, clauses, rounded, extras)
 
 
 def _value(term: _Term, raws: Mapping[int, Fraction], model: _Model) -> Fraction:
@@ -220,9 +230,12 @@ def _before_clauses(model: _Model, raws: Mapping[int, Fraction]) -> Fraction:
     total = _value(model.term, raws, model)
     high, low = node.max_points, node.min_points
     if total > high:
-        return high
-    if low is not None and total < low:
-        return low
+        total = high
+    elif low is not None and total < low:
+        total = low
+    if model.extras:
+        total += sum((_value(extra, raws, model) for extra in model.extras), ZERO)
+        total = max(total, ZERO)
     return total
 
 
@@ -288,7 +301,11 @@ def _least(model: _Model, index: int, best: Fraction) -> Fraction | None:
                 return None
             need = need / fig.clause.factor
     path = _path(model.term, index)
-    assert path is not None
+    if path is None:  # an entry of the indicator's own bonus or deductions
+        path = next(p for extra in model.extras if (p := _path(extra, index)) is not None)
+        need -= _before_clauses(model, {}) - _value(path[0], {}, model)
+    elif model.extras:
+        need -= sum((_value(extra, {}, model) for extra in model.extras), ZERO)
     for term in path:
         others = ZERO
         for member in term.members:
@@ -304,7 +321,9 @@ def _least(model: _Model, index: int, best: Fraction) -> Fraction | None:
 def _room(model: _Model, index: int) -> Fraction:
     """An increase of an entry's points past which nothing above it can change."""
     assert model.term is not None
-    path = _path(model.term, index) or []
+    path = _path(model.term, index) or next(
+        (p for extra in model.extras if (p := _path(extra, index)) is not None), []
+    )
     node = model.node
     room = abs(node.max_points) + abs(node.min_points or ZERO) + 1
     for term in path:
@@ -339,7 +358,7 @@ def hints(
 ) -> tuple[Hint, ...]:
     """What would have earned the points a node that applies lost, entry by entry."""
     if isinstance(node, p.Indicator):
-        if exact >= node.max_points:
+        if exact >= node.max_points and not node.extras:
             return ()
     elif not any(isinstance(e.figures, f.Multiplied | f.CappedIf) for e in entries):
         return ()
@@ -389,7 +408,7 @@ def _hint(
         case f.Computed():
             return _computed(model, index, fig, exact, context)
         case f.Multiplied() | f.CappedIf():
-            if not fig.holds:
+            if not fig.holds or fig.clause.condition is None:  # a cap on its own always holds
                 return None
             gain = replay(model, rules, lifted=index)[1] - exact
             return Holds(fig.clause.condition, fig.traced, want=False), gain, False

@@ -383,7 +383,8 @@ def coverage(source: Source, results: Iterable[Result]) -> Coverage:
         clauses(node.id, node.clauses)
         if isinstance(node, n.Indicator):
             rules(node.id, node.rules)
-            for pool in node.pools:
+            blocks: list[n.Pool | n.Extra] = [*node.pools, *node.extras]
+            for pool in blocks:
                 items.append(Item(line(pool), text(pool), node.id, "pool"))
                 rules(node.id, pool.rules)
     by_line = {(item.line, item.kind): item for item in items if item.kind != "arm"}

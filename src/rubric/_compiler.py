@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any, assert_never, cast
+from typing import Any, Literal, assert_never, cast
 
 import attrs
 
@@ -193,6 +193,16 @@ class _Compiler:
         for pool in decl.pools:
             rules = tuple(self.rule(rule, decl) for rule in pool.rules)
             parts.append(p.Pool(pool.label or pool.name, pool.cap.value, rules, self.line(pool)))
+        extras = tuple(
+            p.Pool(
+                extra.label or ("本项加分" if extra.role == "bonus" else "本项扣分"),
+                extra.cap.value,
+                tuple(self.rule(rule, decl) for rule in extra.rules),
+                self.line(extra),
+                cast(Literal["bonus", "deductions"], extra.role),
+            )
+            for extra in decl.extras
+        )
         clauses, na = self.clauses(decl.clauses)
         indicator = p.Indicator(
             decl.id,
@@ -204,6 +214,7 @@ class _Compiler:
             role,
             clauses,
             na,
+            extras,
         )
         # An indicator's values are its own (the checker lets none take a global one's name):
         # forgotten once it is compiled, without copying what every global value reads.
@@ -219,8 +230,12 @@ class _Compiler:
         compiled: list[p.Clause] = []
         na = None
         for clause in clauses:
-            condition, uses = self.expr(clause.condition), self.uses_of(clause.condition)
             line = self.line(clause)
+            if clause.condition is None:
+                assert isinstance(clause, n.CapIf), "only a cap may have no condition"
+                compiled.append(p.CapWhen(clause.cap.value, None, p.NO_USES, line))
+                continue
+            condition, uses = self.expr(clause.condition), self.uses_of(clause.condition)
             match clause:
                 case n.NotApplicable():
                     policy = cast(p.Policy_ | None, clause.policy)

@@ -442,7 +442,13 @@ def entry(entry: f.Entry, rules: p.Policy) -> str:
                 f"{found}，得分×{factor}：{w.points(fig.score, places)}分×{factor}"
                 f"={w.points(fig.after, places)}分"
             )
+        case f.CappedIf() if fig.clause.condition is None:
+            cap = w.points(fig.clause.cap, places)
+            if fig.score <= fig.clause.cap:
+                return f"最多得{cap}分；得分{w.signed(fig.score, places)}分，未超过"
+            return f"得分{w.points(fig.score, places)}分，最多得{cap}分，按{cap}分计"
         case f.CappedIf():
+            assert fig.clause.condition is not None
             found = explain(fig.clause.condition, fig.traced, places)
             if not fig.holds:
                 return f"{found}，得分不设此上限"

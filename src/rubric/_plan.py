@@ -381,12 +381,18 @@ Rule: TypeAlias = (
 
 @attrs.frozen(eq=False)
 class Pool:
-    """Rules whose points together are capped at `at most N`."""
+    """Rules whose points together are capped at `at most N`.
+
+    An indicator's own bonus or deductions (role "bonus", "deductions") is one too: its rules
+    only give (or only take), and what they give is added once the indicator's rules are held
+    to [0, max].
+    """
 
     label: str
     cap: Fraction
     rules: tuple[Rule, ...]
     line: int
+    role: Literal["pool", "bonus", "deductions"] = "pool"
 
 
 # ---------------------------------------------------------------- clauses on a node
@@ -405,10 +411,10 @@ class Multiplier:
 
 @attrs.frozen(eq=False)
 class CapWhen:
-    """`at most N if CONDITION` on a node's score."""
+    """`at most N if CONDITION` on a node's score; `at most N` (condition None): always."""
 
     cap: Fraction
-    condition: Expr
+    condition: Expr | None
     uses: Uses
     line: int
 
@@ -449,6 +455,8 @@ class Indicator:
     role: Role = "base"
     clauses: tuple[Clause, ...] = ()
     not_applicable: NotApplicable | None = None
+    # Its own bonus and deductions, added after its rules are held to [0, max].
+    extras: tuple[Pool, ...] = ()
     # The most it scores: its max, or 0 for a deduction item.
     max_points: Fraction = attrs.field(
         init=False,
@@ -598,7 +606,7 @@ def reads(node: Node) -> tuple[str, ...]:
         for line in lines:
             found.update(dict.fromkeys(line.uses.facts))
         if isinstance(item, Indicator):
-            for part in item.parts:
+            for part in (*item.parts, *item.extras):
                 for rule in part.rules if isinstance(part, Pool) else (part,):
                     found.update(dict.fromkeys(_rule_facts(rule)))
     return tuple(found)

@@ -109,6 +109,32 @@ def line_dict(line: Line, places: int) -> dict[str, Any]:
 
 
 @attrs.frozen
+class Own:
+    """An indicator's own bonus or deductions: its role, label and cap, and the rubric lines
+    of its entries (its line and its rules'), by which what it gave is read off the
+    explanation."""
+
+    role: str
+    label: str
+    cap: Fraction
+    lines: frozenset[int]
+
+
+def own_dict(own: tuple[Own, ...], lines: Sequence[Line], places: int) -> dict[str, Any]:
+    """An indicator's own bonus and deductions as JSON-ready data, keyed by role."""
+    data: dict[str, Any] = {}
+    for block in own:
+        given = sum((line[1] for line in lines if line[5] in block.lines), Fraction(0))
+        data[block.role] = {
+            "label": block.label,
+            "score": fixed(given, places),
+            "exact": exact_text(given),
+            "cap": fixed(block.cap, places),
+        }
+    return data
+
+
+@attrs.frozen
 class Advice:
     """What would have earned points a node lost: the sentence, and the points it would add."""
 
@@ -187,6 +213,8 @@ class ScoredNode:
     policy: str | None = None
     role: str = "base"
     min_points: Fraction | None = Fraction(0)
+    # An indicator's own bonus and deductions (empty for other nodes).
+    own: tuple[Own, ...] = ()
     _book: _Book | None = attrs.field(default=None, eq=False, repr=False, alias="book")
 
     @property
@@ -220,6 +248,22 @@ class ScoredNode:
         """The least this node can score: 0, or below for deductions; None if unbounded."""
         return None if self.min_points is None else Decimal(fixed(self.min_points, self.places))
 
+    @property
+    def own_points(self) -> dict[str, Fraction]:
+        """What an indicator's own bonus and deductions gave, by role ("bonus": 2,
+        "deductions": -1), each within its cap: read off its explanation. Empty for a node
+        without them."""
+        reasons = self.explanation
+        return {
+            block.role: sum((r.points for r in reasons if r.line in block.lines), Fraction(0))
+            for block in self.own
+        }
+
+    @property
+    def most_points(self) -> Fraction:
+        """The most this node can score: its max, plus the cap of an indicator's own bonus."""
+        return self.max_points + sum((b.cap for b in self.own if b.role == "bonus"), Fraction(0))
+
     def walk(self) -> Iterator[ScoredNode]:
         """This node and every node below it, parents before children."""
         yield self
@@ -242,6 +286,11 @@ class ScoredNode:
         if not self.applicable:
             data["applicable"] = False
             data["policy"] = self.policy
+        if self.own:
+            lines = [
+                (r.text, r.points, r.kind, r.facts, r.values, r.line) for r in self.explanation
+            ]
+            data.update(own_dict(self.own, lines, self.places))
         data["children"] = [child.to_dict(advice=advice) for child in self.children]
         data["explanation"] = [reason.to_dict(self.places) for reason in self.explanation]
         if advice:

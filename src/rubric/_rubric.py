@@ -17,7 +17,18 @@ from rubric._facts import FactSpec, validate
 from rubric._i18n import N_, _, ngettext, translate
 from rubric._limits import DEFAULT, Limits
 from rubric._numbers import fixed, scaled, scaled_text
-from rubric._result import Advice, Batch, Line, Result, Row, ScoredNode, _Book, line_dict
+from rubric._result import (
+    Advice,
+    Batch,
+    Line,
+    Own,
+    Result,
+    Row,
+    ScoredNode,
+    _Book,
+    line_dict,
+    own_dict,
+)
 from rubric._values import FactValue
 from rubric.errors import FactProblem, FactsError
 
@@ -127,6 +138,20 @@ class OutlineNode:
     declared: Decimal | None  # the max written in the rubric; None where none is written
 
 
+def _own(node: p.Node) -> tuple[Own, ...]:
+    """An indicator's own bonus and deductions, with the lines their entries carry."""
+    extras: tuple[p.Pool, ...] = getattr(node, "extras", ())  # only an indicator has them
+    return tuple(
+        Own(
+            extra.role,
+            extra.label,
+            extra.cap,
+            frozenset([extra.line, *(rule.line for rule in extra.rules)]),
+        )
+        for extra in extras
+    )
+
+
 def _children(plan: p.Plan) -> tuple[tuple[int, ...], ...]:
     """For each node, in plan order, the positions of its children."""
     position = {id(node): i for i, node in enumerate(plan.nodes)}
@@ -187,6 +212,8 @@ class Rubric:
     # role, least score, and where its children are counted back from the last node.
     _static: tuple[tuple[Any, ...], ...] = attrs.field(init=False, repr=False, eq=False)
     _texts: tuple[str, ...] = attrs.field(init=False, repr=False, eq=False)  # each max, as text
+    # Each node's own bonus and deductions: an indicator's, else ().
+    _own: tuple[tuple[Own, ...], ...] = attrs.field(init=False, repr=False, eq=False)
     # The grade's name by the generated scorer's answer: -1 is none.
     _grades: dict[int, str | None] = attrs.field(init=False, repr=False, eq=False)
     _scorer: Any = attrs.field(init=False, default=None, repr=False, eq=False)
@@ -207,6 +234,7 @@ class Rubric:
             back = tuple(last - j for j in kids[i])
             static.append((node.id, node.title, node.kind, node.max_points, node.role, low, back))
         object.__setattr__(self, "_static", tuple(static))
+        object.__setattr__(self, "_own", tuple(_own(node) for node in plan.nodes))
         texts = tuple(fixed(node.max_points, plan.policy.places) for node in plan.nodes)
         object.__setattr__(self, "_texts", texts)
         grades: dict[int, str | None] = {i: g.name for i, g in enumerate(plan.grades)}
@@ -660,6 +688,7 @@ class Rubric:
                     left_out.get(i),
                     role,
                     low,
+                    self._own[i],
                     book,
                 )
             )
@@ -695,6 +724,8 @@ class Rubric:
             if at == index:
                 data["applicable"] = False
                 data["policy"] = policy
+        if self._own[index]:
+            data.update(own_dict(self._own[index], lines[node_id], places))
         data["children"] = [
             self._tree_dict(scores, skipped, lines, child) for child in self._kids[index]
         ]

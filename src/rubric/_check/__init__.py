@@ -186,7 +186,14 @@ def check(document: n.Document, source: Source, limits: Limits = DEFAULT) -> Che
     lets = names.check_lets(document.lets, scope)
     requires = tuple(names.check_require(r, scope) for r in document.requires)
     grades = names.check_grades(document.grades, scope)
-    root_clauses = check_clauses(names, document.clauses, scope, header.max, None)
+    # With a bonus, the total may be above the rubric's max: a cap there may still act.
+    over = any(node.role == "bonus" for node in document.nodes) or any(
+        extra.role == "bonus"
+        for node in document.nodes
+        if isinstance(node, n.Indicator)
+        for extra in node.extras
+    )
+    root_clauses = check_clauses(names, document.clauses, scope, None if over else header.max, None)
     nodes, decls = tree.check_tree(document.nodes, header, scope)
     names.check_score_refs(tree.node_ids)
     names.check_ranking(document.ranking, tree.node_ids)

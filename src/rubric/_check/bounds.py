@@ -307,8 +307,10 @@ class _Analyser:
         ctx = attrs.evolve(self.ctx, frame=frame)
         self.reads[decl.id] = self.facts_read(decl, frame)
         for clause in decl.clauses:
-            self.constant_condition(clause.condition, ctx)
-        for rule in (*decl.rules, *(r for pool in decl.pools for r in pool.rules)):
+            if clause.condition is not None:
+                self.constant_condition(clause.condition, ctx)
+        blocks: list[n.Pool | n.Extra] = [*decl.pools, *decl.extras]
+        for rule in (*decl.rules, *(r for block in blocks for r in block.rules)):
             # A rule's condition: `+K if C`, or the `if C` of any other rule that has one.
             condition = rule.condition if isinstance(rule, n.When | n.Guardable) else None
             if condition is not None:
@@ -369,6 +371,10 @@ class _Analyser:
             parts += [self.pool(pool, decl, applies) for pool in decl.pools]
             summed = _sum_ranges([p.range for p in parts])
             exact = v.clamp(summed, least, max_points)
+            # Its own bonus and deductions, after the clamp; never below 0 after them.
+            extras = [self.pool(extra, decl, applies) for extra in decl.extras]
+            if extras:
+                exact = v.clamp(_sum_ranges([exact, *(p.range for p in extras)]), ZERO, None)
             exact = self.clauses_range(
                 decl.clauses, exact, applies, _("'{found}'", found=decl.id), role
             )
@@ -376,7 +382,7 @@ class _Analyser:
             for goal in ("high", "low") if not self.ranges_only else ():
                 for start in na_truth.fails if na is not None else (NOTHING,):
                     found = self.indicator_candidate(
-                        decl, parts, applies, start, goal, least, max_points, na
+                        decl, parts, applies, start, goal, least, max_points, na, extras
                     )
                     if found is not None:
                         candidates.append(found)
@@ -520,10 +526,11 @@ class _Analyser:
         least: Fraction | None,
         max_points: Fraction,
         na: n.NotApplicable | None,
+        extras: list[Part] | None = None,
     ) -> Candidate | None:
         witness: Witness | None = start
         picked: list[Fraction] = []
-        for part in parts:
+        for part in [*parts, *(extras or ())]:
             ordered = sorted(part.options, key=lambda o: o[0], reverse=goal == "high")
             for value, witnesses in ordered:
                 merged = next(
@@ -536,7 +543,8 @@ class _Analyser:
             else:
                 return None
         assert witness is not None
-        total = _total(picked, self.top)
+        own = len(picked) - len(extras or ())
+        total = _total(picked[:own], self.top)
         if total is None:
             return None
         before = total
@@ -544,6 +552,11 @@ class _Analyser:
             total = max_points
         elif least is not None and total < least:
             total = least
+        if extras:
+            after = _total([total, *picked[own:]], self.top)
+            if after is None:
+                return None
+            total = max(after, ZERO)
         found = self.clauses_outcome(decl.clauses, total, witness, ctx, goal)
         if found is None:
             return None
@@ -569,7 +582,8 @@ class _Analyser:
         na, applies, na_truth = self.not_applicable(decl.clauses, ctx)
         self.reads[decl.id] = self.clause_reads(decl.clauses, self.frame)
         for clause in decl.clauses:
-            self.constant_condition(clause.condition, ctx)
+            if clause.condition is not None:
+                self.constant_condition(clause.condition, ctx)
         weights = None
         if mode == "weighted":
             weights = tuple(
@@ -706,7 +720,8 @@ class _Analyser:
         ctx = self.ctx
         ctx = attrs.evolve(ctx, scores={k: s.exact for k, s in self.summaries.items()})
         for clause in self.document.clauses:
-            self.constant_condition(clause.condition, ctx)
+            if clause.condition is not None:
+                self.constant_condition(clause.condition, ctx)
         total = _combine_range("sum", full, None, base, None) if base else v.const(ZERO)
         if any(k.may_partial for k in base):
             total = v.hull(total, _share_range(base, full))
@@ -782,7 +797,7 @@ class _Analyser:
         for clause in clauses:
             if isinstance(clause, n.NotApplicable):
                 continue
-            truth = self.exprs.truth(clause.condition, ctx)
+            truth = self.truth_of(clause, ctx)
             if not truth.can_hold:
                 continue
             self.never_acts(clause, score, where, role)
@@ -792,6 +807,12 @@ class _Analyser:
                 changed = _times_positive(score, clause.factor.value)
             score = v.hull(score, changed) if truth.can_fail else changed
         return score
+
+    def truth_of(self, clause: n.CapIf | n.Multiply, ctx: Ctx) -> Truth:
+        """When a cap or multiplier holds: a cap without a condition, always."""
+        if clause.condition is None:
+            return v.constant(True)
+        return self.exprs.truth(clause.condition, ctx)
 
     def never_acts(
         self, clause: n.CapIf | n.Multiply, score: Range, where: str, role: Role
@@ -844,7 +865,7 @@ class _Analyser:
         for clause in clauses:
             if isinstance(clause, n.NotApplicable):
                 continue
-            truth = self.exprs.truth(clause.condition, ctx)
+            truth = self.truth_of(clause, ctx)
             # To keep a score high the line should not bite; to bring it low it should.
             choices = [(False, truth.fails), (True, truth.holds)]
             if goal == "low":
@@ -939,7 +960,7 @@ class _Analyser:
             case n.Table():
                 return self.table(rule, ctx)
 
-    def pool(self, pool: n.Pool, decl: n.Indicator, ctx: Ctx) -> Part:
+    def pool(self, pool: n.Pool | n.Extra, decl: n.Indicator, ctx: Ctx) -> Part:
         parts = [self.rule(rule, decl, ctx) for rule in pool.rules]
         cap = pool.cap.value
         total = v.clamp(_sum_ranges([p.range for p in parts]), -cap, cap)
@@ -1419,7 +1440,7 @@ class _Analyser:
     def facts_read(self, decl: n.Indicator, frame: Frame) -> tuple[str, ...]:
         """The facts an indicator reads, in the order they are declared."""
         names: set[str] = set()
-        for item in (*decl.rules, *decl.pools, *decl.clauses):
+        for item in (*decl.rules, *decl.pools, *decl.extras, *decl.clauses):
             names.update(self.names_in(item, frame))
         return self.in_order(names)
 

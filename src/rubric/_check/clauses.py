@@ -33,7 +33,11 @@ def check_clauses(
     max_: n.Number | None,
     owner: str | None,
 ) -> tuple[n.Clause, ...]:
-    """The clauses on a node's score (owner None: on the total), with words resolved."""
+    """The clauses on a node's score (owner None: on the total), with words resolved.
+
+    max_ is what the node is worth when its score can never be above it; None when it can
+    (a bonus): a cap at or above the max may then still act, which the bounds judge (E331).
+    """
     report = names.report
     checked: list[n.Clause] = []
     clause_scope = scope.child()
@@ -41,8 +45,11 @@ def check_clauses(
     where = _("the total") if owner is None else _("'{found}'", found=owner)
     seen_na: n.NotApplicable | None = None
     for clause in clauses:
-        condition = names.condition(clause.condition, clause_scope, _("this line"))
-        checked.append(attrs.evolve(clause, condition=condition))
+        if clause.condition is not None:
+            condition = names.condition(clause.condition, clause_scope, _("this line"))
+            checked.append(attrs.evolve(clause, condition=condition))
+        else:
+            checked.append(clause)
         match clause:
             case n.NotApplicable():
                 if owner is None:

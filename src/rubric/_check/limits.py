@@ -83,7 +83,7 @@ def check_constants(report: Report, document: n.Document, digits: int) -> None:
             local: ChainMap[str, Fraction | None] = ChainMap({}, known)
             for let in decl.lets:
                 local[let.name] = constants.let(let, local)
-            constants.within((decl.rules, decl.pools, decl.clauses), local)
+            constants.within((decl.rules, decl.pools, decl.extras, decl.clauses), local)
         else:
             constants.within(decl.clauses, known)
 

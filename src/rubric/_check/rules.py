@@ -45,6 +45,9 @@ class Rules:
     """Checks an indicator's values, rules, pools and clauses."""
 
     names: Names
+    # While the rules of an indicator's own bonus or deductions are checked: what a rule's
+    # points may not be more than, in words.
+    within: str | None = None
 
     def check_indicator(self, ind: n.Indicator, outer: Scope) -> n.Indicator:
         names, report = self.names, self.names.report
@@ -80,7 +83,11 @@ class Rules:
             pool_rules, pool_bests = self.check_rules(pool.rules, ind, scope)
             pools.append(attrs.evolve(pool, rules=pool_rules))
             bests.append(min(pool.cap.value, sum(pool_bests, Fraction(0))))
-        clauses = check_clauses(names, ind.clauses, scope, ind.max, ind.id)
+        extras = self.check_extras(ind, scope)
+        # With its own bonus, an indicator may score above its max: a cap there may still act,
+        # which the proved bounds judge (E331).
+        over = any(extra.role == "bonus" for extra in ind.extras)
+        clauses = check_clauses(names, ind.clauses, scope, None if over else ind.max, ind.id)
         names.unused_locals += [let for let in lets if let.name not in names.used]
         # What the rules used, but for their own values, counts as used outside: added to the
         # outer set in place, as copying it would cost as much as every fact, for each indicator.
@@ -119,7 +126,118 @@ class Rules:
                         "marks can be reached"
                     ),
                 )
-        return attrs.evolve(ind, lets=lets, rules=rules, pools=tuple(pools), clauses=clauses)
+        return attrs.evolve(
+            ind, lets=lets, rules=rules, pools=tuple(pools), clauses=clauses, extras=extras
+        )
+
+    def check_extras(self, ind: n.Indicator, scope: Scope) -> tuple[n.Extra, ...]:
+        """An indicator's own bonus and deductions: one of each, a cap above 0, and rules that
+        only give (a bonus) or only take (deductions)."""
+        report = self.names.report
+        checked: list[n.Extra] = []
+        seen: dict[str, n.Extra] = {}
+        for extra in ind.extras:
+            first = seen.setdefault(extra.role, extra)
+            if first is not extra:
+                report(
+                    "E428",
+                    extra.span,
+                    _(
+                        "a second '{role}' line in the indicator '{id}'; the first is on line "
+                        "{line}",
+                        role=extra.role,
+                        id=ind.id,
+                        line=report.line_of(first.span),
+                    ),
+                    _(
+                        "put all the rules of its {role} under one '{role}' line",
+                        role=extra.role,
+                    ),
+                )
+            if extra.cap.value <= 0:
+                report(
+                    "E408",
+                    extra.cap.span,
+                    _(
+                        "the cap of an indicator's {role} must be more than 0, found {text}",
+                        role=extra.role,
+                        text=extra.cap.text,
+                    ),
+                )
+            # Each rule is checked as a rule of an item worth the cap: no rule gives more.
+            within = attrs.evolve(ind, max=extra.cap, role="base")
+            self.within = _(
+                "the {role} of '{id}', which is at most {text}",
+                role=extra.role,
+                id=ind.id,
+                text=extra.cap.text,
+            )
+            try:
+                rules, _most = self.check_rules(extra.rules, within, scope)
+            finally:
+                self.within = None
+            for rule in extra.rules:
+                self.sign_fits(rule, extra.role)
+            checked.append(attrs.evolve(extra, rules=rules))
+        return tuple(checked)
+
+    def sign_fits(self, rule: n.Rule, role: str) -> None:
+        """A bonus's rules only give and deductions' only take: their points say which."""
+        gives = role == "bonus"
+        match rule:
+            case n.When() | n.Each() | n.Per():
+                wrong = [rule.points] if (rule.points.value < 0) == gives else []
+                if rule.points.value == 0:
+                    wrong = []
+            case n.Table():
+                numbers = [a.points for a in rule.arms] + [a.end for a in rule.arms if a.end]
+                wrong = [x for x in numbers if x.value != 0 and (x.value < 0) == gives]
+            case n.Formula() | n.Adjust() | n.Start():
+                what = "'points ='" if isinstance(rule, n.Formula) else "'adjust by'"
+                if isinstance(rule, n.Start):
+                    return  # the parser refuses it (E120)
+                self.names.report(
+                    "E429",
+                    rule.span,
+                    _("{what} in an indicator's bonus, whose rules only give points", what=what)
+                    if gives
+                    else _(
+                        "{what} in an indicator's deductions, whose rules only take points",
+                        what=what,
+                    ),
+                    _(
+                        "write rules with signed points under '{role}', such as {example}; or "
+                        "move the line above the '{role}' line",
+                        role=role,
+                        example="+1 per 1 of awards" if gives else "-1 per 1 of problems",
+                    ),
+                )
+                return
+            case _:
+                assert_never(rule)
+        for number in wrong[:1]:
+            self.names.report(
+                "E429",
+                number.span,
+                _(
+                    "{text} points in an indicator's bonus, whose rules only give points",
+                    text=number.text,
+                )
+                if gives
+                else _(
+                    "{text} points in an indicator's deductions, whose rules only take points",
+                    text=number.text,
+                ),
+                _(
+                    "write {signed}; to take points, put the rule under a 'deductions' line",
+                    signed="+" + number.text.lstrip("+-"),
+                )
+                if gives
+                else _(
+                    "write {signed}; to give points, put the rule under a 'bonus' line",
+                    signed="-" + number.text.lstrip("+-"),
+                ),
+            )
 
     def check_rules(
         self, rules: tuple[n.Rule, ...], ind: n.Indicator, scope: Scope
@@ -293,6 +411,14 @@ class Rules:
 
     def points_fit(self, points: n.Number, ind: n.Indicator) -> None:
         if ind.max is not None and abs(points.value) > ind.max.value:
+            if self.within is not None:
+                self.names.report(
+                    "E401",
+                    points.span,
+                    _("{text} points in {within}", text=points.text, within=self.within),
+                    _("a single rule cannot give or take more than the cap of its block"),
+                )
+                return
             self.names.report(
                 "E401",
                 points.span,

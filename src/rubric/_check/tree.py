@@ -62,8 +62,13 @@ class Tree:
         roles: dict[str, Role] = {}
         # Where each id is first declared, for a parent declared below its children.
         first_at: dict[str, int] = {}
+        # Groups holding an indicator with its own bonus: their score may pass their max.
+        over: set[str] = set()
         for index, decl in enumerate(decls):
             first_at.setdefault(decl.id, index)
+            if isinstance(decl, n.Indicator) and any(e.role == "bonus" for e in decl.extras):
+                parts = decl.id.split(".")
+                over.update(".".join(parts[:i]) for i in range(1, len(parts)))
         for index, decl in enumerate(decls):
             parent = decl.id.rpartition(".")[0]
             # Bonus and deduction items take their role from the top-level group they are in.
@@ -75,9 +80,13 @@ class Tree:
             if isinstance(decl, n.Indicator):
                 checked_decl = self.rules.check_indicator(attrs.evolve(decl, role=role), scope)
             else:
-                clauses = check_clauses(self.names, decl.clauses, scope, decl.max, decl.id)
+                max_ = None if decl.id in over else decl.max
+                clauses = check_clauses(self.names, decl.clauses, scope, max_, decl.id)
                 checked_decl = attrs.evolve(decl, clauses=clauses)
             self.check_measure(decl, role, parent)
+            if isinstance(decl, n.Indicator):
+                for extra in decl.extras:
+                    self.max_fits(extra.cap, extra.role)
             problem = self.placement(decl, index, decls, first_at, by_id, rejected, header)
             if problem:
                 rejected.add(decl.id)
@@ -117,6 +126,8 @@ class Tree:
                     )
                     continue
                 self.check_children(decl, kids, _renormalising(decl, by_id))
+            else:
+                self.check_extras(decl, roles[node_id], by_id)
         top = held("")
         base = [k for k in top if k.role == "base"]
         if header.max is not None and base:
@@ -156,6 +167,47 @@ class Tree:
                 _("give the points this node is worth"),
             )
         self.max_fits(decl.max)
+
+    def check_extras(self, ind: n.Indicator, role: Role, by_id: Mapping[str, Decl]) -> None:
+        """An indicator's own bonus and deductions count only where its score is added up: not
+        in a bonus or deductions group, and a bonus not under a group that renormalises."""
+        report = self.names.report
+        parent = by_id.get(ind.id.rpartition(".")[0])
+        above = _renormalising(parent, by_id) if isinstance(parent, n.Group) else None
+        for extra in ind.extras:
+            if role != "base":
+                report(
+                    "E332",
+                    extra.span,
+                    _(
+                        "'{id}' is a {role} item, which cannot have its own {extra}",
+                        id=ind.id,
+                        role=role,
+                        extra=extra.role,
+                    ),
+                    _(
+                        "put these rules among its other rules: what a {role} item gives or "
+                        "takes already stands outside the rubric's max",
+                        role=role,
+                    ),
+                )
+            elif extra.role == "bonus" and above is not None:
+                report(
+                    "E332",
+                    extra.span,
+                    _(
+                        "a bonus on '{id}', but the group '{group}' above it is {mode}: it counts "
+                        "each part as a share of its max, so points above the max would not "
+                        "count as a bonus",
+                        id=ind.id,
+                        group=above.id,
+                        mode=_mode_words(above.mode),
+                    ),
+                    _(
+                        'put the bonus in a bonus group at the top (group extra "加分项" bonus '
+                        "at most N), or the indicator in a group that adds up its children",
+                    ),
+                )
 
     def check_children(
         self, group: n.Group, kids: list[Decl], renormalising: n.Group | None = None
@@ -313,12 +365,20 @@ class Tree:
                     _("a weight must be more than 0, found {text}", text=kid.weight.text),
                 )
 
-    def max_fits(self, max_: n.Number) -> None:
-        """A max must show exactly with the rubric's places, or rounding could cross it."""
+    def max_fits(self, max_: n.Number, role: str | None = None) -> None:
+        """A max (or the cap of an item's bonus or deductions, `role`) must show exactly with
+        the rubric's places, or rounding could cross it."""
         if self.places is not None and not terminates(max_.value, self.places):
             self.names.report(
                 "E312",
                 max_.span,
+                *self.too_many_places(max_, role),
+            )
+
+    def too_many_places(self, max_: n.Number, role: str | None) -> tuple[str, str]:
+        """E312's message and hint, for a max or for the cap of an item's `role` block."""
+        if role is None:
+            return (
                 _(
                     "max {text} has more decimals than the {places} places scores are rounded to",
                     text=max_.text,
@@ -326,6 +386,16 @@ class Tree:
                 ),
                 _("round to more places, or give a max that fits them"),
             )
+        return (
+            _(
+                "{role} cap {text} has more decimals than the {places} places scores are "
+                "rounded to",
+                role=role,
+                text=max_.text,
+                places=self.places,
+            ),
+            _("round to more places, or give a {role} cap that fits them", role=role),
+        )
 
     def placement(
         self,

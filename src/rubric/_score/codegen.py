@@ -1300,6 +1300,11 @@ class _Generator:
             for part in node.parts:
                 total = self.add(total, self.rule(part))
             total = self.clamp(total, node.min_points, node.max_points)
+            if node.extras:
+                # Its own bonus and deductions, each within its cap; never below 0 after them.
+                for extra in node.extras:
+                    total = self.add(total, self.rule(extra))
+                total = self.clamp(total, Fraction(0), None)
             scoped = self.rules.scope == "indicators"
             score = self.finish(node, total, rounded=scoped, nonneg=_nonneg(node))
             self.scores[index] = self.out(index, score)
@@ -1330,7 +1335,9 @@ class _Generator:
     def finish(self, node: p.Node, total: Num, *, rounded: bool | ast.expr, nonneg: bool) -> Num:
         """A node's caps and multipliers, then its rounding: its score, held as scores are."""
         for clause in node.clauses:
-            holds = self.condition(clause.condition)
+            holds: ast.expr = _true()
+            if clause.condition is not None:
+                holds = self.condition(clause.condition)
             match clause:
                 case p.Multiplier():
                     # A penalty that multiplies must not lift a score at or below 0 towards 0.

@@ -571,7 +571,8 @@ def _finish(
 ) -> Fraction:
     """Apply a node's caps and multipliers, then round it; entries go to entries."""
     for clause in node.clauses:
-        traced = trace(clause.condition, env)
+        # A cap without a condition always holds.
+        traced = f.Traced(True) if clause.condition is None else trace(clause.condition, env)
         holds = bool(traced.value)
         match clause:
             case p.Multiplier():
@@ -609,9 +610,24 @@ def _indicator(node: p.Indicator, env: Env, rules: p.Policy) -> Scored:
     if bound is not None:
         entries.append(f.Entry("clamp", bound - total, node.line, f.Clamped(node, total, bound)))
         total = bound
+    if node.extras:
+        total = _extras(node, local, total, entries)
     rounded = rules.scope == "indicators"
     total = _finish(node, local, rules, total, entries, rounded=rounded)
     return Scored(node, total, tuple(entries), counted=node.max_points)
+
+
+def _extras(node: p.Indicator, env: Env, total: Fraction, entries: list[f.Entry]) -> Fraction:
+    """An indicator's own bonus and deductions, each within its cap, added to its score once
+    its rules are held to [0, max]; the score that comes of them is never below 0."""
+    applied = [_apply(extra, env, node) for extra in node.extras]
+    for found, _ in applied:
+        entries.extend(found)
+    total = _sum([total, *(gives for _, gives in applied)], env, node)
+    if total < 0:
+        entries.append(f.Entry("clamp", -total, node.line, f.Clamped(node, total, ZERO)))
+        total = ZERO
+    return total
 
 
 def _score(node: p.Node, env: Env, rules: p.Policy) -> Scored:

@@ -205,6 +205,7 @@ Placed: TypeAlias = (
     | n.Group
     | n.Indicator
     | n.Pool
+    | n.Extra
     | n.Rule
     | n.Clause
 )
@@ -267,9 +268,10 @@ class _Layout:
                     self.place(let, 1)
                 for rule in node.rules:
                     self.place(rule, 1)
-                for pool in node.pools:
-                    self.place(pool, 1)
-                    for pooled in pool.rules:
+                blocks: list[n.Pool | n.Extra] = [*node.pools, *node.extras]
+                for block in blocks:
+                    self.place(block, 1)
+                    for pooled in block.rules:
                         self.place(pooled, 2)
 
     def lines(self) -> list[_Line]:
@@ -449,6 +451,8 @@ class _Writer:
                 return self.node_line(node)
             case n.Pool(name=name, label=label, cap=cap):
                 return f"pool {name}{_optional_text(label)} at most {cap.text}"
+            case n.Extra(role=role, label=label, cap=cap):
+                return f"{role}{_optional_text(label)} at most {cap.text}"
             case n.Start(amount=amount):
                 return "start from " + ("full marks" if amount is None else amount.text)
             case n.When(points=points, condition=condition):
@@ -476,7 +480,10 @@ class _Writer:
             case n.Multiply(factor=factor, condition=condition):
                 times = self.sign(node.span.start, factor.span.start, "*")
                 return f"{times} {factor.text} if {expr(condition, _OR)}"
+            case n.CapIf(cap=cap, condition=None):
+                return f"at most {cap.text}"
             case n.CapIf(cap=cap, condition=condition):
+                assert condition is not None
                 return f"at most {cap.text} if {expr(condition, _OR)}"
             case n.NotApplicable(condition=condition, policy=policy):
                 tail = f", {policy}" if policy is not None else ""

@@ -35,6 +35,8 @@ Kind: TypeAlias = Literal[
     "group",
     "indicator",
     "pool",
+    "bonus",
+    "deductions",
     "start",
     "points",
     "at",
@@ -93,12 +95,23 @@ USAGE: Final[Mapping[Kind, str]] = {
         'indicator input.setup.goal "绩效目标合理性" max 4'
     ),
     "pool": N_('write: pool NAME ["label"] at most N, then its rules on the lines below, indented'),
+    "bonus": N_(
+        'under an indicator, write: bonus ["label"] at most N, then its rules on the lines '
+        "below, indented, for example: bonus at most 2"
+    ),
+    "deductions": N_(
+        'under an indicator, write: deductions ["label"] at most N, then its rules on '
+        "the lines below, indented, for example: deductions at most 5"
+    ),
     "start": N_("write: start from full marks   or: start from 5"),
     "points": N_(
         "write: points by EXPRESSION: <= 20 -> 4, <= 30 -> 2, "
         "otherwise -> 0   or: points = EXPRESSION[, at most N]"
     ),
-    "at": N_("write: at most N if CONDITION, for example at most 6 if serious_problem"),
+    "at": N_(
+        "write: at most N if CONDITION, for example at most 6 if serious_problem   or, "
+        "always: at most N"
+    ),
     "not": N_(
         "write: not applicable if CONDITION, POLICY, where POLICY is "
         "full marks, rescale the total or redistribute to siblings"
@@ -446,6 +459,11 @@ class _Builder:
                     kw("pool") - self.name - self.description - kw("at most") - self.number,
                     lambda s, name, label, cap: n.PoolDecl(s, name, label, cap),
                 )
+            case "bonus" | "deductions":
+                return _located(
+                    kw(kind) - self.description - kw("at most") - self.number,
+                    lambda s, label, cap: n.ExtraDecl(s, kind, label, cap),
+                )
             case "start":
                 return _located(
                     kw("start from")
@@ -456,7 +474,7 @@ class _Builder:
                 return self.formula() | self.table()
             case "at":
                 return _located(
-                    kw("at most") - self.number - kw("if") - self.condition,
+                    kw("at most") - self.number - pp.Opt(kw("if") - self.condition, default=None),
                     lambda s, cap, cond: n.CapIf(s, cap, cond),
                 )
             case "not":

@@ -373,11 +373,14 @@ class Multiply(_Node):
 
 @attrs.frozen(repr=False)
 class CapIf(_Node):
-    """`at most N if CONDITION`: the node's score is at most N when the condition holds."""
+    """`at most N if CONDITION`: the node's score is at most N when the condition holds.
+
+    Without a condition (`at most N`), the score is always at most N.
+    """
 
     span: Span
     cap: Number
-    condition: Expr
+    condition: Expr | None
 
 
 @attrs.frozen(repr=False)
@@ -446,6 +449,16 @@ class PoolDecl(_Node):
 
 
 @attrs.frozen(repr=False)
+class ExtraDecl(_Node):
+    """The line opening an item's own bonus or deductions: `bonus ["label"] at most N`."""
+
+    span: Span
+    role: str  # bonus or deductions
+    label: str | None
+    cap: Number
+
+
+@attrs.frozen(repr=False)
 class ArmLine(_Node):
     """A line holding more arms of the `points by` table above it."""
 
@@ -463,6 +476,7 @@ Statement: TypeAlias = (
     | Let
     | NodeDecl
     | PoolDecl
+    | ExtraDecl
     | ArmLine
     | Start
     | When
@@ -486,6 +500,20 @@ class Pool(_Node):
 
     span: Span
     name: str
+    label: str | None
+    cap: Number
+    rules: tuple[Rule, ...]
+
+
+@attrs.frozen(repr=False)
+class Extra(_Node):
+    """An indicator's own bonus or deductions: `bonus at most N` and the rules under it.
+
+    What they give (or take) is added once the indicator's rules are held to [0, max].
+    """
+
+    span: Span
+    role: str  # bonus or deductions
     label: str | None
     cap: Number
     rules: tuple[Rule, ...]
@@ -522,6 +550,7 @@ class Indicator(_Node):
     role: str = "base"
     weight: Number | None = None
     clauses: tuple[Clause, ...] = ()
+    extras: tuple[Extra, ...] = ()  # its own bonus and deductions, in the order written
 
 
 @attrs.frozen(repr=False)

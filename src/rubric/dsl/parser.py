@@ -290,6 +290,17 @@ def _declared(stmt: n.Statement) -> tuple[str, Span] | None:
     return None
 
 
+def _block(decl: n.PoolDecl | n.ExtraDecl) -> str:
+    """How a message names the block a line is in: a pool, or an indicator's own bonus."""
+    if isinstance(decl, n.PoolDecl):
+        return _("a pool")
+    return _("the indicator's {role}", role=decl.role)
+
+
+def _opener(decl: n.PoolDecl | n.ExtraDecl) -> str:
+    return _("pool") if isinstance(decl, n.PoolDecl) else f"'{decl.role}'"
+
+
 def _shortened(text: str, most: int = 40) -> str:
     return text if len(text) <= most else text[:most] + "…"
 
@@ -626,7 +637,9 @@ class _Assembler:
     local_lets: list[n.Let] = attrs.Factory(list)
     rules: list[n.Rule] = attrs.Factory(list)
     pools: list[n.Pool] = attrs.Factory(list)
-    pool: tuple[n.PoolDecl, int, list[n.Rule]] | None = None
+    # The pool, or the indicator's own bonus or deductions, open inside it.
+    pool: tuple[n.PoolDecl | n.ExtraDecl, int, list[n.Rule]] | None = None
+    extras: list[n.Extra] = attrs.Factory(list)
     in_group: bool = False
     clauses: list[n.Clause] = attrs.Factory(list)
     # Clauses before the first group are the total's; after a group line, that group's.
@@ -701,7 +714,7 @@ class _Assembler:
                 self.on_node(stmt)
             case n.Multiply() | n.CapIf() | n.NotApplicable():
                 self.on_clause(stmt, indent)
-            case n.PoolDecl():
+            case n.PoolDecl() | n.ExtraDecl():
                 self.on_pool(stmt, indent)
             case n.Start() | n.When() | n.Each() | n.Per() | n.Table() | n.Formula() | n.Adjust():
                 self.on_rule(stmt, indent)
@@ -726,10 +739,11 @@ class _Assembler:
     def on_let(self, stmt: n.Let) -> None:
         if self.indicator is not None:
             if self.pool is not None:
+                what = _block(self.pool[0])
                 self.error(
                     stmt.span,
-                    _("a 'let' inside a pool"),
-                    _("move the 'let' line above the pool line"),
+                    _("a 'let' inside {what}", what=what),
+                    _("move the 'let' line above the {opener} line", opener=_opener(self.pool[0])),
                     "E113",
                 )
             self.local_lets.append(stmt)
@@ -802,10 +816,18 @@ class _Assembler:
     def on_clause(self, stmt: n.Clause, indent: int) -> None:
         if self.indicator is not None:
             if self.pool is not None and indent > self.pool[1]:
+                what, opener = _block(self.pool[0]), _opener(self.pool[0])
                 self.error(
                     stmt.span,
-                    _("this line is indented under a pool, but it applies to the whole indicator"),
-                    _("move it above the pool line, or out of the pool's indentation"),
+                    _(
+                        "this line is indented under {what}, but it applies to the whole indicator",
+                        what=what,
+                    ),
+                    _("move it above the pool line, or out of the pool's indentation")
+                    if isinstance(self.pool[0], n.PoolDecl)
+                    else _(
+                        "move it above the {opener} line, or out of its indentation", opener=opener
+                    ),
                     "E117",
                 )
                 return
@@ -817,8 +839,21 @@ class _Assembler:
         else:
             self.root_clauses.append(stmt)
 
-    def on_pool(self, stmt: n.PoolDecl, indent: int) -> None:
+    def on_pool(self, stmt: n.PoolDecl | n.ExtraDecl, indent: int) -> None:
         if self.indicator is None:
+            if isinstance(stmt, n.ExtraDecl):
+                self.error(
+                    stmt.span,
+                    _("a '{role}' line outside any indicator", role=stmt.role),
+                    _(
+                        "put it under the 'indicator' line whose own {role} it gives; for "
+                        '{role} of the whole rubric, write a group: group extra "加分项" '
+                        "{role} at most 3",
+                        role=stmt.role,
+                    ),
+                    "E124",
+                )
+                return
             self.error(
                 stmt.span,
                 _("a pool outside any indicator"),
@@ -847,25 +882,42 @@ class _Assembler:
         if isinstance(stmt, n.Start):
             self.error(
                 stmt.span,
-                _("'start from' inside a pool"),
-                _("move the 'start from' line above the pool line"),
+                _("'start from' inside {what}", what=_block(decl)),
+                _("move the 'start from' line above the {opener} line", opener=_opener(decl)),
                 "E120",
             )
         elif indent <= pool_indent:
-            self.error(
-                stmt.span,
-                _(
-                    "this rule is not indented under the pool '{name}' above it, "
-                    "yet it belongs to that pool",
-                    name=decl.name,
-                ),
-                _(
-                    "a pool takes every rule up to the next pool, group or "
-                    "indicator: indent this rule under the pool line, or move it "
-                    "above the pool line"
-                ),
-                "E121",
-            )
+            if isinstance(decl, n.ExtraDecl):
+                self.error(
+                    stmt.span,
+                    _(
+                        "this rule is not indented under the '{role}' line above it, yet it "
+                        "belongs to the indicator's {role}",
+                        role=decl.role,
+                    ),
+                    _(
+                        "a '{role}' line takes every rule up to the next pool, bonus, "
+                        "deductions, group or indicator line: indent this rule under it, or move "
+                        "it above the '{role}' line",
+                        role=decl.role,
+                    ),
+                    "E121",
+                )
+            else:
+                self.error(
+                    stmt.span,
+                    _(
+                        "this rule is not indented under the pool '{name}' above it, "
+                        "yet it belongs to that pool",
+                        name=decl.name,
+                    ),
+                    _(
+                        "a pool takes every rule up to the next pool, group or "
+                        "indicator: indent this rule under the pool line, or move it "
+                        "above the pool line"
+                    ),
+                    "E121",
+                )
         else:
             rules.append(stmt)
 
@@ -902,7 +954,24 @@ class _Assembler:
 
     def close_pool(self) -> None:
         if self.pool is not None:
+            extra, _indent, rules = self.pool
+            if isinstance(extra, n.ExtraDecl):
+                if not rules:
+                    self.error(
+                        extra.span,
+                        _("the indicator's '{role}' line has no rules", role=extra.role),
+                        _(
+                            "put the rules of its {role} on the lines below it, indented",
+                            role=extra.role,
+                        ),
+                        "E123",
+                    )
+                block = n.Extra(extra.span, extra.role, extra.label, extra.cap, tuple(rules))
+                self.extras.append(block)
+                self.pool = None
+        if self.pool is not None:
             decl, _indent, rules = self.pool
+            assert isinstance(decl, n.PoolDecl)
             if not rules:
                 self.error(
                     decl.span,
@@ -930,7 +999,9 @@ class _Assembler:
                     decl.role,
                     decl.weight,
                     tuple(self.clauses),
+                    tuple(self.extras),
                 )
             )
         self.indicator = None
         self.local_lets, self.rules, self.pools, self.clauses = [], [], [], []
+        self.extras = []
