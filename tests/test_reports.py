@@ -344,3 +344,36 @@ def test_the_rectification_workbook_is_the_summary_sheet_alone(
         == summary.read("xl/worksheets/sheet3.xml").decode()
     )
     assert '<sheetView tabSelected="1" workbookViewId="0">' in cells
+
+
+ITEM_BONUS = Path(__file__).resolve().parent.parent / "docs" / "examples" / "item_extra.rub"
+
+
+def test_a_rubric_without_grades_and_a_score_above_its_max(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # An item's own bonus lifts 甲市's 任务完成 to 12 of 10; the rubric has no grade lines.
+    table = tmp_path / "units.csv"
+    table.write_text(
+        "编号,单位,任务完成率,获省级以上表彰次数,被通报的问题数,按时报送总结\n"
+        "u1,甲市,100,3,0,是\nu2,乙市,80,1,3,否\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert main(["report", str(ITEM_BONUS), str(table), "-o", str(out)]) == 0
+    capsys.readouterr()
+    overview = (out / "总报告.md").read_text(encoding="utf-8")
+    assert "## 二、等级分布\n\n本评分办法未设等级。" in overview
+    assert "等级分布：" not in overview
+    page = (out / "分报告" / "u1_甲市.html").read_text(encoding="utf-8")
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    width = float(re.search(r'viewBox="0 0 ([\d.]+)', svg).group(1))  # type: ignore[union-attr]
+    # Every bar ends, and every label starts, inside the chart: 12 / 10 is drawn past its frame.
+    bars = re.findall(r'<rect x="([\d.]+)"[^>]*width="([\d.]+)"', svg)
+    labels = re.findall(r'<text x="([\d.]+)"', svg)
+    assert len(bars) == 4 and len(labels) == 4  # a frame and a bar, a title and a label, twice
+    for x, w in bars:
+        assert float(x) + float(w) <= width
+    for x in labels:
+        assert float(x) < width - 40
+    assert "12.00 / 10.00" in svg

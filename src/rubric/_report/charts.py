@@ -136,7 +136,8 @@ def ranking_bars(
     width, head, line = 700.0, 26.0, 22.0
     plot = width - left - 56
     height = head + line * len(rows) + 12
-    scale = float(top) or 1.0
+    # A total above the rubric's max (a bonus) sets the scale, so that its bar fits.
+    scale = float(max([top, *(r[2] for r in rows)])) or 1.0
     shapes: list[Shape] = []
     for name, value in thresholds:
         x = left + plot * float(value) / scale
@@ -217,7 +218,8 @@ def score_bars(rows: Sequence[tuple[str, Decimal, Decimal]], title: str) -> Svg:
     label_width = max((text_width(r[0]) for r in rows), default=60)
     left = min(label_width + 12, 220)
     width, line = 700.0, 22.0
-    top = max((float(r[2]) for r in rows), default=1.0) or 1.0
+    # A score above its max (an item's own bonus) is drawn past its frame, within the plot.
+    top = max((float(max(r[1], r[2])) for r in rows), default=1.0) or 1.0
     plot = width - left - 90
     height = line * len(rows) + 14
     shapes: list[Shape] = []
@@ -238,5 +240,7 @@ def score_bars(rows: Sequence[tuple[str, Decimal, Decimal]], title: str) -> Svg:
                 f"{name}：{score}/{most}",
             )
         )
-        shapes.append(Label(left + frame + 6, y + 15, f"{score} / {most}", "start", 11))
+        shapes.append(
+            Label(left + max(frame, filled) + 6, y + 15, f"{score} / {most}", "start", 11)
+        )
     return Svg(width, height, title, tuple(shapes))

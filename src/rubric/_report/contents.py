@@ -270,7 +270,8 @@ def _overview(evaluation: Evaluation, totals: list[Fraction]) -> Section:
         counts = "，".join(
             f"{share.grade}{share.count}个" for share in evaluation.grades if share.count
         )
-        text += f"等级分布：{counts}。"
+        if counts:  # a rubric without grades has no distribution to tell
+            text += f"等级分布：{counts}。"
     blocks.append(Paragraph(text, "lead"))
     categories = bool(evaluation.categories)
     header = ["序号", "编号", "单位", *(["类别"] if categories else []), "评价方", "数据来源"]
@@ -287,6 +288,8 @@ def _overview(evaluation: Evaluation, totals: list[Fraction]) -> Section:
 
 
 def _grades_section(evaluation: Evaluation) -> Section:
+    if not evaluation.rubric.grades:
+        return Section("二、等级分布", (Paragraph("本评分办法未设等级。"),))
     rules = _grade_rule(evaluation)
     rows = tuple(
         Row(
