@@ -6,6 +6,7 @@ from __future__ import annotations
 import gettext
 import importlib.util
 import io
+import os
 import string
 from pathlib import Path
 from types import ModuleType
@@ -88,7 +89,7 @@ def test_the_compiled_catalog_is_the_po_file(lang: str) -> None:
 
 
 def test_the_package_reads_the_compiled_catalog() -> None:
-    with (_i18n.LOCALE_DIR / "zh" / "LC_MESSAGES" / "rubric.mo").open("rb") as file:
+    with open(os.path.join(_i18n.LOCALE_DIR, "zh", "LC_MESSAGES", "rubric.mo"), "rb") as file:
         catalog = gettext.GNUTranslations(file)
     assert catalog.gettext("unknown name '{name}'") == "未知的名称“{name}”"
     assert catalog.ngettext("{origin}: {count} problem, nothing was scored", "x", 2).startswith(

@@ -8,7 +8,6 @@
 
 from typing import TYPE_CHECKING, Any
 
-from rubric._cohort import Cohort
 from rubric._facts import Bound, FactSpec, load_facts
 from rubric._limits import Limits
 from rubric._result import Advice, Batch, Reason, Result, Row, ScoredNode
@@ -26,6 +25,7 @@ from rubric.errors import (
 
 if TYPE_CHECKING:
     from rubric._check.bounds import NodeBounds
+    from rubric._cohort import Cohort
     from rubric._evaluation.evaluation import (
         Comparison,
         Difference,
@@ -46,6 +46,7 @@ __version__ = "0.4.0"
 # Evaluations and reports are imported when first named, so that `import rubric` stays light
 # for software that only scores.
 _LATER = {
+    "Cohort": "rubric._cohort",
     "NodeBounds": "rubric._check.bounds",
     "Comparison": "rubric._evaluation.evaluation",
     "Difference": "rubric._evaluation.evaluation",

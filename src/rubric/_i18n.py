@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gettext
 import os
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import gettext
 
 __all__ = [
     "DOMAIN",
@@ -44,7 +46,8 @@ __all__ = [
 ]
 
 DOMAIN = "rubric"
-LOCALE_DIR = Path(__file__).resolve().parent / "i18n"
+# A plain path, and gettext imported when a catalog is first read: `import rubric` stays light.
+LOCALE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "i18n")
 # The languages messages exist in; English is the source text.
 LANGUAGES = ("en", "zh")
 
@@ -99,6 +102,8 @@ def from_environment(environ: Mapping[str, str] | None = None) -> str:
 
 @functools.cache
 def _translations(lang: str) -> gettext.NullTranslations:
+    import gettext
+
     if lang == "en":
         return gettext.NullTranslations()
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang])
@@ -106,7 +111,8 @@ def _translations(lang: str) -> gettext.NullTranslations:
 
 def _(message: str, /, **values: object) -> str:
     """The message in the current language, its `{placeholders}` filled in from `values`."""
-    text = _translations(_current.get()).gettext(message)
+    lang = _current.get()
+    text = message if lang == "en" else _translations(lang).gettext(message)
     return text.format(**values)
 
 
@@ -120,7 +126,8 @@ def ngettext(singular: str, plural: str, count: int, /, **values: object) -> str
 def translate(message: str, /) -> str:
     """The message in the current language, as it is: no placeholders filled in. For messages
     marked with `N_` where they are written and translated where they are shown."""
-    return _translations(_current.get()).gettext(message) if message else message
+    lang = _current.get()
+    return _translations(lang).gettext(message) if message and lang != "en" else message
 
 
 def N_(message: str, /) -> str:  # noqa: N802 (the name gettext tools look for)

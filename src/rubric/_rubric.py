@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 import attrs
 
-from rubric._cohort import Cohort, CohortError, CohortFigures, figures_of
 from rubric._facts import FactSpec, validate
 from rubric._i18n import N_, _, ngettext, translate
 from rubric._limits import DEFAULT, Limits
@@ -30,11 +29,12 @@ from rubric._result import (
     own_dict,
 )
 from rubric._values import FactValue
-from rubric.errors import FactProblem, FactsError
+from rubric.errors import CohortError, FactProblem, FactsError
 
 if TYPE_CHECKING:
     from rubric import _plan as p
     from rubric._checker import Findings, NodeBounds
+    from rubric._cohort import Cohort, CohortFigures
     from rubric.errors import Diagnostic
 
 __all__ = ["GradeLine", "OutlineNode", "Rubric", "load", "loads"]
@@ -521,6 +521,7 @@ class Rubric:
         declarations or a `require` line) is left out; so is a unit that does not give an
         optional fact, from that fact's figures.
         """
+        from rubric._cohort import Cohort, figures_of
         from rubric._score import interpret
 
         plan = self._plan
