@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import pickle
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from fractions import Fraction
@@ -213,3 +216,30 @@ def test_grade_lines_give_their_thresholds_where_plain(anhui: rubric.Rubric) -> 
         ("乙", 3, None, False),
         ("丙", 4, None, False),
     ]
+
+
+# ---------------------------------------------------------------- start-up
+
+
+def _run(code: str, stdin: bytes = b"") -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", code], input=stdin, capture_output=True, check=True
+    )
+    return done.stdout.decode()
+
+
+def test_import_leaves_the_parser_and_the_heavy_modules_until_needed() -> None:
+    heavy = ("pyparsing", "gettext", "json", "pathlib", "pickle", "zlib", "rubric._cohort")
+    code = f"import sys, rubric; print([m for m in {heavy!r} if m in sys.modules])"
+    assert _run(code) == "[]\n"
+
+
+def test_a_pickled_rubric_scores_without_the_parser() -> None:
+    anhui = rubric.load(ANHUI)
+    facts = dict(BASE_GOOD)
+    code = (
+        "import pickle, sys, rubric; rubric_, facts = pickle.loads(sys.stdin.buffer.read()); "
+        "print(rubric_.score(facts).total, 'pyparsing' in sys.modules)"
+    )
+    out = _run(code, pickle.dumps((anhui, facts)))
+    assert out == f"{anhui.score(facts).total} False\n"
