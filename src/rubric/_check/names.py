@@ -440,16 +440,11 @@ class Names:
 
     # ------------------------------------------------------------ expressions
 
-    def condition(self, expr: n.Expr, scope: Scope, where: str) -> n.Expr:
+    def condition(self, expr: n.Expr, scope: Scope, where: str, hint: str = "") -> n.Expr:
+        """Check a yes/no condition; E206 for any other type, with `hint` or the usual one."""
         checked, type_ = self.infer(expr, scope)
         if type_ is not None and type_ != BOOL:
-            hint = _("compare it, as in: x >= 2, or use a bool fact")
-            if where == _("a 'number of' list"):
-                hint = _(
-                    "number of [ … ] counts the conditions that hold: write each as a "
-                    "condition, as in: number of [a >= 90, b >= 90] >= 1; to count the items "
-                    "of a set, write: number of SET"
-                )
+            hint = hint or _("compare it, as in: x >= 2, or use a bool fact")
             self.report(
                 "E206",
                 expr.span,
@@ -505,7 +500,13 @@ class Names:
             case n.CohortOf():
                 return expr, self.cohort_of(expr, scope)
             case n.CountOf():
-                items = tuple(self.condition(c, scope, _("a 'number of' list")) for c in expr.items)
+                counts = _(
+                    "number of [ … ] counts the conditions that hold: write each as a "
+                    "condition, as in: number of [a >= 90, b >= 90] >= 1; to count the items "
+                    "of a set, write: number of SET"
+                )
+                where = _("a 'number of' list")
+                items = tuple(self.condition(c, scope, where, counts) for c in expr.items)
                 return attrs.evolve(expr, items=items), COUNT
             case n.Call():
                 return self.call(expr, scope)

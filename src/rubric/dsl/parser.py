@@ -171,14 +171,9 @@ class _Reader:
                 return None
             if kind is None:
                 return _unknown_statement(line, offset)
-            diagnosed = _diagnose(line, offset, exc.loc - offset, exc.msg, kind, code_end)
-            if kind == "arm" and "= VALUE - " in diagnosed.hint:
-                # An arm line under its table: the hint names the table's subject if it can.
-                subject = _table_subject(self.source.text, offset)
-                if subject is not None:
-                    hint = diagnosed.hint.replace("= VALUE - ", f"= {subject} - ")
-                    diagnosed = attrs.evolve(diagnosed, hint=hint)
-            return diagnosed
+            # An arm line under its table: a hint may name the table's subject.
+            subject = _table_subject(self.source.text, offset) if kind == "arm" else None
+            return _diagnose(line, offset, exc.loc - offset, exc.msg, kind, code_end, subject)
         except RecursionError:  # the caller's own stack was deep already
             return _too_deep(
                 line, offset, _("this line nests too deeply to read"), "expression_depth", "E507"
@@ -359,7 +354,15 @@ def _too_deep(line: str, offset: int, message: str, field: str, code: str) -> Di
     )
 
 
-def _diagnose(line: str, offset: int, loc: int, msg: str, kind: Kind, code_end: int) -> Diagnostic:
+def _diagnose(
+    line: str,
+    offset: int,
+    loc: int,
+    msg: str,
+    kind: Kind,
+    code_end: int,
+    subject: str | None = None,
+) -> Diagnostic:
     """Turn a pyparsing failure into a message saying what was found and what was expected."""
     loc = min(loc, len(line))
     while loc < len(line) and line[loc] in " \t":
@@ -379,7 +382,7 @@ def _diagnose(line: str, offset: int, loc: int, msg: str, kind: Kind, code_end: 
             "expected {expected}, found {found}", expected=translate(expected), found=_quote(found)
         )
     hint = translate(USAGE[kind])
-    advice = _advice(line, loc, found, expected, kind)
+    advice = _advice(line, loc, found, expected, kind, subject)
     if advice is not None:
         hint = f"{advice}\n{hint}"
     if found in RESERVED and "name" in expected:
@@ -452,8 +455,11 @@ _MODE_WORDS = re.compile(r"(?<!\w)(scaled|weighted|best\s+of|one\s+of)(?!\w)(?!\
 _HEADER = re.compile(r'\s*(group|indicator)\s+([^\s"]+)\s+("(?:[^"\\\n]|\\.)*")')
 
 
-def _advice(line: str, loc: int, found: str, expected: str, kind: Kind) -> str | None:
-    """What to type instead, for the mistakes that sent authors the wrong way."""
+def _advice(
+    line: str, loc: int, found: str, expected: str, kind: Kind, subject: str | None = None
+) -> str | None:
+    """What to type instead, for the mistakes that sent authors the wrong way; `subject` is
+    the subject of the table above an arm line, where the line itself does not say it."""
     before = line[:loc].rstrip()
     word_before = re.search(r"(\w+)$", before)
     if found == "if" and expected == "end of text":
@@ -481,8 +487,8 @@ def _advice(line: str, loc: int, found: str, expected: str, kind: Kind) -> str |
         )
     in_band = kind in ("arm", "points") and expected == "a number"
     if in_band and found[:1].isalpha() and _BAND_OPERATOR.search(before):
-        subject = re.search(r"points\s+by\s+(.+?)(?:\s+if\s.*)?:", line)
-        value = subject.group(1).strip() if subject else "VALUE"
+        on_line = re.search(r"points\s+by\s+(.+?)(?:\s+if\s.*)?:", line)
+        value = on_line.group(1).strip() if on_line else subject or "VALUE"
         return _(
             "'{found}' cannot be a band's bound: a bound is a number written in the rubric; "
             "to band a value against {found}, band their difference, as in: "
