@@ -18,7 +18,7 @@ from collections.abc import Mapping
 
 import attrs
 
-from rubric._check.bounds import NodeBounds, analyse, lines_that_never_act
+from rubric._check.bounds import Analysis, NodeBounds, analyse, lines_that_never_act
 from rubric._check.clauses import check_clauses
 from rubric._check.limits import MAX_DIGITS, check_constants, literal_digits
 from rubric._check.names import Names, Scope, Type
@@ -50,21 +50,22 @@ class Checked:
 
 
 @attrs.frozen
-class _Found:
-    """The warnings (the first ones, and how many more) and every node's bounds."""
+class _Warned:
+    """The warnings (the first ones, and how many more) and the facts each node reads."""
 
     warnings: tuple[Diagnostic, ...]
     more_warnings: int
-    bounds: Mapping[str, NodeBounds]
     reads: Mapping[str, tuple[str, ...]]
 
 
 class Findings:
     """What the checker finds beside errors: warnings, and every node's proved bounds.
 
-    Worked out when first asked for, once, under a lock: a rubric loaded only to score does
-    not pay for the analysis (about a millisecond an indicator), and threads sharing a rubric
-    see one result. It pickles with what it has worked out so far.
+    Each worked out when first asked for, once, under a lock: a rubric loaded only to score
+    does not pay for the analysis, and threads sharing a rubric see one result. The warnings
+    take the ranges alone; the bounds also take the search for facts that reach them (about
+    a millisecond an indicator), so `rubric check` does not wait for that search. It pickles
+    with what it has worked out so far.
     """
 
     def __init__(
@@ -85,72 +86,100 @@ class Findings:
             tree,
             rounding,
         )
-        self._found: _Found | None = None
+        self._warned: _Warned | None = None
+        self._bounds: Mapping[str, NodeBounds] | None = None
         self._lock = threading.Lock()
 
     @property
     def warnings(self) -> tuple[Diagnostic, ...]:
         """Problems that do not stop compilation, in the order of the text: the first ones."""
-        return self._work().warnings
+        return self._warn().warnings
 
     @property
     def more_warnings(self) -> int:
         """How many warnings were left out after the first ones."""
-        return self._work().more_warnings
+        return self._warn().more_warnings
 
     @property
     def bounds(self) -> Mapping[str, NodeBounds]:
         """Each node's bounds by its id; the total's under the rubric's id."""
-        return self._work().bounds
+        found = self._bounds
+        if found is None:
+            with self._lock:
+                if self._bounds is None:
+                    self._bounds = self._analyse(witnesses=True).bounds
+                    self._done()
+                found = self._bounds
+        return found
 
     @property
     def reads(self) -> Mapping[str, tuple[str, ...]]:
         """The facts each node reads itself (a group: in its own lines)."""
-        return self._work().reads
+        return self._warn().reads
 
-    def _work(self) -> _Found:
-        found = self._found
-        if found is not None:
-            return found
-        with self._lock:
-            if self._found is None:
-                assert self._inputs is not None
-                document, tree, rounding = self._inputs
-                report = Report(self.source, self._limits.errors)
-                report.shapes.update(self._shapes)
-                self._shapes = {}
-                try:
-                    # It makes many objects that live on (bounds and their facts, for each
-                    # node): see _collector.
-                    with full_collections_held():
-                        analysis = analyse(
-                            document, tree, rounding, report, self._limits.exact_digits
-                        )
-                except RecursionError:
-                    # Values chained as deep as the checker allows, inside expressions as deep as
-                    # a line may nest: no bounds rather than a traceback.
-                    self._found = _Found((), 0, _unbounded(document, tree), {})
-                else:
+    def _warn(self) -> _Warned:
+        found = self._warned
+        if found is None:
+            with self._lock:
+                if self._warned is None:
+                    report = Report(self.source, self._limits.errors)
+                    analysis = self._analyse(witnesses=False, report=report)
                     warnings, more = report.diagnostics("warning")
-                    self._found = _Found(warnings, more, analysis.bounds, analysis.reads)
-                self._inputs = None  # the syntax tree is no longer needed
-            return self._found
+                    if analysis is _TOO_DEEP:
+                        warnings, more = (), 0
+                    self._warned = _Warned(warnings, more, analysis.reads)
+                    self._done()
+                found = self._warned
+        return found
+
+    def _analyse(self, *, witnesses: bool, report: Report | None = None) -> Analysis:
+        assert self._inputs is not None
+        document, tree, rounding = self._inputs
+        report = report or Report(self.source, self._limits.errors)
+        report.shapes.update(self._shapes)
+        try:
+            # It makes many objects that live on (bounds and their facts, for each node):
+            # see _collector.
+            with full_collections_held():
+                return analyse(
+                    document,
+                    tree,
+                    rounding,
+                    report,
+                    self._limits.exact_digits,
+                    witnesses=witnesses,
+                )
+        except RecursionError:
+            # Values chained as deep as the checker allows, inside expressions as deep as a
+            # line may nest: no warnings and no bounds rather than a traceback.
+            return Analysis(_unbounded(document, tree), {}) if witnesses else _TOO_DEEP
+
+    def _done(self) -> None:
+        if self._warned is not None and self._bounds is not None:
+            self._inputs = None  # the syntax tree is no longer needed
+            self._shapes = {}
 
     def __getstate__(self) -> dict[str, object]:
         return {
             "source": self.source,
             "inputs": self._inputs,
-            "found": self._found,
+            "warned": self._warned,
+            "bounds": self._bounds,
             "limits": self._limits,
         }
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.source = state["source"]  # type: ignore[assignment]
         self._inputs = state["inputs"]  # type: ignore[assignment]
-        self._found = state["found"]  # type: ignore[assignment]
+        self._warned = state.get("warned")  # type: ignore[assignment]
+        self._bounds = state.get("bounds")  # type: ignore[assignment]
         self._limits = state.get("limits", DEFAULT)  # type: ignore[assignment]
         self._shapes = {}
         self._lock = threading.Lock()
+
+
+# What a rubric too deep to analyse gives: no warnings, no reads.
+_TOO_DEEP = Analysis({}, {})
 
 
 def check(document: n.Document, source: Source, limits: Limits = DEFAULT) -> Checked:

@@ -128,8 +128,13 @@ def analyse(
     rounding: n.Rounding,
     report: Report,
     digits: int,
+    *,
+    witnesses: bool = True,
 ) -> Analysis:
     """Work out every node's bounds; report what the warnings find.
+
+    Without `witnesses`, only the warnings and what each node reads: no bounds, and none of
+    the search for facts that reach them, which is most of the work.
 
     The scorer refuses an exact value of more than `digits` digits (Limits.exact_digits): a
     result worked out on particular facts is refused past it too, or past the size at which
@@ -137,7 +142,7 @@ def analyse(
     many parts grows without end.
     """
     top = min(10**digits, 1 << MAX_VALUE_BITS)
-    return _Analyser(document, tree, rounding, report, top).run()
+    return _Analyser(document, tree, rounding, report, top, witnesses=witnesses).run()
 
 
 def lines_that_never_act(
@@ -177,6 +182,9 @@ class _Analyser:
     quiet: bool = False
     # Only the sound ranges, for E331 at check time: no candidates, probes or other warnings.
     ranges_only: bool = False
+    # Whether to look for the facts that reach each bound (candidates, probes): bounds() needs
+    # them, the warnings do not (W302 finds its own), and they are most of the work.
+    witnesses: bool = True
     over_max: list[tuple[n.Indicator, Candidate]] = attrs.Factory(list)
     require_reads: list[tuple[n.Require, frozenset[str]]] = attrs.Factory(list)
     # Where each fact stands in `declared`, for the `declared` it was made for; and each fact's
@@ -225,6 +233,11 @@ class _Analyser:
             for req in self.document.requires
         ]
 
+    @property
+    def seeking(self) -> bool:
+        """Whether results on particular facts are looked for, to prove bounds tight."""
+        return self.witnesses and not self.ranges_only
+
     def run(self) -> Analysis:
         self.prepare()
         for node in self.tree:
@@ -236,6 +249,8 @@ class _Analyser:
         self.passes_max()
         self.short_of_max()
         bounds: dict[str, NodeBounds] = {}
+        if not self.witnesses:
+            return Analysis(bounds, dict(self.reads))
         stack: list[tuple[TreeNode, tuple[Summary, ...]]] = [(t, ()) for t in self.tree]
         while stack:
             node, above = stack.pop()
@@ -324,7 +339,7 @@ class _Analyser:
         fixed = self.fixed_sum(decl, parts, ctx)
         if fixed is not None:
             self.over_max.append((decl, fixed))
-        if summary.may_apply:
+        if summary.may_apply and self.witnesses:
             low, high = summary.exact.low, summary.exact.high
             reached = {c.outcome.exact for c in summary.candidates}
             wanted = {x for x in (low, high) if x is not None and x not in reached}
@@ -379,7 +394,7 @@ class _Analyser:
                 decl.clauses, exact, applies, _("'{found}'", found=decl.id), role
             )
             exact = self.rounded(exact)
-            for goal in ("high", "low") if not self.ranges_only else ():
+            for goal in ("high", "low") if self.seeking else ():
                 for start in na_truth.fails if na is not None else (NOTHING,):
                     found = self.indicator_candidate(
                         decl, parts, applies, start, goal, least, max_points, na, extras
@@ -401,7 +416,8 @@ class _Analyser:
             return []
         trials = _trials(choices, min(self.budget, _PROBES))
         found: list[Candidate] = []
-        outer, self.exprs, self.quiet = self.exprs, Exprs(), True
+        outer, quiet = self.exprs, self.quiet
+        self.exprs, self.quiet = Exprs(), True
         try:
             for trial in trials:
                 if not wanted:
@@ -429,7 +445,8 @@ class _Analyser:
                 found.append(Candidate(outcome, witness, before, {decl.id: outcome.exact}))
                 wanted.discard(outcome.exact)
         finally:
-            self.exprs, self.quiet = outer, False
+            # as it was: a scratch analyser probing stays quiet after
+            self.exprs, self.quiet = outer, quiet
         return found
 
     def probe_group(self, tree: TreeNode, wanted: set[Fraction]) -> list[Candidate]:
@@ -599,7 +616,7 @@ class _Analyser:
         )
         exact = self.rounded(exact)
         candidates: list[Candidate] = []
-        for goal in _GOALS if not self.ranges_only else ():
+        for goal in _GOALS if self.seeking else ():
             for start in na_truth.fails if na is not None else (NOTHING,):
                 found = self.group_candidate(
                     decl, way, max_points, cap, kids, weights, applies, start, goal, na
@@ -611,7 +628,7 @@ class _Analyser:
         low, high = summary.exact.low, summary.exact.high
         reached = {c.outcome.exact for c in summary.candidates}
         wanted = {x for x in (low, high) if x is not None and x not in reached}
-        if wanted and not self.quiet and not self.ranges_only:
+        if wanted and not self.quiet and self.seeking:
             tried = self.probe_group(tree, wanted)
             summary = attrs.evolve(summary, candidates=_best(summary.candidates, tried))
         share: tuple[Fraction | None, Fraction | None] | None
@@ -732,7 +749,7 @@ class _Analyser:
         total = self.clauses_range(self.document.clauses, total, ctx, _("the total"))
         total = self.rounded(total, always=True)
         candidates: list[Candidate] = []
-        for goal in ("high", "low") if not self.ranges_only else ():
+        for goal in ("high", "low") if self.seeking else ():
             found = self.root_candidate(kids, roles, full, negative, ctx, goal)
             if found is not None:
                 candidates.append(found)
