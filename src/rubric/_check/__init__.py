@@ -241,7 +241,11 @@ def check(document: n.Document, source: Source, limits: Limits = DEFAULT) -> Che
         nodes=decls,
         clauses=root_clauses,
     )
-    if any(next(nodes_of(document, kind), None) for kind in (n.CapIf, n.Multiply)):
+    if any(
+        isinstance(clause, n.CapIf | n.Multiply)
+        for holder in (checked_doc, *checked_doc.nodes)
+        for clause in holder.clauses
+    ):
         # A cap or multiplier the rules never let act (E331) only the bounds show: worked out
         # as sound ranges alone, where a rubric has such lines.
         with contextlib.suppress(RecursionError):  # too deep to analyse: no bounds, as below
