@@ -447,3 +447,24 @@ def test_a_count_of_4300_digits_is_an_error_not_a_traceback(
             f"{facts}: 1 problem, nothing was scored\n"
             "  n: has more than 1000 digits, more than any fact may hold\n"
         )
+
+
+def test_the_collector_leaves_the_rubric_alone_only_in_the_program(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import gc
+
+    before = gc.get_freeze_count()
+    assert run(capsys, "check", ANHUI)[0] == 0
+    assert gc.get_freeze_count() == before  # called from other code: the collector untouched
+    program = (
+        "import gc, sys\n"
+        "from rubric.cli import main\n"
+        f"sys.argv = ['rubric', 'check', {str(ANHUI)!r}]\n"
+        "code = main()\n"
+        "print(code, gc.get_freeze_count() > 0)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines()[-1] == "0 True"
