@@ -600,16 +600,36 @@ def reads(node: Node) -> tuple[str, ...]:
     """The facts a node's rules and lines read, below it too, in the order they are read."""
     found: dict[str, None] = {}
     for item in walk(node):
-        lines: list[Clause | NotApplicable] = list(item.clauses)
-        if item.not_applicable is not None:
-            lines.insert(0, item.not_applicable)
-        for line in lines:
-            found.update(dict.fromkeys(line.uses.facts))
-        if isinstance(item, Indicator):
-            for part in (*item.parts, *item.extras):
-                for rule in part.rules if isinstance(part, Pool) else (part,):
-                    found.update(dict.fromkeys(_rule_facts(rule)))
+        found.update(_own_reads(item))
     return tuple(found)
+
+
+def every_reads(nodes: tuple[Node, ...]) -> list[tuple[str, ...]]:
+    """`reads` of each of a plan's nodes (parents before children), in the same order: worked
+    out once from the leaves up, not by walking each node's subtree again."""
+    below: dict[int, dict[str, None]] = {}
+    for node in reversed(nodes):
+        found = _own_reads(node)
+        if isinstance(node, Group):
+            for child in node.children:
+                found.update(below[id(child)])
+        below[id(node)] = found
+    return [tuple(below[id(node)]) for node in nodes]
+
+
+def _own_reads(item: Node) -> dict[str, None]:
+    """The facts a node's own lines and rules read, in the order they are read."""
+    found: dict[str, None] = {}
+    lines: list[Clause | NotApplicable] = list(item.clauses)
+    if item.not_applicable is not None:
+        lines.insert(0, item.not_applicable)
+    for line in lines:
+        found.update(dict.fromkeys(line.uses.facts))
+    if isinstance(item, Indicator):
+        for part in (*item.parts, *item.extras):
+            for rule in part.rules if isinstance(part, Pool) else (part,):
+                found.update(dict.fromkeys(_rule_facts(rule)))
+    return found
 
 
 def _rule_facts(rule: Rule) -> tuple[str, ...]:

@@ -72,8 +72,8 @@ def loads(text: str, filename: str = "<string>", *, limits: Limits = DEFAULT) ->
     with full_collections_held():  # see _collector: process-wide, while compiling only
         checked = check(parse(source, limits), source, limits)
         plan = compile_checked(checked, limits)
-    digest = _digest(text, filename, limits)
-    return _known(Rubric(plan, digest, text=text, findings=checked.findings))
+        digest = _digest(text, filename, limits)
+        return _known(Rubric(plan, digest, text=text, findings=checked.findings))
 
 
 def load(path: str | os.PathLike[str], *, limits: Limits = DEFAULT) -> Rubric:
@@ -356,9 +356,10 @@ class Rubric:
 
     def outline(self) -> tuple[OutlineNode, ...]:
         """Every node of the tree as declared, the root first, parents before children."""
-        from rubric._plan import reads
+        from rubric._plan import every_reads
 
         plan = self._plan
+        reads = every_reads(plan.nodes)
         places = plan.policy.places
         parents: dict[int, int] = {j: i for i, kids in enumerate(self._kids) for j in kids}
         depth = [0] * len(plan.nodes)
@@ -384,7 +385,7 @@ class Rubric:
                     role=node.role,
                     way=getattr(node, "way", None),
                     weight=weight,
-                    facts=reads(node),
+                    facts=reads[i],
                     declared=None if node.max is None else Decimal(fixed(node.max, places)),
                 )
             )
