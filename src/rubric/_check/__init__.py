@@ -107,7 +107,8 @@ class Findings:
         if found is None:
             with self._lock:
                 if self._bounds is None:
-                    self._bounds = self._analyse(witnesses=True).bounds
+                    analysis = self._analyse(Report(self.source, self._limits.errors), True)
+                    self._bounds = analysis.bounds if analysis is not None else self._unbounded()
                     self._done()
                 found = self._bounds
         return found
@@ -123,19 +124,21 @@ class Findings:
             with self._lock:
                 if self._warned is None:
                     report = Report(self.source, self._limits.errors)
-                    analysis = self._analyse(witnesses=False, report=report)
-                    warnings, more = report.diagnostics("warning")
-                    if analysis is _TOO_DEEP:
-                        warnings, more = (), 0
-                    self._warned = _Warned(warnings, more, analysis.reads)
+                    analysis = self._analyse(report, False)
+                    if analysis is None:
+                        self._warned = _Warned((), 0, {})
+                    else:
+                        warnings, more = report.diagnostics("warning")
+                        self._warned = _Warned(warnings, more, analysis.reads)
                     self._done()
                 found = self._warned
         return found
 
-    def _analyse(self, *, witnesses: bool, report: Report | None = None) -> Analysis:
+    def _analyse(self, report: Report, witnesses: bool) -> Analysis | None:
+        """The analysis, with or without the search for facts that reach each bound; None
+        where the rubric is too deep to analyse."""
         assert self._inputs is not None
         document, tree, rounding = self._inputs
-        report = report or Report(self.source, self._limits.errors)
         report.shapes.update(self._shapes)
         try:
             # It makes many objects that live on (bounds and their facts, for each node):
@@ -152,7 +155,12 @@ class Findings:
         except RecursionError:
             # Values chained as deep as the checker allows, inside expressions as deep as a
             # line may nest: no warnings and no bounds rather than a traceback.
-            return Analysis(_unbounded(document, tree), {}) if witnesses else _TOO_DEEP
+            return None
+
+    def _unbounded(self) -> dict[str, NodeBounds]:
+        assert self._inputs is not None
+        document, tree, _rounding = self._inputs
+        return _unbounded(document, tree)
 
     def _done(self) -> None:
         if self._warned is not None and self._bounds is not None:
@@ -176,10 +184,6 @@ class Findings:
         self._limits = state.get("limits", DEFAULT)  # type: ignore[assignment]
         self._shapes = {}
         self._lock = threading.Lock()
-
-
-# What a rubric too deep to analyse gives: no warnings, no reads.
-_TOO_DEEP = Analysis({}, {})
 
 
 def check(document: n.Document, source: Source, limits: Limits = DEFAULT) -> Checked:

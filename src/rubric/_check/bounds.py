@@ -339,7 +339,7 @@ class _Analyser:
         fixed = self.fixed_sum(decl, parts, ctx)
         if fixed is not None:
             self.over_max.append((decl, fixed))
-        if summary.may_apply and self.witnesses:
+        if summary.may_apply and self.seeking:
             low, high = summary.exact.low, summary.exact.high
             reached = {c.outcome.exact for c in summary.candidates}
             wanted = {x for x in (low, high) if x is not None and x not in reached}
