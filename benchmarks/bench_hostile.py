@@ -40,51 +40,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from big_rubrics import rubric_text  # noqa: E402  (tests/ holds no package)
+from big_rubrics import ONE_OF, SMALL, rubric_text  # noqa: E402  (tests/ holds no package)
 
 FAST = 5.0  # seconds a row may take
 SHOWN = 70  # characters of the first line shown
 
-# The rubrics of tests/test_limits.py and tests/test_facts.py (rebuilt here: importing the test
-# modules would need pytest and hypothesis).
+# HEAD and RULE as tests/test_limits.py writes them (importing the test module would need
+# pytest and hypothesis); ONE_OF and SMALL are shared through tests/big_rubrics.py. GOOD is
+# test_facts.py's, with its rate as a JSON number.
 HEAD = 'rubric r "题" max 10\nfact x: count "数"\nfact ok: bool "是"\nindicator q "指标" max 10\n'
 RULE = "  +10 if ok and x > 1\n"
 
-ONE_OF = """rubric r "题" max 20
-fact x: count "数"
-fact a: bool "甲"
-group g "择一" max 10, one of
-  group g.s "分组" max 10, scaled
-    not applicable if x <= 1
-    indicator g.s.i "子项一" max 5
-      +5 if a
-      not applicable if x > 1
-    indicator g.s.j "子项二" max 5
-      +5 if a
-      not applicable if x > 2
-  indicator g.k "单项" max 10
-    +10 if a
-    not applicable if x > 1
-group h "其他" max 10
-  indicator h.i "其他项" max 10
-    +6 if a
-    +4 if x > 3
-"""
-
-SMALL = (
-    'rubric demo "示例" max 10\n'
-    'fact ok: bool "合规"\n'
-    'fact n: count >= 1 "任务数"\n'
-    'fact done: count <= n "完成数"\n'
-    'fact rate: number >= 0 and <= 100 "比率"\n'
-    'fact media: level {none "无", national "国家级"} "媒体报道"\n'
-    'fact areas: set of {living, medical} "项目"\n'
-    'fact factors: set "因素"\n'
-    'indicator q "质量" max 10\n'
-    "  +1 if ok\n  +1 per 1 of done / n, proportionally\n  +1 per 1 of rate, proportionally\n"
-    "  points by media: national -> 1, otherwise -> 0\n"
-    "  +1 for each of areas\n  +1 for each of factors\n"
-)
 GOOD = {
     "ok": True,
     "n": 3,

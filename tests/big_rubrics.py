@@ -1,4 +1,4 @@
-"""Valid rubrics of any size, built from the forms a real table uses, for limits and benchmarks."""
+"""Rubrics the limit and facts tests share with the benchmarks: any size, and a few small ones."""
 
 from __future__ import annotations
 
@@ -44,3 +44,42 @@ def rubric_text(indicators: int, per_group: int = 10) -> str:
         "grade 优秀 if total >= 85\ngrade 合格 otherwise\n\n"
     )
     return head + "".join(facts) + "".join(body)
+
+
+# A `one of` group whose applicable part is a scaled group with every child not applicable.
+ONE_OF = """rubric r "题" max 20
+fact x: count "数"
+fact a: bool "甲"
+group g "择一" max 10, one of
+  group g.s "分组" max 10, scaled
+    not applicable if x <= 1
+    indicator g.s.i "子项一" max 5
+      +5 if a
+      not applicable if x > 1
+    indicator g.s.j "子项二" max 5
+      +5 if a
+      not applicable if x > 2
+  indicator g.k "单项" max 10
+    +10 if a
+    not applicable if x > 1
+group h "其他" max 10
+  indicator h.i "其他项" max 10
+    +6 if a
+    +4 if x > 3
+"""
+
+# One indicator reading a fact of every type, for what validating facts finds.
+SMALL = (
+    'rubric demo "示例" max 10\n'
+    'fact ok: bool "合规"\n'
+    'fact n: count >= 1 "任务数"\n'
+    'fact done: count <= n "完成数"\n'
+    'fact rate: number >= 0 and <= 100 "比率"\n'
+    'fact media: level {none "无", national "国家级"} "媒体报道"\n'
+    'fact areas: set of {living, medical} "项目"\n'
+    'fact factors: set "因素"\n'
+    'indicator q "质量" max 10\n'
+    "  +1 if ok\n  +1 per 1 of done / n, proportionally\n  +1 per 1 of rate, proportionally\n"
+    "  points by media: national -> 1, otherwise -> 0\n"
+    "  +1 for each of areas\n  +1 for each of factors\n"
+)

@@ -11,25 +11,12 @@ import pytest
 
 import rubric
 from anhui_strategies import BASE_GOOD
+from big_rubrics import SMALL as SMALL_TEXT
 from paths import agree
 from rubric._limits import Limits
 from rubric._values import Adjustment
 
-SMALL = rubric.loads(
-    'rubric demo "示例" max 10\n'
-    'fact ok: bool "合规"\n'
-    'fact n: count >= 1 "任务数"\n'
-    'fact done: count <= n "完成数"\n'
-    'fact rate: number >= 0 and <= 100 "比率"\n'
-    'fact media: level {none "无", national "国家级"} "媒体报道"\n'
-    'fact areas: set of {living, medical} "项目"\n'
-    'fact factors: set "因素"\n'
-    'indicator q "质量" max 10\n'
-    "  +1 if ok\n  +1 per 1 of done / n, proportionally\n  +1 per 1 of rate, proportionally\n"
-    "  points by media: national -> 1, otherwise -> 0\n"
-    "  +1 for each of areas\n  +1 for each of factors\n",
-    filename="small.rub",
-)
+SMALL = rubric.loads(SMALL_TEXT, filename="small.rub")
 
 GOOD: dict[str, object] = {
     "ok": True,

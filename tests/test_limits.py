@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import rubric
-from big_rubrics import rubric_text
+from big_rubrics import ONE_OF, rubric_text
 from paths import agree
 from rubric._checker import NodeBounds
 from rubric._limits import DEFAULT, Limits
@@ -597,28 +597,6 @@ def test_a_linear_band_of_no_width_is_refused_by_check() -> None:
     with pytest.raises(rubric.RubricCheckError) as caught:
         rubric.loads(HEAD + "  points by x: >= 5 and <= 5 -> 0 to 10, otherwise -> 0\n  +0 if ok\n")
     assert [d.code for d in caught.value.diagnostics] == ["E426"]
-
-
-ONE_OF = """rubric r "题" max 20
-fact x: count "数"
-fact a: bool "甲"
-group g "择一" max 10, one of
-  group g.s "分组" max 10, scaled
-    not applicable if x <= 1
-    indicator g.s.i "子项一" max 5
-      +5 if a
-      not applicable if x > 1
-    indicator g.s.j "子项二" max 5
-      +5 if a
-      not applicable if x > 2
-  indicator g.k "单项" max 10
-    +10 if a
-    not applicable if x > 1
-group h "其他" max 10
-  indicator h.i "其他项" max 10
-    +6 if a
-    +4 if x > 3
-"""
 
 
 def test_a_one_of_group_whose_part_counts_for_nothing_counts_for_nothing() -> None:
