@@ -103,7 +103,7 @@ class Form(pp.Token):
         return found.end(), node
 
 
-def forms() -> dict[str, list[pp.ParserElement]]:
+def forms() -> dict[str, list[Form]]:
     """The forms of each statement that has some, by the kind of line it is, in the order tried.
 
     'rule' holds those of rules with points, 'multiply' those of rules with a factor.

@@ -14,6 +14,7 @@ import pyparsing as pp
 from rubric._i18n import N_
 from rubric.dsl import nodes as n
 from rubric.dsl import tokens as tok
+from rubric.dsl.forms import Form
 from rubric.dsl.forms import forms as statement_forms
 from rubric.dsl.source import Span
 
@@ -161,6 +162,10 @@ class Grammar:
     # For a rule, the grammar of what its first character opens: points, or a factor.
     points_rule: pp.ParserElement
     multiply: pp.ParserElement
+    # The forms each element above tries first, by the name of its shape ('rule', 'multiply',
+    # 'arm', 'group' for group and indicator lines, else the kind): a reader may try them
+    # itself, without pyparsing's steps around them, and read the same node.
+    forms: Mapping[str, tuple[Form, ...]] = attrs.field(factory=dict)
 
 
 _BUILD = threading.Lock()
@@ -243,7 +248,7 @@ class _Builder:
 
     expr: pp.Forward
     condition: pp.Forward
-    forms: dict[str, list[pp.ParserElement]]
+    forms: dict[str, list[Form]]
 
     def grammar(self, forms: bool) -> Grammar:
         self.forms = statement_forms() if forms else {}
@@ -257,7 +262,8 @@ class _Builder:
         # Lines are read in place in the whole text: no element may skip over a line break.
         for element in _elements([*statements.values(), *extra]):
             element.set_whitespace_chars(" \t\r", copy_defaults=False)
-        return Grammar(statements, self.arm_line, self.points_rule, self.multiply)
+        shapes = {kind: tuple(found) for kind, found in self.forms.items()}
+        return Grammar(statements, self.arm_line, self.points_rule, self.multiply, shapes)
 
     def tokens(self) -> None:
         name, dotted, string = tok.NAME, tok.DOTTED, tok.STRING

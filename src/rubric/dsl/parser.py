@@ -13,6 +13,7 @@ import pyparsing as pp
 from rubric._i18n import _, translate
 from rubric._limits import DEFAULT, Limits
 from rubric.dsl import nodes as n
+from rubric.dsl.forms import Form
 from rubric.dsl.grammar import KEYWORDS, USAGE, Grammar, Kind, grammar, kind_of
 from rubric.dsl.source import Source, Span, too_big
 from rubric.dsl.tokens import RESERVED
@@ -204,9 +205,14 @@ class _Reader:
             # Only a quoted level word opening an arm starts a line with no kind of its own.
             return _whole(g.arm_line, text, start, end) if text[first] == '"' else None
         if kind in ("rule", "arm"):
-            element = g.arm_line
+            element, shape = g.arm_line, "arm"
             if kind == "rule":
-                element = g.points_rule if text[first] in "+-" else g.multiply
+                element, shape = (
+                    (g.points_rule, "rule") if text[first] in "+-" else (g.multiply, "multiply")
+                )
+            formed = _formed(g.forms.get(shape, ()), text, first, end)
+            if formed is not None:
+                return formed
             try:
                 return _whole(element, text, start, end)
             except pp.ParseFatalException:
@@ -221,6 +227,11 @@ class _Reader:
                 return _whole(g.arm_line, text, start, end)
             except pp.ParseBaseException:
                 pass
+        formed = _formed(
+            g.forms.get("group" if kind == "indicator" else kind, ()), text, first, end
+        )
+        if formed is not None:
+            return formed
         return _whole(g.statements[kind], text, start, end)
 
     def within_limits(self, stmt: n.Statement) -> n.Statement | Diagnostic:
@@ -313,6 +324,27 @@ def _whole(element: pp.ParserElement, text: str, start: int, end: int) -> n.Stat
         raise pp.ParseException(text, loc, "Expected end of text", element)
     statement: n.Statement = tokens[0]
     return statement
+
+
+def _formed(shapes: tuple[Form, ...], text: str, first: int, end: int) -> n.Statement | None:
+    """The node of the first form that reads text[first:end] whole; None if none does.
+
+    What the grammar's first steps would read, without pyparsing's steps around each: a
+    statement's grammar tries its forms first, and a form reads to the end of the code or not
+    at all. Whatever no form reads, the grammar reads, errors and all.
+    """
+    for form in shapes:
+        found = form.pattern.match(text, first)
+        if found is None:
+            continue
+        node = form.build(found)
+        if node is None:
+            continue
+        loc = found.end()
+        while loc < end and text[loc] in " \t\r":
+            loc += 1
+        return node if loc >= end else None
+    return None
 
 
 def _code_end(line: str) -> int:

@@ -108,6 +108,8 @@ def op(text: str) -> str:
 
 def fold_arithmetic(items: Sequence[Any]) -> Any:
     """Fold `a + b * c - d` (operands and operators in turn) left to right, products first."""
+    if len(items) == 1:  # a lone value, most operands of a comparison
+        return items[0]
     terms, ops = [items[0]], []
     for operator, right in zip(items[1::2], items[2::2], strict=True):
         operator = op(operator)
@@ -126,6 +128,8 @@ def fold_arithmetic(items: Sequence[Any]) -> Any:
 def fold_binary(items: Sequence[Any]) -> Any:
     """Fold operands and operators in turn left to right, all of one precedence."""
     left = items[0]
+    if len(items) == 1:
+        return left
     for operator, right in zip(items[1::2], items[2::2], strict=True):
         left = n.Binary(left.span + right.span, operator, left, right)
     return left
