@@ -10,6 +10,13 @@ It prints the row's name, the size of its input files, the wall seconds, the exi
 `traceback` if the process printed one, else the first 70 characters of the first line it
 printed (standard error first, then standard output; control characters escaped).
 
+The processes load compiled bytecode, as an installed copy does (pip writes it when it installs
+a wheel): they share a temporary `-X pycache_prefix` that an untimed `check` and `score` of a
+small rubric fill first, whatever PYTHONDONTWRITEBYTECODE says (some sandboxes set it, and
+every start there compiles the package from its source: 0.3-0.5 s a row on a slow hour).
+The hand-written scorer's speed is printed before and after the rows (yardstick.py): this
+machine's speed swings 2-3x from one hour to the next, and the seconds are read against it.
+
 A row passes when it ends in under 5 s with exit code 0 or 1 and no traceback; a row that runs
 past `--timeout` seconds is killed and fails. The script exits with status 1 if any row fails.
 A `score` row marked as following a `check` row is skipped when that check refuses the rubric.
@@ -40,6 +47,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+import yardstick  # noqa: E402 - beside this script
 from big_rubrics import ONE_OF, SMALL, rubric_text  # noqa: E402  (tests/ holds no package)
 
 FAST = 5.0  # seconds a row may take
@@ -296,14 +304,25 @@ def first_line(stderr: str, stdout: str) -> str:
     return ""
 
 
-def run(row: Row, folder: Path, timeout: float, env: dict[str, str]) -> str:
+def warm(folder: Path, env: dict[str, str], options: list[str]) -> None:
+    """Fill the bytecode cache: an untimed check and score of a small rubric."""
+    folder.mkdir()
+    (folder / "r.rub").write_text(SMALL, encoding="utf-8")
+    (folder / "facts.json").write_text("{}", encoding="utf-8")
+    writing = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    for args in (["check", "r.rub"], ["score", "r.rub", "facts.json"]):
+        command = [sys.executable, *options, "-m", "rubric", *args]
+        subprocess.run(command, cwd=folder, env=writing, capture_output=True, check=False)
+
+
+def run(row: Row, folder: Path, timeout: float, env: dict[str, str], options: list[str]) -> str:
     """Write the row's files in a folder of its own, run it, and fill in what it did."""
     folder.mkdir()
     files = row.files()
     for name, content in files.items():
         (folder / name).write_text(content, encoding="utf-8")
     size = row.size or human(sum(len(c.encode()) for c in files.values()))
-    command = [sys.executable, "-m", "rubric", *row.args]
+    command = [sys.executable, *options, "-m", "rubric", *row.args]
     start = time.perf_counter()
     try:
         done = subprocess.run(
@@ -338,21 +357,27 @@ def main() -> int:
     print(
         f"Python {sys.version.split()[0]} ({sys.executable}); wall seconds, one fresh process a row"
     )
+    print(yardstick.line("before"))
     print(f"{'row':<52}{'size':>10}{'seconds':>9}{'exit':>6}  first line")
     codes = {}
     with tempfile.TemporaryDirectory(prefix="bench_hostile_") as temporary:
+        # The interpreter's options: the bytecode cache, filled first.
+        options = ["-X", f"pycache_prefix={Path(temporary) / 'bytecode'}"]
+        warm(Path(temporary) / "warm", env, options)
+        env = {**env, "PYTHONDONTWRITEBYTECODE": "1"}  # read the cache; write nothing more
         for number, row in enumerate(chosen):
             if row.after is not None and codes.get(row.after, 0) != 0:
                 row.ran = False
                 print(f"{row.name:<52}{'':>10}{'':>9}{'':>6}  skipped: {row.after!r} refused it")
                 continue
-            size = run(row, Path(temporary) / str(number), args.timeout, env)
+            size = run(row, Path(temporary) / str(number), args.timeout, env, options)
             codes[row.name] = row.code
             mark = "" if row.passed else "   <- FAILS"
             print(
                 f"{row.name:<52}{size:>10}{row.seconds:>9.2f}{row.code!s:>6}  {row.shown}{mark}",
                 flush=True,
             )
+    print(yardstick.line("after"))
     ran = [row for row in chosen if row.ran]
     good = sum(row.passed for row in ran)
     skipped = len(chosen) - len(ran)
