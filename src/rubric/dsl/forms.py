@@ -93,14 +93,19 @@ class Form(pp.Token):
         self.mayIndexError = False
         self.set_name("a statement")
 
+    def read(self, text: str, loc: int) -> tuple[int, Any] | None:
+        """Where the statement at loc ends and its node; None if it is not of this shape."""
+        found = self.pattern.match(text, loc)
+        node = None if found is None else self.build(found)
+        return None if found is None or node is None else (found.end(), node)
+
     def parseImpl(  # noqa: N802 (the name pyparsing calls)
         self, instring: str, loc: int, do_actions: bool = True
     ) -> tuple[int, Any]:
-        found = self.pattern.match(instring, loc)
-        node = None if found is None else self.build(found)
-        if found is None or node is None:
+        read = self.read(instring, loc)
+        if read is None:
             raise pp.ParseException(instring, loc, self.errmsg, self)
-        return found.end(), node
+        return read
 
 
 def forms() -> dict[str, list[Form]]:

@@ -168,6 +168,12 @@ class Grammar:
     forms: Mapping[str, tuple[Form, ...]] = attrs.field(factory=dict)
 
 
+def shape_of(kind: Kind) -> str:
+    """The name a statement's forms go by: group and indicator lines share their grammar, and so
+    their forms; any other kind its own."""
+    return "group" if kind == "indicator" else kind
+
+
 _BUILD = threading.Lock()
 
 
@@ -409,8 +415,7 @@ class _Builder:
         """The grammar of the statement a line of this kind holds."""
         if kind in ("rule", "arm"):
             return self.points_rule | self.multiply if kind == "rule" else self.arm_line
-        # Group and indicator lines share their grammar, and so their forms.
-        return self.shaped("group" if kind == "indicator" else kind, self.full(kind))
+        return self.shaped(shape_of(kind), self.full(kind))
 
     def full(self, kind: Kind) -> pp.ParserElement:
         """The full grammar of the statement a keyword opens."""

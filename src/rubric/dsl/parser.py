@@ -14,7 +14,7 @@ from rubric._i18n import _, translate
 from rubric._limits import DEFAULT, Limits
 from rubric.dsl import nodes as n
 from rubric.dsl.forms import Form
-from rubric.dsl.grammar import KEYWORDS, USAGE, Grammar, Kind, grammar, kind_of
+from rubric.dsl.grammar import KEYWORDS, USAGE, Grammar, Kind, grammar, kind_of, shape_of
 from rubric.dsl.source import Source, Span, too_big
 from rubric.dsl.tokens import RESERVED
 from rubric.errors import Diagnostic, RubricSyntaxError
@@ -198,9 +198,7 @@ class _Reader:
     def match(self, kind: Kind | None, start: int, end: int) -> n.Statement | None:
         """Parse the line's code, text[start:end], with the statement its kind opens."""
         g, text = self.grammar, self.source.text
-        first = start
-        while first < end and text[first] in " \t\r":
-            first += 1
+        first = _spaces_to(text, start, end)
         if kind is None:
             # Only a quoted level word opening an arm starts a line with no kind of its own.
             return _whole(g.arm_line, text, start, end) if text[first] == '"' else None
@@ -227,9 +225,7 @@ class _Reader:
                 return _whole(g.arm_line, text, start, end)
             except pp.ParseBaseException:
                 pass
-        formed = _formed(
-            g.forms.get("group" if kind == "indicator" else kind, ()), text, first, end
-        )
+        formed = _formed(g.forms.get(shape_of(kind), ()), text, first, end)
         if formed is not None:
             return formed
         return _whole(g.statements[kind], text, start, end)
@@ -318,12 +314,18 @@ def _whole(element: pp.ParserElement, text: str, start: int, end: int) -> n.Stat
     stands instead, with `_parse` (what they call), so that no span needs moving afterwards.
     """
     loc, tokens = element._parse(text, start)
-    while loc < end and text[loc] in " \t\r":
-        loc += 1
+    loc = _spaces_to(text, loc, end)
     if loc < end:
         raise pp.ParseException(text, loc, "Expected end of text", element)
     statement: n.Statement = tokens[0]
     return statement
+
+
+def _spaces_to(text: str, loc: int, end: int) -> int:
+    """Where the spaces from loc on end, at `end` at most (a line's code ends there)."""
+    while loc < end and text[loc] in " \t\r":
+        loc += 1
+    return loc
 
 
 def _formed(shapes: tuple[Form, ...], text: str, first: int, end: int) -> n.Statement | None:
@@ -334,16 +336,9 @@ def _formed(shapes: tuple[Form, ...], text: str, first: int, end: int) -> n.Stat
     at all. Whatever no form reads, the grammar reads, errors and all.
     """
     for form in shapes:
-        found = form.pattern.match(text, first)
-        if found is None:
-            continue
-        node = form.build(found)
-        if node is None:
-            continue
-        loc = found.end()
-        while loc < end and text[loc] in " \t\r":
-            loc += 1
-        return node if loc >= end else None
+        read = form.read(text, first)
+        if read is not None:
+            return read[1] if _spaces_to(text, read[0], end) >= end else None
     return None
 
 
