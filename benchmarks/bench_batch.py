@@ -1,6 +1,6 @@
 """Benchmark the batch API: Anhui units per second in one process and in a pool of two.
 
-Run from anywhere:  python benchmarks/bench_batch.py [--n 100000] [--workers 2] [--chunk 2000]
+Run from anywhere:  python benchmarks/bench_batch.py [--n 100000] [--workers 2] [--chunk 5000]
 
 The units are generated (benchmarks/bench_score.py's seeded generator) and written once as JSON
 lines to a temporary file, the form large batches arrive in. Each measured run reads the file
@@ -8,7 +8,8 @@ and scores every unit with `Rubric.score_batch`, into rows held as columns (a `B
 
   one process   reads and scores all the lines itself, into one batch;
   a pool        `ProcessPoolExecutor` workers each read and score their own byte range of
-                the file (about --chunk lines; a range's ends found by the file's size alone)
+                the file (at most about --chunk lines, and an equal number of ranges for
+                each worker; a range's ends found by the file's size alone)
                 and send back their batch (columns, cheap to pickle); the parent gathers the
                 batches, which together are the rows in the file's order.
 
@@ -105,7 +106,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description="Units per second through the batch API.")
     parser.add_argument("--n", type=int, default=100_000, help="units (100000)")
     parser.add_argument("--workers", type=int, default=2, help="pool processes (2)")
-    parser.add_argument("--chunk", type=int, default=2000, help="units per pool task (2000)")
+    parser.add_argument(
+        "--chunk", type=int, default=5000, help="most units per pool task, about (5000)"
+    )
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of each (3)")
     parser.add_argument("--seed", type=int, default=0, help="generator seed (0)")
     return parser
@@ -122,7 +125,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 file.write(json.dumps(unit, ensure_ascii=False) + "\n")
         one, many = [], []
         with ProcessPoolExecutor(max_workers=args.workers, initializer=warm) as pool:
-            parts = max(args.workers, -(-args.n // args.chunk))
+            # As many tasks for each worker, or the last one's tail runs alone; a few each, so
+            # that the parent loads the first batches while the workers score the rest.
+            parts = args.workers * max(1, -(-args.n // (args.chunk * args.workers)))
             pooled(path, parts, pool)  # every worker started
             warm()  # and the parent's scorer made, for one process
             for _ in range(args.repeat):
