@@ -229,7 +229,10 @@ def _run(code: str, stdin: bytes = b"") -> str:
 
 
 def test_import_leaves_the_parser_and_the_heavy_modules_until_needed() -> None:
-    heavy = ("pyparsing", "gettext", "json", "pathlib", "pickle", "zlib", "rubric._cohort")
+    heavy = (
+        *("pyparsing", "gettext", "json", "pathlib", "pickle", "zlib"),
+        *("rubric._cohort", "rubric._batch", "rubric._outline"),
+    )
     code = f"import sys, rubric; print([m for m in {heavy!r} if m in sys.modules])"
     assert _run(code) == "[]\n"
 
@@ -243,3 +246,14 @@ def test_a_pickled_rubric_scores_without_the_parser() -> None:
     )
     out = _run(code, pickle.dumps((anhui, facts)))
     assert out == f"{anhui.score(facts).total} False\n"
+
+
+def test_batches_and_outlines_named_from_the_package_are_the_classes_the_rubric_makes() -> None:
+    anhui = rubric.load(ANHUI)
+    batch = anhui.score_batch([("甲", dict(BASE_GOOD))])
+    assert type(batch) is rubric.Batch
+    assert type(batch[0]) is rubric.Row
+    assert type(next(anhui.score_many([dict(BASE_GOOD)]))) is rubric.Row
+    assert {type(node) for node in anhui.outline()} == {rubric.OutlineNode}
+    assert {type(line) for line in anhui.grades} == {rubric.GradeLine}
+    assert pickle.loads(pickle.dumps(batch)) == batch

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from rubric._facts import Bound, FactSpec, load_facts
 from rubric._limits import Limits
-from rubric._result import Advice, Batch, Reason, Result, Row, ScoredNode
-from rubric._rubric import GradeLine, OutlineNode, Rubric, load, loads
+from rubric._result import Advice, Reason, Result, ScoredNode
+from rubric._rubric import Rubric, load, loads
 from rubric._values import Adjustment, FactValue
 from rubric.errors import (
     CohortError,
@@ -24,6 +24,7 @@ from rubric.errors import (
 )
 
 if TYPE_CHECKING:
+    from rubric._batch import Batch, Row
     from rubric._check.bounds import NodeBounds
     from rubric._cohort import Cohort
     from rubric._evaluation.evaluation import (
@@ -37,15 +38,20 @@ if TYPE_CHECKING:
         UnitError,
     )
     from rubric._evaluation.units import Unit, load_units
+    from rubric._outline import GradeLine, OutlineNode
     from rubric._report.folder import write_report
     from rubric._report.template import write_template
     from rubric._whatif import FactChange, NodeChange, WhatIf
 
 __version__ = "0.4.0"
 
-# Evaluations and reports are imported when first named, so that `import rubric` stays light
-# for software that only scores.
+# Evaluations, reports, batches and outlines are imported when first named, so that
+# `import rubric` stays light for software that only scores.
 _LATER = {
+    "Batch": "rubric._batch",
+    "Row": "rubric._batch",
+    "GradeLine": "rubric._outline",
+    "OutlineNode": "rubric._outline",
     "Cohort": "rubric._cohort",
     "NodeBounds": "rubric._check.bounds",
     "Comparison": "rubric._evaluation.evaluation",

@@ -18,11 +18,9 @@ from rubric._limits import DEFAULT, Limits
 from rubric._numbers import fixed, scaled, scaled_text
 from rubric._result import (
     Advice,
-    Batch,
     Line,
     Own,
     Result,
-    Row,
     ScoredNode,
     _Book,
     line_dict,
@@ -33,11 +31,13 @@ from rubric.errors import CohortError, FactProblem, FactsError
 
 if TYPE_CHECKING:
     from rubric import _plan as p
+    from rubric._batch import Batch, Row
     from rubric._checker import Findings, NodeBounds
     from rubric._cohort import Cohort, CohortFigures
+    from rubric._outline import GradeLine, OutlineNode
     from rubric.errors import Diagnostic
 
-__all__ = ["GradeLine", "OutlineNode", "Rubric", "load", "loads"]
+__all__ = ["Rubric", "load", "loads"]
 
 
 class _Unit(Protocol):
@@ -106,36 +106,6 @@ def _interpreted(facts: object) -> Any:
     from rubric._score.codegen import Slow
 
     raise Slow
-
-
-@attrs.frozen
-class GradeLine:
-    """A grade line as declared, from the top down; several lines may give one grade."""
-
-    name: str
-    line: int
-    # The least total the line asks for, where its condition is a plain `total >= N` (or
-    # `total > N`: strict); None for `otherwise` and for conditions on more than the total.
-    threshold: Fraction | None
-    strict: bool
-
-
-@attrs.frozen
-class OutlineNode:
-    """A node of a rubric's tree as declared: its id, title, points and the facts it reads."""
-
-    id: str
-    title: str
-    kind: str
-    depth: int
-    parent: str | None
-    max: Decimal
-    min: Decimal | None
-    role: str
-    way: str | None
-    weight: Fraction | None
-    facts: tuple[str, ...]
-    declared: Decimal | None  # the max written in the rubric; None where none is written
 
 
 def _own(node: p.Node) -> tuple[Own, ...]:
@@ -336,6 +306,7 @@ class Rubric:
     def grades(self) -> tuple[GradeLine, ...]:
         """The grade lines, in the order they are tried."""
         from rubric import _plan as p
+        from rubric._outline import GradeLine
 
         found = []
         for grade in self._plan.grades:
@@ -356,6 +327,7 @@ class Rubric:
 
     def outline(self) -> tuple[OutlineNode, ...]:
         """Every node of the tree as declared, the root first, parents before children."""
+        from rubric._outline import OutlineNode
         from rubric._plan import every_reads
 
         plan = self._plan
@@ -445,12 +417,16 @@ class Rubric:
         with its error, and the units after it are scored all the same. A rubric that compares
         units needs their cohort, as `score` does.
         """
+        from rubric._batch import Row
+
         ids, places, mode = self.ids, self.places, self.mode
         for name, grade, error, scores in self._rows(units, cohort):
             yield Row(name, grade, error, scores, ids, places, mode)
 
     def score_batch(self, units: Iterable[UnitFacts], *, cohort: Cohort | None = None) -> Batch:
         """Score a batch of units into rows held as columns: what a process pool's worker runs."""
+        from rubric._batch import Batch
+
         names: list[str] = []
         grades: list[str | None] = []
         errors: list[str | None] = []

@@ -20,8 +20,9 @@ from rubric.errors import FactProblem, FactsError
 
 if TYPE_CHECKING:
     from rubric._cohort import Cohort
+    from rubric._outline import GradeLine, OutlineNode
     from rubric._result import Result, ScoredNode
-    from rubric._rubric import GradeLine, OutlineNode, Rubric
+    from rubric._rubric import Rubric
 
 __all__ = [
     "Comparison",

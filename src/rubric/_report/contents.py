@@ -22,8 +22,8 @@ from rubric._report.charts import Svg
 
 if TYPE_CHECKING:
     from rubric._evaluation.evaluation import Comparison, Evaluation, Shortfall, Standing
+    from rubric._outline import OutlineNode
     from rubric._result import Result, ScoredNode
-    from rubric._rubric import OutlineNode
 
 __all__ = [
     "Bullets",
