@@ -6,6 +6,8 @@ import pickle
 from concurrent.futures import ProcessPoolExecutor
 from decimal import Decimal
 
+import pytest
+
 import rubric
 from anhui_strategies import BASE_GOOD, anhui_boundary_cases
 
@@ -81,3 +83,41 @@ def test_a_batch_reads_as_its_rows_and_pickles_as_columns(anhui: rubric.Rubric) 
     assert again == batch and again.units == ("甲", "乙", "丙")
     # Columns, not rows: the pickle names no Row at all.
     assert b"Row" not in pickle.dumps(batch)
+
+
+def test_a_pickled_batch_carries_its_scores_as_one_array_and_reads_alike(
+    anhui: rubric.Rubric,
+) -> None:
+    bad = {**BASE_GOOD, "households_targeted": 0}
+    cases = anhui_boundary_cases()[:5]
+    units = [("甲", cases[0]), ("乙", bad), *((str(i), f) for i, f in enumerate(cases[1:]))]
+    batch = anhui.score_batch(units)
+    data = pickle.dumps(batch)
+    # Machine integers, not an object for each score.
+    assert b"array" in data
+    again = pickle.loads(data)
+    assert again == batch and list(again) == list(batch)
+    assert [again[i] for i in range(-len(batch), len(batch))] == [
+        batch[i] for i in range(-len(batch), len(batch))
+    ]
+    assert again[1].error == batch[1].error and again[1].scores == {}
+    assert again[2:4] == batch[2:4] and again[::-2] == batch[::-2]
+    assert [row.as_dict() for row in again] == [row.as_dict() for row in batch]
+    assert pickle.loads(pickle.dumps(again)) == batch
+    for index in (len(batch), -len(batch) - 1):
+        with pytest.raises(IndexError):
+            again[index]
+
+
+def test_a_batch_whose_scores_pass_a_machine_integer_pickles_them_as_they_are() -> None:
+    huge = 10**20  # scaled by the 2 places, past 64 bits
+    big = rubric.loads(
+        f'rubric r "题" max {huge}\nfact b: bool "甲"\n'
+        f'indicator i "项" max {huge}\n  +{huge} if b\n'
+    )
+    batch = big.score_batch([("甲", {"b": True}), ("乙", {"b": 1}), ("丙", {"b": False})])
+    data = pickle.dumps(batch)
+    assert b"array" not in data
+    again = pickle.loads(data)
+    assert again == batch
+    assert again[0].as_dict()["total"] == f"{huge}.00" and not again[1].ok

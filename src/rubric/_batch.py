@@ -7,6 +7,7 @@ makes these classes.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -82,6 +83,54 @@ class Row:
 Scores: TypeAlias = tuple[int | Fraction, ...]
 
 
+@attrs.frozen
+class _Packed(Sequence[Scores]):
+    """A batch's scores in one array of machine integers, as a pickled batch carries them."""
+
+    # Every row's scores one after another; row i's are data[at[i]:at[i + 1]] (none for a row
+    # with an error).
+    data: array[int]
+    at: array[int]
+
+    def __len__(self) -> int:
+        return len(self.at) - 1
+
+    @overload
+    def __getitem__(self, index: int) -> Scores: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Scores]: ...
+
+    def __getitem__(self, index: int | slice) -> Scores | Sequence[Scores]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        size = len(self)
+        row = index + size if index < 0 else index
+        if not 0 <= row < size:
+            raise IndexError("batch index out of range")
+        return tuple(self.data[self.at[row] : self.at[row + 1]])
+
+    def __iter__(self) -> Iterator[Scores]:
+        data, at = self.data, self.at
+        for i in range(len(at) - 1):
+            yield tuple(data[at[i] : at[i + 1]])
+
+
+def _packed(scores: Sequence[Scores]) -> Sequence[Scores]:
+    """Scores as one array when every one is an integer that fits a machine word: a pool's
+    parent then loads a batch without making an object for each score, nor collecting them."""
+    if not isinstance(scores, tuple):
+        return scores
+    data, at = array("q"), array("q", [0])
+    try:
+        for row in scores:
+            data.fromlist(list(row))
+            at.append(len(data))
+    except (TypeError, OverflowError):  # a Fraction, or an integer past 64 bits
+        return scores
+    return _Packed(data, at)
+
+
 @attrs.frozen(eq=False)
 class Batch(Sequence[Row]):
     """A batch's rows held as columns: a list of rows to read, a few tuples to pickle."""
@@ -89,15 +138,18 @@ class Batch(Sequence[Row]):
     units: tuple[str, ...]
     grades: tuple[str | None, ...]
     errors: tuple[str | None, ...]
-    _scores: tuple[Scores, ...] = attrs.field(alias="scores", repr=False)
+    # Each row's scores: a tuple of them, or the array a pickled batch carries.
+    _scores: Sequence[Scores] = attrs.field(alias="scores", repr=False)
     ids: tuple[str, ...] = attrs.field(repr=False)
     places: int = attrs.field(repr=False)
     mode: str = attrs.field(repr=False)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # What a pool's worker sends back: tuples of strings and integers, which pickle and
-        # load far faster than as many Row objects (the parent's share of a pooled batch).
-        fields = (self.units, self.grades, self.errors, self._scores, self.ids, self.places)
+        # What a pool's worker sends back: tuples of strings and an array of integers, which
+        # pickle and load far faster than as many Row objects (the parent's share of a pooled
+        # batch); a row's tuple of scores is made again when the row is read.
+        scores = _packed(self._scores)
+        fields = (self.units, self.grades, self.errors, scores, self.ids, self.places)
         return Batch, (*fields, self.mode)
 
     def __len__(self) -> int:
