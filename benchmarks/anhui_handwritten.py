@@ -15,7 +15,10 @@ from typing import Any
 
 ROOT = "anhui_2019"
 CENT = Decimal("0.01")
-ONE = Decimal(1)
+TENTH = Decimal("0.1")
+# The whole points a rule can give, made once: a careful hand-writer does not build
+# Decimal(2) again for every unit.
+POINTS = tuple(Decimal(i) for i in range(11))
 
 BOOLS = [
     "complies_with_policy",
@@ -129,139 +132,129 @@ def _short_of(target: int, satisfied: int, surveyed: int, per_point: int, top: i
     """`top` less 1/per_point of a point per percentage point below `target`%, down to 0."""
     shortfall = target * surveyed - 100 * satisfied  # percentage points × surveyed
     if shortfall <= 0:
-        return Decimal(top)
+        return POINTS[top]
     left = top * per_point * surveyed - shortfall  # points × per_point × surveyed
     return _cents(max(left, 0), per_point * surveyed)
 
 
-def score(facts: Mapping[str, object]) -> dict[str, object]:
+def score(facts: Mapping[str, Any]) -> dict[str, object]:
     """Every node's score (Decimal, 2 places) by id, and the grade under "grade"."""
-    f: Mapping[str, object] = facts
-    s: dict[str, Any] = {}
-    s["input.setup.goal_rationality"] = Decimal(
-        2 * (f["complies_with_policy"] is True) + 2 * (f["goal_reflects_precise_aid"] is True)
-    )
-    s["input.setup.indicator_clarity"] = Decimal(
-        len(f["quantified_targets"]) + len(f["aid_standards_set"])  # type: ignore[arg-type]
-    )
-    factors = min(3, len(f["allocation_factors"]))  # type: ignore[arg-type]
-    s["input.funding.allocation"] = Decimal(
-        (f["allocation_collectively_decided"] is True) + factors
-    )
-    days: int = f["disbursement_working_days"]  # type: ignore[assignment]
-    s["input.funding.timeliness"] = Decimal(4 if days <= 20 else 2 if days <= 30 else 0)
-    s["input.funding.union_funds"] = Decimal(2 * (f["union_funds_invested"] is True))
-    s["process.management.policy"] = Decimal(
+    f, d = facts, POINTS
+    goal = d[2 * (f["complies_with_policy"] is True) + 2 * (f["goal_reflects_precise_aid"] is True)]
+    clarity = d[len(f["quantified_targets"]) + len(f["aid_standards_set"])]
+    allocation = d[
+        (f["allocation_collectively_decided"] is True) + min(3, len(f["allocation_factors"]))
+    ]
+    days = f["disbursement_working_days"]
+    timeliness = d[4 if days <= 20 else 2 if days <= 30 else 0]
+    union = d[2 * (f["union_funds_invested"] is True)]
+    policy = d[
         (f["annual_targets_decomposed"] is True)
         + (f["archive_rules_in_place"] is True)
         + (f["campaign_plan_in_place"] is True)
         + (f["implementation_rules_in_place"] is True)
         + 2 * (f["household_info_cross_checked"] is True)
-    )
-    staffed = f["aid_staff_count"] >= 2 and f["staff_training_held"] is True  # type: ignore[operator]
-    s["process.management.capacity"] = Decimal(
+    ]
+    capacity = d[
         (f["leading_group_active"] is True)
-        + staffed
+        + (f["aid_staff_count"] >= 2 and f["staff_training_held"] is True)
         + (f["inspections_held"] is True)
         + (f["audit_findings_rectified"] is True)
-    )
-    s["process.management.informatization"] = Decimal(
-        (f["archives_entered"] is True) + 2 * (f["fund_entry_working_days"] <= 30)  # type: ignore[operator]
-    )
-    s["process.management.archives"] = Decimal(
-        sum(
-            f[n] is True
-            for n in (
-                "one_file_per_household",
-                "dynamic_management",
-                "aid_publicized",
-                "exit_procedure_followed",
-                "archives_complete",
-            )
-        )
-    )
-    s["process.management.reporting"] = Decimal(
-        (f["materials_on_time"] is True) + (f["materials_accurate"] is True)
-    )
-    s["process.finance.rules"] = Decimal(
-        (f["fund_rules_in_place"] is True) + (f["fund_rules_compliant"] is True)
-    )
-    s["process.finance.compliance"] = Decimal(
+    ]
+    informatization = d[(f["archives_entered"] is True) + 2 * (f["fund_entry_working_days"] <= 30)]
+    archives = d[
+        (f["one_file_per_household"] is True)
+        + (f["dynamic_management"] is True)
+        + (f["aid_publicized"] is True)
+        + (f["exit_procedure_followed"] is True)
+        + (f["archives_complete"] is True)
+    ]
+    reporting = d[(f["materials_on_time"] is True) + (f["materials_accurate"] is True)]
+    rules = d[(f["fund_rules_in_place"] is True) + (f["fund_rules_compliant"] is True)]
+    compliance = d[
         2 * (f["dedicated_account"] is True)
         + 2 * (f["central_funds_spent"] is True)
         + (f["provincial_funds_spent"] is True)
-    )
-    s["process.finance.payment"] = Decimal(
-        2 * (f["paid_by_bank_card"] is True) + (f["living_aid_paid_regularly"] is True)
-    )
+    ]
+    payment = d[2 * (f["paid_by_bank_card"] is True) + (f["living_aid_paid_regularly"] is True)]
     # 每少1个百分点扣0.5分: 2 steps of a point per point below 100%.
-    aided: int = f["households_aided"]  # type: ignore[assignment]
-    targeted: int = f["households_targeted"]  # type: ignore[assignment]
-    s["output.delivery.coverage"] = _short_of(100, aided, targeted, 2, 9)
-    s["output.delivery.regularity"] = Decimal(
+    coverage = _short_of(100, f["households_aided"], f["households_targeted"], 2, 9)
+    regularity = d[
         2 * (f["service_network_built"] is True)
         + 2 * (f["aided_within_30_working_days"] is True)
         + 2 * (f["contact_person_system"] is True)
         + (f["publicity_column"] is True)
+    ]
+    met = 3 * (
+        (f["living_standard_compliant"] is True)
+        + (f["education_standard_compliant"] is True)
+        + (f["illness_standard_compliant"] is True)
     )
-    met = 3 * sum(
-        f[n] is True
-        for n in (
-            "living_standard_compliant",
-            "education_standard_compliant",
-            "illness_standard_compliant",
-        )
-    )
-    lost = Decimal(f["noncompliant_households"]) / 10  # type: ignore[arg-type]
-    s["output.delivery.standards"] = max(Decimal(met) - lost, Decimal(0)).quantize(CENT)
+    standards = d[met] - TENTH * f["noncompliant_households"]
+    if standards < 0:
+        standards = d[0]
     # 每降低一个百分点扣0.2分: 5 steps of a point per point below 90%.
-    s["effect.benefit.aid_benefit"] = _short_of(
-        90,
-        f["aided_satisfied"],
-        f["aided_surveyed"],
-        5,
-        9,  # type: ignore[arg-type]
+    aid_benefit = _short_of(90, f["aided_satisfied"], f["aided_surveyed"], 5, 9)
+    levels = LEVELS
+    recognition = (
+        levels["media_coverage"][f["media_coverage"]]
+        + levels["commendation"][f["commendation"]]
+        + levels["leader_endorsement"][f["leader_endorsement"]]
+        + levels["experience_shared"][f["experience_shared"]]
     )
-    recognition = sum(LEVELS[n][f[n]] for n in LEVELS)  # type: ignore[index]
-    s["effect.benefit.sustainability"] = Decimal(
-        3 * (f["continued_care"] is True) + min(3, recognition)
+    sustainability = d[3 * (f["continued_care"] is True) + min(3, recognition)]
+    satisfied = (
+        f["officials_satisfied"]
+        + f["workers_satisfied"]
+        + f["unionists_satisfied"]
+        + f["beneficiaries_satisfied"]
     )
-    satisfied = sum(f[f"{g}_satisfied"] for g in GROUPS)  # type: ignore[misc]
-    surveyed = sum(f[f"{g}_surveyed"] for g in GROUPS)  # type: ignore[misc]
-    s["effect.benefit.social_satisfaction"] = _short_of(90, satisfied, surveyed, 5, 10)
-    s["input.setup"] = s["input.setup.goal_rationality"] + s["input.setup.indicator_clarity"]
-    s["input.funding"] = (
-        s["input.funding.allocation"]
-        + s["input.funding.timeliness"]
-        + s["input.funding.union_funds"]
+    surveyed = (
+        f["officials_surveyed"]
+        + f["workers_surveyed"]
+        + f["unionists_surveyed"]
+        + f["beneficiaries_surveyed"]
     )
-    s["input"] = s["input.setup"] + s["input.funding"]
-    s["process.management"] = (
-        s["process.management.policy"]
-        + s["process.management.capacity"]
-        + s["process.management.informatization"]
-        + s["process.management.archives"]
-        + s["process.management.reporting"]
-    )
-    s["process.finance"] = (
-        s["process.finance.rules"] + s["process.finance.compliance"] + s["process.finance.payment"]
-    )
-    s["process"] = s["process.management"] + s["process.finance"]
-    s["output.delivery"] = (
-        s["output.delivery.coverage"]
-        + s["output.delivery.regularity"]
-        + s["output.delivery.standards"]
-    )
-    s["output"] = s["output.delivery"]
-    s["effect.benefit"] = (
-        s["effect.benefit.aid_benefit"]
-        + s["effect.benefit.sustainability"]
-        + s["effect.benefit.social_satisfaction"]
-    )
-    s["effect"] = s["effect.benefit"]
-    total = s["input"] + s["process"] + s["output"] + s["effect"]
-    s[ROOT] = total
-    s["grade"] = (
-        "优秀" if total >= 85 else "良好" if total >= 75 else "中等" if total >= 60 else "差"
-    )
-    return s
+    social = _short_of(90, satisfied, surveyed, 5, 10)
+    setup = goal + clarity
+    funding = allocation + timeliness + union
+    management = policy + capacity + informatization + archives + reporting
+    finance = rules + compliance + payment
+    delivery = coverage + regularity + standards
+    benefit = aid_benefit + sustainability + social
+    total = setup + funding + management + finance + delivery + benefit
+    return {
+        "input.setup.goal_rationality": goal,
+        "input.setup.indicator_clarity": clarity,
+        "input.funding.allocation": allocation,
+        "input.funding.timeliness": timeliness,
+        "input.funding.union_funds": union,
+        "process.management.policy": policy,
+        "process.management.capacity": capacity,
+        "process.management.informatization": informatization,
+        "process.management.archives": archives,
+        "process.management.reporting": reporting,
+        "process.finance.rules": rules,
+        "process.finance.compliance": compliance,
+        "process.finance.payment": payment,
+        "output.delivery.coverage": coverage,
+        "output.delivery.regularity": regularity,
+        "output.delivery.standards": standards,
+        "effect.benefit.aid_benefit": aid_benefit,
+        "effect.benefit.sustainability": sustainability,
+        "effect.benefit.social_satisfaction": social,
+        "input.setup": setup,
+        "input.funding": funding,
+        "input": setup + funding,
+        "process.management": management,
+        "process.finance": finance,
+        "process": management + finance,
+        "output.delivery": delivery,
+        "output": delivery,
+        "effect.benefit": benefit,
+        "effect": benefit,
+        ROOT: total,
+        "grade": (
+            "优秀" if total >= 85 else "良好" if total >= 75 else "中等" if total >= 60 else "差"
+        ),
+    }
