@@ -133,7 +133,7 @@ def _packed(scores: Sequence[Scores]) -> Sequence[Scores]:
 
 @attrs.frozen(eq=False)
 class Batch(Sequence[Row]):
-    """A batch's rows held as columns: a list of rows to read, a few tuples to pickle."""
+    """A batch's rows held as columns: rows to read, a few tuples and an array to pickle."""
 
     units: tuple[str, ...]
     grades: tuple[str | None, ...]
