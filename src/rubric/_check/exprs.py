@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
 from typing import assert_never
@@ -231,9 +232,11 @@ class Exprs:
         key = self.let_key(name, definition, ctx)
         cached = self.cache.get(key)
         if cached is None:
-            before = dict(self.zero_divisors)
+            # Divisors are only ever added, and a dict keeps its order: the new ones are
+            # those after the count before (a copy of them all per value was quadratic).
+            before = len(self.zero_divisors)
             found = self.value(definition, ctx)
-            new = tuple(span for span in self.zero_divisors if span not in before)
+            new = tuple(itertools.islice(self.zero_divisors, before, None))
             self.cache[key] = cached = (found, new)
         bound = self.value_bounds.get(name)
         if bound is not None and isinstance(cached[0], Range) and name not in ctx.frame.local:
