@@ -98,6 +98,8 @@ def value(span: Span, text: str) -> n.Number | n.Text | n.Name:
 
 def unquote(text: str) -> str:
     """The text a quoted string stands for."""
+    if "\\" not in text:  # most titles escape nothing: no regular expression for them
+        return text[1:-1]
     return re.sub(r"\\(.)", r"\1", text[1:-1])
 
 
