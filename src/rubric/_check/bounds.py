@@ -1573,10 +1573,7 @@ def _capped_range(found: Range, cap: Fraction | None) -> Range:
 def _sum_ranges(ranges: list[Range]) -> Range:
     """The range of a sum. Facts that reach its ends are found as options, not here: the
     ranges' own witnesses are dropped, not merged."""
-    total = v.const(ZERO)
-    for found in ranges:
-        total = v.add(total, Range(found.interval, found.integral))
-    return Range(total.interval, total.integral)
+    return v.total(ranges)
 
 
 def _times_positive(score: Range, factor: Fraction) -> Range:

@@ -48,6 +48,7 @@ __all__ = [
     "negate",
     "round_range",
     "scale",
+    "total",
     "within",
 ]
 
@@ -289,6 +290,38 @@ def add(a: Range, b: Range) -> Range:
         return x[0] + y[0], x[1] and y[1], merge(x[2], y[2])
 
     return _make(end(_low(a), _low(b)), end(_high(a), _high(b)), a.integral and b.integral)
+
+
+def total(ranges: Iterable[Range]) -> Range:
+    """The range of a sum, without witnesses: the ends summed in one pass.
+
+    The same range as adding the ranges one by one to 0 and dropping the witnesses (an end
+    once too big stays unbounded), without a range made for every partial sum.
+    """
+    lows, highs = Fraction(0), Fraction(0)
+    lo_open = hi_open = False
+    lo_gone = hi_gone = False  # an end unbounded, or grown past the size limit
+    integral = True
+    for r in ranges:
+        lo, hi = r.interval
+        integral = integral and r.integral
+        if not lo_gone:
+            if lo[0]:
+                lo_gone = True
+            else:
+                lows += lo[1]
+                lo_open = lo_open or lo[2] != 0
+                lo_gone = _too_big(lows)
+        if not hi_gone:
+            if hi[0]:
+                hi_gone = True
+            else:
+                highs += hi[1]
+                hi_open = hi_open or hi[2] != 0
+                hi_gone = _too_big(highs)
+    low: _End = (None, False, None) if lo_gone else (lows, not lo_open, None)
+    high: _End = (None, False, None) if hi_gone else (highs, not hi_open, None)
+    return _make(low, high, integral)
 
 
 def subtract(a: Range, b: Range) -> Range:
