@@ -11,19 +11,15 @@ import sys
 from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rubric import __version__
-from rubric._cases import case_files, coverage, load_case, run_case
 from rubric._collector import full_collections_held
-from rubric._evaluation.evaluation import Evaluation
-from rubric._evaluation.units import TABLE_SUFFIXES, load_units
 from rubric._facts import load_facts
 from rubric._i18n import LANGUAGES, _, from_environment, language, ngettext
 from rubric._numbers import fixed, plain, terminates
 from rubric._result import Advice, Reason, Result, ScoredNode
 from rubric._rubric import Rubric, load
-from rubric.dsl.format import format_file, format_text
 from rubric.dsl.source import Source, display_width
 from rubric.errors import (
     CaseError,
@@ -32,6 +28,9 @@ from rubric.errors import (
     RubricError,
     RubricSyntaxError,
 )
+
+if TYPE_CHECKING:
+    from rubric._evaluation.evaluation import Evaluation
 
 __all__ = ["main"]
 
@@ -440,6 +439,8 @@ def _bound(value: Fraction | None, tight: bool, mark: str) -> str:
 
 
 def _score(args: argparse.Namespace, out: TextIO) -> int:
+    from rubric._evaluation.units import TABLE_SUFFIXES
+
     one = len(args.facts) == 1 and args.facts[0].suffix.lower() not in TABLE_SUFFIXES
     if not one or args.format in ("csv", "xlsx"):
         if args.what_if:
@@ -495,6 +496,9 @@ def _score_one(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _evaluate(rubric: Rubric, paths: Sequence[Path], encoding: str | None) -> Evaluation:
+    from rubric._evaluation.evaluation import Evaluation
+    from rubric._evaluation.units import load_units
+
     evaluation = Evaluation(rubric, load_units(rubric, *paths, encoding=encoding))
     if evaluation.errors:
         count, total = len(evaluation.errors), len(evaluation.units)
@@ -643,6 +647,8 @@ if __name__ == "__main__":  # pragma: no cover
 
 
 def _fmt(args: argparse.Namespace, out: TextIO) -> int:
+    from rubric.dsl.format import format_file, format_text
+
     if Path("-") in args.files:
         if len(args.files) > 1:
             print(_("rubric fmt: - (stdin) cannot be given with files"), file=sys.stderr)
@@ -736,6 +742,8 @@ def _fmt_summary(changed: int, unchanged: int, failed: int, *, write: bool) -> s
 
 
 def _test(args: argparse.Namespace, out: TextIO) -> int:
+    from rubric._cases import case_files, coverage, load_case, run_case
+
     rubric = _load(args)
     paths = case_files(args.cases)
     if not paths:
