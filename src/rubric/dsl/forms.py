@@ -208,6 +208,13 @@ def forms() -> dict[str, list[Form]]:
                 _cap_if,
             )
         ],
+        "start": [
+            Form(
+                rf"start{_SP}from(?!\w){_WS}"
+                rf"(?:(?P<full>full{_SP}marks(?!\w))|(?P<amount>{_NUMBER})){_END}",
+                _start,
+            )
+        ],
         "not": [
             Form(
                 rf"not{_SP}applicable{_SP}if(?!\w){_WS}{condition}{_WS}"
@@ -469,6 +476,11 @@ def _pool(found: re.Match[str]) -> n.PoolDecl:
     cap = _number(found, "cap")
     assert cap is not None
     return n.PoolDecl(_ends_at(found, "cap"), found.group("name"), _text(found, "label"), cap)
+
+
+def _start(found: re.Match[str]) -> n.Start:
+    """`start from full marks` (no amount) or `start from N`: it ends at its last word."""
+    return n.Start(_ends_at(found, "full", "amount"), _number(found, "amount"))
 
 
 def _cap_if(found: re.Match[str]) -> n.CapIf | None:

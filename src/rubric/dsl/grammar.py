@@ -524,8 +524,8 @@ class _Builder:
             return element
         # Named as what the statement starts with, which is what the full grammar says a line
         # that fails at its very start was expected to hold.
-        first = {"at": "'at most'", "not": "'not applicable if'"}.get(kind, f"'{kind}'")
-        return pp.MatchFirst([*shapes, element]).set_name(first)
+        first = {"at": "at most", "not": "not applicable if", "start": "start from"}.get(kind, kind)
+        return pp.MatchFirst([*shapes, element]).set_name(f"'{first}'")
 
     def rounding(self) -> pp.ParserElement:
         mode = pp.Regex(rf"half{tok.SPACE}up|half{tok.SPACE}even|down|up").set_name(
