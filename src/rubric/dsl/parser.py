@@ -344,6 +344,8 @@ def _formed(shapes: tuple[Form, ...], text: str, first: int, end: int) -> n.Stat
 
 def _code_end(line: str) -> int:
     """Where a line's code ends: at the '#' of its comment, or at its end."""
+    if "#" not in line:  # most lines: no comment, and so no need to skip quoted texts
+        return len(line)
     for found in _STRING_OR_HASH.finditer(line):
         if found.group() == "#":
             return found.start()

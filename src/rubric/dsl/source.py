@@ -60,9 +60,10 @@ class Source:
 
     def lines(self) -> list[tuple[int, str]]:
         """Return every line as (offset of its first character, text without the line break)."""
-        return [
-            (start, self.line_text(number)) for number, start in enumerate(self._line_starts, 1)
-        ]
+        # One split of the whole text, rather than a search for each line's end: the lines are
+        # the same, each without its "\n" and any "\r" before it, as line_text gives them.
+        lines = zip(self._line_starts, self.text.split("\n"), strict=True)
+        return [(start, line.rstrip("\r")) for start, line in lines]
 
     def excerpt(self, span: Span) -> str:
         """Render the line holding span.start and a caret line under the span."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -26,6 +27,7 @@ __all__ = [
     "SPACE",
     "STRING",
     "VALUE",
+    "exact",
     "fold_arithmetic",
     "fold_binary",
     "fold_logic",
@@ -78,19 +80,29 @@ VALUE = (
 
 def number(span: Span, text: str) -> n.Number:
     """A number literal, kept exact."""
-    return n.Number(span, Fraction(Decimal(text)), text)
+    return n.Number(span, exact(text), text)
+
+
+@functools.lru_cache(maxsize=4096)
+def exact(text: str) -> Fraction:
+    """The exact value of a number literal's text.
+
+    Kept for the next literal of the same text: a rubric writes a few numbers (100, 4, 0.5)
+    thousands of times, and a Fraction, being immutable, can be shared by all their nodes.
+    """
+    return Fraction(Decimal(text))
 
 
 def points(span: Span, text: str) -> n.Number:
     """Points such as `+2` or `- 0.5`, kept as written without the spaces."""
     compact = text.replace(" ", "").replace("\t", "")
-    return n.Number(span, Fraction(Decimal(compact)), compact)
+    return n.Number(span, exact(compact), compact)
 
 
 def value(span: Span, text: str) -> n.Number | n.Text | n.Name:
     """A number, a quoted text or a name: one token, told apart by its first character."""
     if text[0].isdigit():
-        return n.Number(span, Fraction(Decimal(text)), text)
+        return n.Number(span, exact(text), text)
     if text[0] == '"':
         return n.Text(span, unquote(text))
     return n.Name(span, text)
