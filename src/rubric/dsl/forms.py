@@ -46,9 +46,11 @@ _EXPRESSION = rf"{_VALUE}(?:{_WS}(?:{_ARITHMETIC}|{_OVER}){_WS}{_VALUE})*+"
 _CONDITION = (
     rf"{_VALUE}(?:{_WS}(?:{_ARITHMETIC}|{_OVER}|{_COMPARE}|(?:and|or)(?!\w)){_WS}{_VALUE})*+"
 )
+# Each part with the spaces before it: a search for the next part skips them in one step,
+# rather than trying every kind of part at each space.
 _PARTS = re.compile(
-    rf"(?P<value>{_VALUE})|(?P<arithmetic>{_ARITHMETIC})|(?P<over>{_OVER})"
-    rf"|(?P<compare>{_COMPARE})|(?P<logic>(?:and|or)(?!\w))"
+    rf"{_WS}(?:(?P<value>{_VALUE})|(?P<arithmetic>{_ARITHMETIC})|(?P<over>{_OVER})"
+    rf"|(?P<compare>{_COMPARE})|(?P<logic>(?:and|or)(?!\w)))"
 )
 _CAP = rf"(?:,{_WS}at{_SP}most(?!\w){_WS}(?P<cap>{_NUMBER}))?"
 _AMOUNT = rf"(?P<amount>{_POINTS}|{_NUMBER})"
@@ -272,9 +274,11 @@ def _expression(found: re.Match[str], group: str = "condition") -> Any:
     over: list[Any] = []  # terms, and 'short of' or 'over' between them
     term: list[Any] = []  # values, and arithmetic between them
     for part in _PARTS.finditer(found.string, found.start(group), found.end(group)):
-        kind, text = part.lastgroup, part.group()
+        kind = part.lastgroup
+        assert kind is not None, "every part is of a kind"
+        text = part.group(kind)
         if kind == "value":
-            term.append(t.value(_span(part), text))
+            term.append(t.value(_span(part, kind), text))
         elif kind == "arithmetic":
             term.append(text)
         elif kind == "over":

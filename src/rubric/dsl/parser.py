@@ -356,6 +356,10 @@ def _may_nest(code: str, depth: int) -> bool:
     """Whether a line's tree may be more than depth deep: not if it has few operators."""
     if len(code) + _WRAPPERS <= depth:
         return False
+    # The operators counted with those in quoted texts are at least as many: if even they are
+    # few, the quoted texts need not be taken out.
+    if _WRAPPERS + len(_OPERATORS.findall(code)) <= depth:
+        return False
     return _WRAPPERS + len(_OPERATORS.findall(_STRINGS.sub('""', code))) > depth
 
 
@@ -968,7 +972,10 @@ class _Assembler:
             return
         table = rules[-1]
         self.count_arms(stmt.arms, len(table.arms))
-        rules[-1] = attrs.evolve(table, span=table.span + stmt.span, arms=table.arms + stmt.arms)
+        # Built directly, not by attrs.evolve, which looks up every field of the table again
+        # for each of its arm lines.
+        span, arms = table.span + stmt.span, table.arms + stmt.arms
+        rules[-1] = n.Table(span, table.subject, arms, table.condition)
 
     def count_arms(self, arms: tuple[n.Arm, ...], before: int) -> None:
         """Report a table once, where its arms first go past the limit."""
