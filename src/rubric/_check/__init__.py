@@ -232,11 +232,11 @@ def check(document: n.Document, source: Source, limits: Limits = DEFAULT) -> Che
     names.check_ranking(document.ranking, tree.node_ids)
     names.check_unused(facts, lets)
     _check_literals(report, document, source)
-    check_constants(report, attrs.evolve(document, lets=lets, nodes=decls), limits.exact_digits)
+    check_constants(report, n.replace(document, lets=lets, nodes=decls), limits.exact_digits)
     if report.errors:
         errors, omitted = report.diagnostics("error")
         raise RubricCheckError(source, errors, omitted)
-    checked_doc = attrs.evolve(
+    checked_doc = n.replace(
         document,
         facts=facts,
         lets=lets,

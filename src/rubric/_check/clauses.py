@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Literal, assert_never
 
-import attrs
-
 from rubric._check.names import Names, Scope
 from rubric._i18n import _
 from rubric.dsl import nodes as n
@@ -47,7 +45,7 @@ def check_clauses(
     for clause in clauses:
         if clause.condition is not None:
             condition = names.condition(clause.condition, clause_scope, _("this line"))
-            checked.append(attrs.evolve(clause, condition=condition))
+            checked.append(n.replace(clause, condition=condition))
         else:
             checked.append(clause)
         match clause:

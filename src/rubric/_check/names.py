@@ -223,7 +223,7 @@ class Names:
         checked = []
         for fact in seen.values():
             constraints = tuple(self.check_constraint(fact, c, scope) for c in fact.constraints)
-            checked.append(attrs.evolve(fact, constraints=constraints))
+            checked.append(n.replace(fact, constraints=constraints))
         return tuple(checked)
 
     def check_words(self, spec: n.TypeSpec) -> None:
@@ -373,7 +373,7 @@ class Names:
                 _("a unit on {type_kind}", type_kind=type_.describe()),
                 _("only numeric values have units; delete the unit"),
             )
-        return attrs.evolve(let, expr=expr)
+        return n.replace(let, expr=expr)
 
     def check_require(self, req: n.Require, scope: Scope) -> n.Require:
         condition = self.condition(req.condition, scope, _("a 'require'"))
@@ -396,7 +396,7 @@ class Names:
                     ),
                 )
                 break
-        return attrs.evolve(req, condition=condition)
+        return n.replace(req, condition=condition)
 
     def reads_cohort(self, expr: n.Expr) -> bool:
         """Whether an expression reads a cohort figure, directly or through a value."""
@@ -425,7 +425,7 @@ class Names:
                 checked.append(grade)
             else:
                 cond = self.condition(grade.condition, grade_scope, _("a grade"))
-                checked.append(attrs.evolve(grade, condition=cond))
+                checked.append(n.replace(grade, condition=cond))
         if grades and grades[-1].condition is not None:
             self.report(
                 "E329",
@@ -468,7 +468,7 @@ class Names:
                 return expr, self.name(expr, scope)
             case n.Negate():
                 operand, type_ = self.numeric(expr.operand, scope, "'-'")
-                return attrs.evolve(expr, operand=operand), NUMBER if type_ else None
+                return n.replace(expr, operand=operand), NUMBER if type_ else None
             case n.Binary():
                 return self.binary(expr, scope)
             case n.Compare():
@@ -477,9 +477,9 @@ class Names:
                 return self.compare(expr, scope)
             case n.Logic():
                 operands = tuple(self.condition(o, scope, f"'{expr.op}'") for o in expr.operands)
-                return attrs.evolve(expr, operands=operands), BOOL
+                return n.replace(expr, operands=operands), BOOL
             case n.Not():
-                return attrs.evolve(
+                return n.replace(
                     expr, operand=self.condition(expr.operand, scope, _("'not'"))
                 ), BOOL
             case n.SizeOf():
@@ -495,8 +495,8 @@ class Names:
                             "in: number of [a, b, rate >= 90]"
                         ),
                     )
-                    return attrs.evolve(expr, operand=operand), None
-                return attrs.evolve(expr, operand=operand), COUNT
+                    return n.replace(expr, operand=operand), None
+                return n.replace(expr, operand=operand), COUNT
             case n.CohortOf():
                 return expr, self.cohort_of(expr, scope)
             case n.CountOf():
@@ -507,7 +507,7 @@ class Names:
                 )
                 where = _("a 'number of' list")
                 items = tuple(self.condition(c, scope, where, counts) for c in expr.items)
-                return attrs.evolve(expr, items=items), COUNT
+                return n.replace(expr, items=items), COUNT
             case n.Call():
                 return self.call(expr, scope)
             case n.ScoreOf():
@@ -664,7 +664,7 @@ class Names:
     def binary(self, expr: n.Binary, scope: Scope) -> tuple[n.Expr, Type | None]:
         left, lt = self.numeric(expr.left, scope, f"'{expr.op}'")
         right, rt = self.numeric(expr.right, scope, f"'{expr.op}'")
-        checked = attrs.evolve(expr, left=left, right=right)
+        checked = n.replace(expr, left=left, right=right)
         if lt is None or rt is None:
             return checked, None
         if expr.op == "/" and isinstance(right, n.Number) and right.value == 0:
@@ -677,7 +677,7 @@ class Names:
     def call(self, expr: n.Call, scope: Scope) -> tuple[n.Expr, Type | None]:
         """max(a, b, …), min(a, b, …), abs(x): numbers in, a number out (a count of counts)."""
         checked = [self.numeric(arg, scope, f"'{expr.function}'") for arg in expr.args]
-        call = attrs.evolve(expr, args=tuple(arg for arg, _ in checked))
+        call = n.replace(expr, args=tuple(arg for arg, _ in checked))
         wanted = _("one value") if expr.function == "abs" else _("two or more values")
         if (expr.function == "abs") != (len(expr.args) == 1):
             example = "abs(a - b)" if expr.function == "abs" else f"{expr.function}(a, b)"
@@ -715,7 +715,7 @@ class Names:
     def compare(self, expr: n.Compare, scope: Scope) -> tuple[n.Expr, Type | None]:
         left, lt = self.word_or_infer(expr.left, expr.right, scope)
         right, rt = self.word_or_infer(expr.right, expr.left, scope)
-        checked = attrs.evolve(expr, left=left, right=right)
+        checked = n.replace(expr, left=left, right=right)
         if lt is None or rt is None:
             return checked, BOOL
         if lt.numeric and rt.numeric:
@@ -763,7 +763,7 @@ class Names:
     def membership(self, expr: n.Compare, scope: Scope) -> tuple[n.Expr, Type | None]:
         right, rt = self.infer(expr.right, scope)
         left, lt = self.word_or_infer(expr.left, expr.right, scope, rt)
-        checked = attrs.evolve(expr, left=left, right=right)
+        checked = n.replace(expr, left=left, right=right)
         if rt is not None and rt.kind != "set":
             self.report(
                 "E213",

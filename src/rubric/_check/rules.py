@@ -81,7 +81,7 @@ class Rules:
                     _("a pool's cap must be more than 0, found {text}", text=pool.cap.text),
                 )
             pool_rules, pool_bests = self.check_rules(pool.rules, ind, scope)
-            pools.append(attrs.evolve(pool, rules=pool_rules))
+            pools.append(n.replace(pool, rules=pool_rules))
             bests.append(min(pool.cap.value, sum(pool_bests, Fraction(0))))
         extras = self.check_extras(ind, scope)
         # With its own bonus, an indicator may score above its max: a cap there may still act,
@@ -126,7 +126,7 @@ class Rules:
                         "marks can be reached"
                     ),
                 )
-        return attrs.evolve(
+        return n.replace(
             ind, lets=lets, rules=rules, pools=tuple(pools), clauses=clauses, extras=extras
         )
 
@@ -165,7 +165,7 @@ class Rules:
                     ),
                 )
             # Each rule is checked as a rule of an item worth the cap: no rule gives more.
-            within = attrs.evolve(ind, max=extra.cap, role="base")
+            within = n.replace(ind, max=extra.cap, role="base")
             self.within = _(
                 "the {role} of '{id}', which is at most {text}",
                 role=extra.role,
@@ -178,7 +178,7 @@ class Rules:
                 self.within = None
             for rule in extra.rules:
                 self.sign_fits(rule, extra.role)
-            checked.append(attrs.evolve(extra, rules=rules))
+            checked.append(n.replace(extra, rules=rules))
         return tuple(checked)
 
     def sign_fits(self, rule: n.Rule, role: str) -> None:
@@ -259,14 +259,14 @@ class Rules:
             # A rule's own condition: where it does not hold, the rule gives nothing. What the
             # rule can give at most is still what it gives where it holds.
             condition = self.names.condition(rule.condition, scope, _("a rule's 'if'"))
-            rule = attrs.evolve(rule, condition=condition)
+            rule = n.replace(rule, condition=condition)
         match rule:
             case n.Start():
                 return rule, self.start(rule, ind)
             case n.When():
                 self.points_fit(rule.points, ind)
                 condition = self.names.condition(rule.condition, scope, _("an 'if'"))
-                return attrs.evolve(rule, condition=condition), max(rule.points.value, Fraction(0))
+                return n.replace(rule, condition=condition), max(rule.points.value, Fraction(0))
             case n.Each():
                 return self.each(rule, ind, scope)
             case n.Per():
@@ -275,7 +275,7 @@ class Rules:
                 self.positive_cap(rule.cap)
                 value, _type = self.names.numeric(rule.value, scope, _("'points ='"))
                 # What a formula can give depends on the facts: assume it can reach the max.
-                return attrs.evolve(rule, value=value), _capped(self.reach(ind), rule.cap)
+                return n.replace(rule, value=value), _capped(self.reach(ind), rule.cap)
             case n.Adjust():
                 return rule, self.adjust(rule, ind, scope)
             case n.Table():
@@ -314,12 +314,12 @@ class Rules:
         per_item = max(rule.points.value, Fraction(0))
         if rule.items is not None:
             items = tuple(names.condition(c, scope, _("a 'for each of' list")) for c in rule.items)
-            return attrs.evolve(rule, items=items), _capped(per_item * len(items), rule.cap)
+            return n.replace(rule, items=items), _capped(per_item * len(items), rule.cap)
         assert rule.subject is not None
         subject, type_ = names.infer(rule.subject, scope)
         if type_ is not None and type_.kind == "set" and type_.words is not None:
             best = _capped(per_item * len(type_.words), rule.cap)
-            return attrs.evolve(rule, subject=subject), best
+            return n.replace(rule, subject=subject), best
         if type_ is not None and type_.kind != "set":
             hint = (
                 _(
@@ -337,7 +337,7 @@ class Rules:
             )
         # A set of any names can hold any number of items.
         unbounded = self.reach(ind) if per_item else Fraction(0)
-        return attrs.evolve(rule, subject=subject), _capped(unbounded, rule.cap)
+        return n.replace(rule, subject=subject), _capped(unbounded, rule.cap)
 
     def per(self, rule: n.Per, ind: n.Indicator, scope: Scope) -> tuple[n.Rule, Fraction]:
         names = self.names
@@ -372,7 +372,7 @@ class Rules:
             )
         # A per-step award grows with its quantity; without a cap it can always reach the max.
         unbounded = self.reach(ind) if rule.points.value > 0 else Fraction(0)
-        return attrs.evolve(rule, quantity=quantity), _capped(unbounded, rule.cap)
+        return n.replace(rule, quantity=quantity), _capped(unbounded, rule.cap)
 
     def adjust(self, rule: n.Adjust, ind: n.Indicator, scope: Scope) -> Fraction:
         _name, type_ = self.names.infer(rule.name, scope)
@@ -403,7 +403,7 @@ class Rules:
         bands.check_table(self.names.report, rule, type_)
         ends = [a.end.value for a in rule.arms if a.end is not None]
         best = max([*(a.points.value for a in rule.arms), *ends], default=Fraction(0))
-        return attrs.evolve(rule, subject=subject), max(best, Fraction(0))
+        return n.replace(rule, subject=subject), max(best, Fraction(0))
 
     def reach(self, ind: n.Indicator) -> Fraction:
         """What a rule whose points grow with the facts can give: the indicator's max."""

@@ -78,11 +78,11 @@ class Tree:
             # that their own mistakes show, and their facts do not read as unused.
             checked_decl: Decl
             if isinstance(decl, n.Indicator):
-                checked_decl = self.rules.check_indicator(attrs.evolve(decl, role=role), scope)
+                checked_decl = self.rules.check_indicator(n.replace(decl, role=role), scope)
             else:
                 max_ = None if decl.id in over else decl.max
                 clauses = check_clauses(self.names, decl.clauses, scope, max_, decl.id)
-                checked_decl = attrs.evolve(decl, clauses=clauses)
+                checked_decl = n.replace(decl, clauses=clauses)
             self.check_measure(decl, role, parent)
             if isinstance(decl, n.Indicator):
                 for extra in decl.extras:
