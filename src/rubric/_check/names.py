@@ -324,7 +324,9 @@ class Names:
 
     def check_let(self, let: n.Let, scope: Scope) -> n.Let:
         expr, type_ = self.infer(let.expr, scope)
-        if self.reads_cohort(let.expr):
+        # One walk finds both what the value reads and whether it reads a cohort figure.
+        reads = [x for x in n.walk(let.expr) if isinstance(x, n.Name | n.CohortOf)]
+        if any(isinstance(x, n.CohortOf) or x.name in self.cohort_values for x in reads):
             self.cohort_values.add(let.name)
         if type_ == TEXT:
             self.report(
@@ -339,7 +341,7 @@ class Names:
             )
             type_ = None
         # Values are computed by recursion through the values they use: bound the chain.
-        used = [x.name for x in n.walk(let.expr) if isinstance(x, n.Name)]
+        used = [x.name for x in reads if isinstance(x, n.Name)]
         chain = n.depth(let.expr) + max((self.chains.get(u, 0) for u in used), default=0)
         self.chains[let.name] = chain
         if chain > self.chain_limit:
@@ -397,14 +399,6 @@ class Names:
                 )
                 break
         return n.replace(req, condition=condition)
-
-    def reads_cohort(self, expr: n.Expr) -> bool:
-        """Whether an expression reads a cohort figure, directly or through a value."""
-        return any(
-            isinstance(item, n.CohortOf)
-            or (isinstance(item, n.Name) and item.name in self.cohort_values)
-            for item in n.walk(expr)
-        )
 
     def check_grades(self, grades: tuple[n.Grade, ...], scope: Scope) -> tuple[n.Grade, ...]:
         grade_scope = scope.child()

@@ -606,13 +606,11 @@ def walk(node: Any) -> Iterator[Any]:
     stack = [node]
     while stack:
         item = stack.pop()
-        if isinstance(item, tuple):
+        if type(item) is tuple:
             stack.extend(reversed(item))
-        else:
-            names = _fields(type(item))
-            if names is not None:
-                yield item
-                stack.extend(reversed([getattr(item, name) for name in names]))
+        elif (names := _children(type(item))) is not None:
+            yield item
+            stack.extend(reversed([getattr(item, name) for name in names]))
 
 
 def depth(node: Any) -> int:
@@ -620,9 +618,9 @@ def depth(node: Any) -> int:
     deepest, stack = 0, [(node, 0)]
     while stack:
         item, level = stack.pop()
-        if isinstance(item, tuple):
+        if type(item) is tuple:
             stack.extend((child, level) for child in item)
-        elif not isinstance(item, Span) and (names := _fields(type(item))) is not None:
+        elif (names := _children(type(item))) is not None:
             deepest = max(deepest, level + 1)
             stack.extend((getattr(item, name), level + 1) for name in names)
     return deepest
@@ -638,4 +636,28 @@ def _fields(cls: type) -> tuple[str, ...] | None:
     except KeyError:
         names = tuple(f.name for f in attrs.fields(cls)) if attrs.has(cls) else None
         _FIELDS[cls] = names
+        return names
+
+
+# The types of fields that never hold a node: walks need not look into them. A span is no
+# node, and its own fields are numbers.
+_LEAVES = frozenset(
+    {
+        *("Span", "Span | None", "tuple[Span, ...]"),
+        *("str", "str | None", "tuple[str, ...]", "int", "bool", "Fraction"),
+    }
+)
+_CHILDREN: dict[type, tuple[str, ...] | None] = {}
+
+
+def _children(cls: type) -> tuple[str, ...] | None:
+    """The fields of a kind of node that may hold other nodes, found once per kind; None for
+    what is not a node (spans, texts, numbers)."""
+    try:
+        return _CHILDREN[cls]
+    except KeyError:
+        names = None
+        if attrs.has(cls) and cls is not Span:
+            names = tuple(f.name for f in attrs.fields(cls) if f.type not in _LEAVES)
+        _CHILDREN[cls] = names
         return names
