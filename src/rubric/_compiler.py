@@ -419,9 +419,10 @@ class _Compiler:
         """The facts and values an expression reads, through the values it uses."""
         facts: dict[str, None] = {}
         values: dict[str, None] = {}
-        for name in (x.name for x in n.walk(expr) if isinstance(x, n.Name)):
-            if name == "total":
+        for node in n.walk(expr):
+            if not isinstance(node, n.Name) or node.name == "total":
                 continue
+            name = node.name
             if name not in self.reads:
                 facts[name] = None
                 continue

@@ -19,6 +19,10 @@ __all__ = ["Reading", "Role", "Rules", "reading_of", "role_of"]
 Role = Literal["base", "bonus", "deductions"]
 Reading = Literal["proportional", "whole", "any"]
 
+# The estimates below start from and floor at zero for every rule of every indicator: one
+# zero, not a new Fraction each time.
+_ZERO = Fraction(0)
+
 
 def role_of(text: str) -> Role:
     """A node's role as the parser spells it."""
@@ -82,7 +86,7 @@ class Rules:
                 )
             pool_rules, pool_bests = self.check_rules(pool.rules, ind, scope)
             pools.append(n.replace(pool, rules=pool_rules))
-            bests.append(min(pool.cap.value, sum(pool_bests, Fraction(0))))
+            bests.append(min(pool.cap.value, sum(pool_bests, _ZERO)))
         extras = self.check_extras(ind, scope)
         # With its own bonus, an indicator may score above its max: a cap there may still act,
         # which the proved bounds judge (E331).
@@ -101,7 +105,7 @@ class Rules:
                 _("add rules below it, such as: +2 if some_fact"),
             )
         elif ind.max is not None and ind.role != "deductions":
-            best = sum(bests, Fraction(0))
+            best = sum(bests, _ZERO)
             if best < ind.max.value:
                 report(
                     "E302",
@@ -266,7 +270,7 @@ class Rules:
             case n.When():
                 self.points_fit(rule.points, ind)
                 condition = self.names.condition(rule.condition, scope, _("an 'if'"))
-                return n.replace(rule, condition=condition), max(rule.points.value, Fraction(0))
+                return n.replace(rule, condition=condition), max(rule.points.value, _ZERO)
             case n.Each():
                 return self.each(rule, ind, scope)
             case n.Per():
@@ -291,7 +295,7 @@ class Rules:
                 _("'start from' in a deduction item"),
                 _("a deduction item starts from 0 and only deducts: delete this line"),
             )
-            return Fraction(0)
+            return _ZERO
         if rule.amount is None:
             return ind.max.value
         if rule.amount.value > ind.max.value:
@@ -311,7 +315,7 @@ class Rules:
         names = self.names
         self.points_fit(rule.points, ind)
         self.positive_cap(rule.cap)
-        per_item = max(rule.points.value, Fraction(0))
+        per_item = max(rule.points.value, _ZERO)
         if rule.items is not None:
             items = tuple(names.condition(c, scope, _("a 'for each of' list")) for c in rule.items)
             return n.replace(rule, items=items), _capped(per_item * len(items), rule.cap)
@@ -336,7 +340,7 @@ class Rules:
                 hint,
             )
         # A set of any names can hold any number of items.
-        unbounded = self.reach(ind) if per_item else Fraction(0)
+        unbounded = self.reach(ind) if per_item else _ZERO
         return n.replace(rule, subject=subject), _capped(unbounded, rule.cap)
 
     def per(self, rule: n.Per, ind: n.Indicator, scope: Scope) -> tuple[n.Rule, Fraction]:
@@ -371,7 +375,7 @@ class Rules:
                 ),
             )
         # A per-step award grows with its quantity; without a cap it can always reach the max.
-        unbounded = self.reach(ind) if rule.points.value > 0 else Fraction(0)
+        unbounded = self.reach(ind) if rule.points.value > 0 else _ZERO
         return n.replace(rule, quantity=quantity), _capped(unbounded, rule.cap)
 
     def adjust(self, rule: n.Adjust, ind: n.Indicator, scope: Scope) -> Fraction:
@@ -392,7 +396,7 @@ class Rules:
         # An adjustment gives at most its upper bound: an item may be scored by hand alone.
         highest = self.names.upper_bounds.get(rule.name.name)
         reach = self.reach(ind)
-        return reach if highest is None else max(min(highest, reach), Fraction(0))
+        return reach if highest is None else max(min(highest, reach), _ZERO)
 
     def table(self, rule: n.Table, ind: n.Indicator, scope: Scope) -> tuple[n.Rule, Fraction]:
         subject, type_ = self.names.infer(rule.subject, scope)
@@ -402,12 +406,12 @@ class Rules:
                 self.points_fit(arm.end, ind)
         bands.check_table(self.names.report, rule, type_)
         ends = [a.end.value for a in rule.arms if a.end is not None]
-        best = max([*(a.points.value for a in rule.arms), *ends], default=Fraction(0))
-        return n.replace(rule, subject=subject), max(best, Fraction(0))
+        best = max([*(a.points.value for a in rule.arms), *ends], default=_ZERO)
+        return n.replace(rule, subject=subject), max(best, _ZERO)
 
     def reach(self, ind: n.Indicator) -> Fraction:
         """What a rule whose points grow with the facts can give: the indicator's max."""
-        return ind.max.value if ind.max is not None and ind.role != "deductions" else Fraction(0)
+        return ind.max.value if ind.max is not None and ind.role != "deductions" else _ZERO
 
     def points_fit(self, points: n.Number, ind: n.Indicator) -> None:
         if ind.max is not None and abs(points.value) > ind.max.value:

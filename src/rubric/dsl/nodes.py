@@ -583,19 +583,24 @@ def replace(node: _N, **changes: Any) -> _N:
     were: a frozen node may be shared, and rebuilding each one with attrs.evolve (which looks
     the class's fields up on every call) was a fifth of the check.
     """
-    if all(_same(getattr(node, name), value) for name, value in changes.items()):
+    for name, value in changes.items():
+        old = getattr(node, name)
+        if old is not value and not _same_items(old, value):
+            break
+    else:
         return node
     cls: Any = type(node)
     names = _fields(cls)
     assert names is not None, "only attrs classes are nodes"
-    return cls(*[changes[name] if name in changes else getattr(node, name) for name in names])  # type: ignore[no-any-return]
+    rebuilt: _N = cls(
+        *[changes[name] if name in changes else getattr(node, name) for name in names]
+    )
+    return rebuilt
 
 
-def _same(old: object, new: object) -> bool:
-    """Whether a field's new value is its old one: the same object, or a tuple of the same
-    objects (the checker rebuilds tuples of parts it hands back unchanged)."""
-    if old is new:
-        return True
+def _same_items(old: object, new: object) -> bool:
+    """Whether two tuples hold the same objects: the checker rebuilds the tuples of parts it
+    hands back unchanged."""
     if type(old) is not tuple or type(new) is not tuple or len(old) != len(new):
         return False
     return all(a is b for a, b in zip(old, new, strict=True))
