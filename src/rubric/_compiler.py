@@ -252,7 +252,7 @@ class _Compiler:
     def rule(self, rule: n.Rule, ind: n.Indicator) -> p.Rule:
         line = self.line(rule)
         if isinstance(rule, n.Guardable) and rule.condition is not None:
-            inner = self.rule(attrs.evolve(rule, condition=None), ind)
+            inner = self.rule(n.replace(rule, condition=None), ind)
             assert isinstance(inner, p.EachItem | p.EachCondition | p.PerStep | p.Table | p.Formula)
             condition = self.expr(rule.condition)
             return p.Guarded(condition, inner, self.uses_of(rule.condition), line)
