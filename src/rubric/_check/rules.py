@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from fractions import Fraction
 from typing import Literal, assert_never
 
@@ -14,7 +15,7 @@ from rubric._i18n import _
 from rubric._numbers import plain
 from rubric.dsl import nodes as n
 
-__all__ = ["Reading", "Role", "Rules", "reading_of", "role_of"]
+__all__ = ["Reading", "Role", "Rules", "reading_of", "role_of", "total"]
 
 Role = Literal["base", "bonus", "deductions"]
 Reading = Literal["proportional", "whole", "any"]
@@ -86,7 +87,7 @@ class Rules:
                 )
             pool_rules, pool_bests = self.check_rules(pool.rules, ind, scope)
             pools.append(n.replace(pool, rules=pool_rules))
-            bests.append(min(pool.cap.value, sum(pool_bests, _ZERO)))
+            bests.append(min(pool.cap.value, total(pool_bests)))
         extras = self.check_extras(ind, scope)
         # With its own bonus, an indicator may score above its max: a cap there may still act,
         # which the proved bounds judge (E331).
@@ -105,7 +106,7 @@ class Rules:
                 _("add rules below it, such as: +2 if some_fact"),
             )
         elif ind.max is not None and ind.role != "deductions":
-            best = sum(bests, _ZERO)
+            best = total(bests)
             if best < ind.max.value:
                 report(
                     "E302",
@@ -439,6 +440,16 @@ class Rules:
             self.names.report(
                 "E407", cap.span, _("a cap must be more than 0, found {text}", text=cap.text)
             )
+
+
+def total(values: Iterable[Fraction]) -> Fraction:
+    """The sum of some points or maxes. Most are whole numbers: those are added as ints, as a
+    Fraction addition finds a common denominator each time (a few percent of the check, where
+    every indicator and group is summed)."""
+    found = list(values)
+    if all(value.denominator == 1 for value in found):
+        return Fraction(sum(value.numerator for value in found))
+    return sum(found, _ZERO)
 
 
 def _capped(value: Fraction, cap: n.Number | None) -> Fraction:

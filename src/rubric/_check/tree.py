@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from fractions import Fraction
 from typing import Literal
 
 import attrs
 
 from rubric._check.clauses import check_clauses
 from rubric._check.names import Names, Scope
-from rubric._check.rules import Role, Rules, role_of
+from rubric._check.rules import Role, Rules, role_of, total
 from rubric._i18n import _
 from rubric._numbers import plain, terminates
 from rubric.dsl import nodes as n
@@ -471,8 +470,8 @@ class Tree:
         return None
 
     def check_sum(self, max_: n.Number, owner: str, kids: list[Decl]) -> None:
-        total = sum((k.max.value for k in kids if k.max), Fraction(0))
-        if total != max_.value:
+        summed = total(k.max.value for k in kids if k.max)
+        if summed != max_.value:
             parts = " + ".join(f"{k.max.text if k.max else '?'} ({k.id})" for k in kids)
             self.names.report(
                 "E301",
@@ -481,7 +480,7 @@ class Tree:
                     "'{owner}' is worth {text} but what it holds adds up to {number}: {parts}",
                     owner=owner,
                     text=max_.text,
-                    number=plain(total, 6),
+                    number=plain(summed, 6),
                     parts=parts,
                 ),
                 _("make the max equal the sum of the maxes under it"),
