@@ -6,7 +6,7 @@ import difflib
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 from fractions import Fraction
-from typing import Literal, assert_never
+from typing import Literal, TypeAlias, assert_never
 
 import attrs
 
@@ -131,6 +131,11 @@ class Scope:
                 yield from itertools.islice(declared, count)
 
         return names
+
+
+# What a value's expression reads: names, and cohort figures. Made once, not a new union type
+# for each node walked.
+_READS: TypeAlias = n.Name | n.CohortOf
 
 
 @attrs.define
@@ -325,7 +330,7 @@ class Names:
     def check_let(self, let: n.Let, scope: Scope) -> n.Let:
         expr, type_ = self.infer(let.expr, scope)
         # One walk finds both what the value reads and whether it reads a cohort figure.
-        reads = [x for x in n.walk(let.expr) if isinstance(x, n.Name | n.CohortOf)]
+        reads = [x for x in n.walk(let.expr) if isinstance(x, _READS)]
         if any(isinstance(x, n.CohortOf) or x.name in self.cohort_values for x in reads):
             self.cohort_values.add(let.name)
         if type_ == TEXT:

@@ -260,7 +260,7 @@ class Rules:
         return tuple(checked), bests
 
     def check_rule(self, rule: n.Rule, ind: n.Indicator, scope: Scope) -> tuple[n.Rule, Fraction]:
-        if isinstance(rule, n.Each | n.Per | n.Table | n.Formula) and rule.condition is not None:
+        if isinstance(rule, n.Guardable) and rule.condition is not None:
             # A rule's own condition: where it does not hold, the rule gives nothing. What the
             # rule can give at most is still what it gives where it holds.
             condition = self.names.condition(rule.condition, scope, _("a rule's 'if'"))

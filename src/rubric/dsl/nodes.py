@@ -615,7 +615,8 @@ def walk(node: Any) -> Iterator[Any]:
             stack.extend(reversed(item))
         elif (names := _children(type(item))) is not None:
             yield item
-            stack.extend(reversed([getattr(item, name) for name in names]))
+            if names:  # most nodes are leaves: names and numbers
+                stack.extend(reversed([getattr(item, name) for name in names]))
 
 
 def depth(node: Any) -> int:
@@ -627,7 +628,8 @@ def depth(node: Any) -> int:
             stack.extend((child, level) for child in item)
         elif (names := _children(type(item))) is not None:
             deepest = max(deepest, level + 1)
-            stack.extend((getattr(item, name), level + 1) for name in names)
+            if names:
+                stack.extend([(getattr(item, name), level + 1) for name in names])
     return deepest
 
 
