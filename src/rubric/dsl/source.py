@@ -50,7 +50,10 @@ class Source:
 
     def line_of(self, span: Span) -> int:
         """The 1-based line a span starts on."""
-        return self.line_col(span.start)[0]
+        # line_col's line, without the column and its tuple: the compiler asks this of every
+        # line it keeps. Every line starts at or before the end of the text, so an offset past
+        # the end needs no clamping to fall on the last line.
+        return bisect.bisect_right(self._line_starts, max(0, span.start))
 
     def line_text(self, line: int) -> str:
         """Return the text of a 1-based line, without its line break."""
