@@ -29,7 +29,9 @@ from rubric._check.exprs import Ctx, Exprs, Frame, Overlay, SetOf, Words, fact_v
 from rubric._check.intervals import (
     EVERYTHING,
     NEG_INF,
+    ONE,
     POS_INF,
+    ZERO,
     Interval,
     at,
     from_bounds,
@@ -52,7 +54,6 @@ from rubric.dsl.source import Span
 
 __all__ = ["Analysis", "NodeBounds", "analyse", "lines_that_never_act"]
 
-ZERO = Fraction(0)
 Goal = Literal["high", "low", "share high", "share low"]
 _GOALS: tuple[Goal, ...] = ("high", "low", "share high", "share low")
 
@@ -279,7 +280,7 @@ class _Analyser:
                     assert found is not None
                     dom = found
                 case "count":
-                    dom = Num(Interval(at(ZERO), POS_INF), Fraction(1))
+                    dom = Num(Interval(at(ZERO), POS_INF), ONE)
                 case "number" | "adjustment" | "text" | "unknown":
                     dom = Num(EVERYTHING, step)
             doms[fact.name] = dom
@@ -604,8 +605,7 @@ class _Analyser:
         weights = None
         if mode == "weighted":
             weights = tuple(
-                c.decl.weight.value if c.decl.weight is not None else Fraction(1)
-                for c in tree.children
+                c.decl.weight.value if c.decl.weight is not None else ONE for c in tree.children
             )
         self.group_hazard(decl, way, kids)
         if applies is None or not kids:
@@ -1100,7 +1100,7 @@ class _Analyser:
             for piece in reach.pieces:
                 piece = piece.meet(subject.interval)
                 if subject.integral:
-                    on_grid = piece.on_grid(Fraction(1))
+                    on_grid = piece.on_grid(ONE)
                     if on_grid is None:
                         continue
                     piece = on_grid
@@ -1261,7 +1261,7 @@ class _Analyser:
     ) -> None:
         text = self.report.source.text[rule.subject.span.start : rule.subject.span.end]
         values = subject.interval
-        grid = Fraction(1) if subject.integral else None
+        grid = ONE if subject.integral else None
         gaps = [g for g in shape.union.gaps_within(values) if _has_values(g, grid)]
         if shape.otherwise is None:
             for gap in gaps:

@@ -12,7 +12,9 @@ import attrs
 from rubric._check import values as v
 from rubric._check.intervals import (
     NEG_INF,
+    ONE,
     POS_INF,
+    ZERO,
     Interval,
     Pos,
     above,
@@ -184,7 +186,7 @@ class Exprs:
             case n.SizeOf():
                 found = self.value(expr.operand, ctx)
                 if not isinstance(found, SetOf):
-                    return Range(Interval(at(Fraction(0)), POS_INF), True)
+                    return Range(Interval(at(ZERO), POS_INF), True)
                 return self.size(found)
             case n.CountOf():
                 truths = [self.truth(item, ctx) for item in expr.items]
@@ -211,7 +213,7 @@ class Exprs:
         No witness: a figure depends on the other units, which no facts of one unit fix.
         """
         if expr.figure.startswith("rank"):
-            return Range(Interval(at(Fraction(1)), POS_INF), True)
+            return Range(Interval(at(ONE), POS_INF), True)
         dom = self.declared.get(expr.operand.name)
         if not isinstance(dom, Num):
             return v.ANY
@@ -287,14 +289,14 @@ class Exprs:
             case "*":
                 return v.multiply(left, right)
             case "/":
-                if right.interval.holds(Fraction(0)):
+                if right.interval.holds(ZERO):
                     key = (expr.right.span.start, expr.right.span.end)
                     self.zero_divisors.setdefault(key, (expr.right, ctx.frame, right))
                 return v.divide(left, right)
             case "short of":
-                return v.clamp(v.subtract(right, left), Fraction(0), None)
+                return v.clamp(v.subtract(right, left), ZERO, None)
             case "over":
-                return v.clamp(v.subtract(left, right), Fraction(0), None)
+                return v.clamp(v.subtract(left, right), ZERO, None)
             case _:
                 raise AssertionError(f"the parser gave an unknown operator {expr.op!r}")
 
@@ -379,11 +381,11 @@ class Exprs:
         difference = v.subtract(left, right)
         if op == "!=":
             return self.numbers(attrs.evolve(expr, op="="), left, right, ctx).invert()
-        holds_in = region(op, Fraction(0))
+        holds_in = region(op, ZERO)
         can_hold = not difference.interval.meet(holds_in).empty
         can_fail = not difference.interval.within(holds_in)
         if difference.integral and can_hold:
-            grid = difference.interval.meet(holds_in).on_grid(Fraction(1))
+            grid = difference.interval.meet(holds_in).on_grid(ONE)
             can_hold = grid is not None
         holds: list[Witness | None] = []
         fails: list[Witness | None] = []
@@ -401,7 +403,7 @@ class Exprs:
         ):
             if value is None or witness is None:
                 continue
-            (holds if _COMPARISON[op](value, Fraction(0)) else fails).append(witness)
+            (holds if _COMPARISON[op](value, ZERO) else fails).append(witness)
         return Truth(
             can_hold,
             can_fail,
@@ -601,7 +603,7 @@ def _scaled(interval: Interval, c: Fraction) -> Interval:
     def scale(pos: Pos) -> Pos:
         kind, value, side = pos
         if kind:
-            return (kind if c > 0 else -kind, Fraction(0), 0)
+            return (kind if c > 0 else -kind, ZERO, 0)
         return (0, value * c, side if c > 0 else -side)
 
     lo, hi = scale(interval.lo), scale(interval.hi)
@@ -610,15 +612,15 @@ def _scaled(interval: Interval, c: Fraction) -> Interval:
 
 def _short_of(target: Interval, c: Fraction) -> Interval:
     """The x with max(c − x, 0) in target."""
-    if target.holds(Fraction(0)):
+    if target.holds(ZERO):
         # c − x ≤ target's top, and everything from c up gives 0.
         return _shifted(_scaled(Interval(NEG_INF, target.hi), Fraction(-1)), c)
-    above_zero = target.meet(Interval(above(Fraction(0)), POS_INF))
+    above_zero = target.meet(Interval(above(ZERO), POS_INF))
     return _shifted(_scaled(above_zero, Fraction(-1)), c)
 
 
 def _over(target: Interval, c: Fraction) -> Interval:
     """The x with max(x − c, 0) in target."""
-    if target.holds(Fraction(0)):
+    if target.holds(ZERO):
         return _shifted(Interval(NEG_INF, target.hi), c)
-    return _shifted(target.meet(Interval(above(Fraction(0)), POS_INF)), c)
+    return _shifted(target.meet(Interval(above(ZERO), POS_INF)), c)

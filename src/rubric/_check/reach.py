@@ -16,7 +16,7 @@ import attrs
 
 from rubric._check import values as v
 from rubric._check.exprs import Ctx, Exprs, Frame, Overlay, region
-from rubric._check.intervals import Interval, IntervalUnion, at
+from rubric._check.intervals import ZERO, Interval, IntervalUnion, at
 from rubric._check.values import Choice, Dom, Items, Num, Witness
 from rubric.dsl import nodes as n
 
@@ -24,8 +24,6 @@ if TYPE_CHECKING:
     from rubric._check.bounds import _Analyser
 
 __all__ = ["Checks", "ReadOnly", "holds"]
-
-ZERO = Fraction(0)
 
 
 class ReadOnly(Mapping[str, object]):
@@ -324,7 +322,7 @@ def _value_of(dom: Dom, prefer: str) -> object | None:
     if isinstance(dom, Num) and prefer == "huge":
         if dom.interval.high is not None:
             return dom.pick("high")
-        low = dom.pick("low") if dom.interval.low is not None else Fraction(0)
+        low = dom.pick("low") if dom.interval.low is not None else ZERO
         return None if low is None else low + 10**6 * (dom.step or 1)
     if isinstance(dom, Num):
         which: Literal["low", "high", "middle"] = (

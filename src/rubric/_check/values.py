@@ -18,7 +18,9 @@ import attrs
 from rubric._check.intervals import (
     EVERYTHING,
     NEG_INF,
+    ONE,
     POS_INF,
+    ZERO,
     Interval,
     Pos,
     above,
@@ -81,7 +83,7 @@ class Num:
             if on_grid is None:
                 return None
             interval = on_grid  # both ends, where it has them, are on the grid and closed
-        unit = self.step or Fraction(1)
+        unit = self.step or ONE
         low, high = interval.low, interval.high
         # Inside an open end: a step in, or halfway to the other end.
         if low is not None and not interval.low_closed:
@@ -96,7 +98,7 @@ class Num:
         elif high is not None:
             found = high if prefer == "high" else high - 100 * unit
         else:
-            found = {"low": Fraction(-100), "high": Fraction(100), "middle": Fraction(0)}[prefer]
+            found = {"low": Fraction(-100), "high": Fraction(100), "middle": ZERO}[prefer]
         return found if self.interval.holds(found) and self._on_step(found) else None
 
     def _on_step(self, value: Fraction) -> bool:
@@ -121,7 +123,7 @@ class Items:
     universe: frozenset[str] | None  # the allowed items; None: any names
     has: frozenset[str] = frozenset()
     lacks: frozenset[str] = frozenset()
-    size: Interval = attrs.field(factory=lambda: Interval(at(Fraction(0)), POS_INF))
+    size: Interval = attrs.field(factory=lambda: Interval(at(ZERO), POS_INF))
 
     def meet(self, other: Items) -> Items | None:
         return Items(
@@ -139,11 +141,11 @@ class Items:
         most = POS_INF
         if self.universe is not None:
             most = at(Fraction(len(self.universe - self.lacks)))
-        size = self.size.meet(Interval(at(Fraction(len(self.has))), most)).on_grid(Fraction(1))
+        size = self.size.meet(Interval(at(Fraction(len(self.has))), most)).on_grid(ONE)
         return None if size is None else attrs.evolve(self, size=size)
 
     def pick(self) -> frozenset[str]:
-        count = self.size.low or Fraction(0)
+        count = self.size.low or ZERO
         items = set(self.has)
         spare: Iterable[str]
         if self.universe is not None:
@@ -298,7 +300,9 @@ def total(ranges: Iterable[Range]) -> Range:
     The same range as adding the ranges one by one to 0 and dropping the witnesses (an end
     once too big stays unbounded), without a range made for every partial sum.
     """
-    lows, highs = Fraction(0), Fraction(0)
+    # Each sum kept as numerator and denominator: whole ends, the usual case, add as ints,
+    # far cheaper than Fractions; the size limit is read off the same two ints.
+    lows, highs = (0, 1), (0, 1)
     lo_open = hi_open = False
     lo_gone = hi_gone = False  # an end unbounded, or grown past the size limit
     integral = True
@@ -309,19 +313,32 @@ def total(ranges: Iterable[Range]) -> Range:
             if lo[0]:
                 lo_gone = True
             else:
-                lows += lo[1]
+                lows = _plus(lows, lo[1])
                 lo_open = lo_open or lo[2] != 0
-                lo_gone = _too_big(lows)
+                lo_gone = _too_big_parts(lows)
         if not hi_gone:
             if hi[0]:
                 hi_gone = True
             else:
-                highs += hi[1]
+                highs = _plus(highs, hi[1])
                 hi_open = hi_open or hi[2] != 0
-                hi_gone = _too_big(highs)
-    low: _End = (None, False, None) if lo_gone else (lows, not lo_open, None)
-    high: _End = (None, False, None) if hi_gone else (highs, not hi_open, None)
+                hi_gone = _too_big_parts(highs)
+    low: _End = (None, False, None) if lo_gone else (Fraction(*lows), not lo_open, None)
+    high: _End = (None, False, None) if hi_gone else (Fraction(*highs), not hi_open, None)
     return _make(low, high, integral)
+
+
+def _plus(ratio: tuple[int, int], value: Fraction) -> tuple[int, int]:
+    """A sum, as numerator and denominator in lowest terms, plus a value."""
+    numerator, denominator = ratio
+    if denominator == 1 and value.denominator == 1:
+        return numerator + value.numerator, 1
+    found = Fraction(numerator, denominator) + value
+    return found.numerator, found.denominator
+
+
+def _too_big_parts(ratio: tuple[int, int]) -> bool:
+    return ratio[0].bit_length() > MAX_VALUE_BITS or ratio[1].bit_length() > MAX_VALUE_BITS
 
 
 def subtract(a: Range, b: Range) -> Range:
@@ -338,7 +355,7 @@ def _times(x: _Ext, y: _Ext) -> _Ext:
         return xv * yv, 0
     # 0 × ∞ counts as 0: only a factor of exactly 0 reaches it, and its end says if it is.
     if (xv is not None and xv == 0) or (yv is not None and yv == 0):
-        return Fraction(0), 0
+        return ZERO, 0
     sign = (xs if xv is None else (1 if xv > 0 else -1)) * (
         ys if yv is None else (1 if yv > 0 else -1)
     )
@@ -358,7 +375,7 @@ def multiply(a: Range, b: Range) -> Range:
                 corners.append((value, x[1] and y[1], merge(x[2], y[2])))
     if any(_contains_zero(r) for r in (a, b)):
         # A factor that can be 0 inside its range makes 0 reachable, without a known witness.
-        corners.append(((Fraction(0), 0), True, None))
+        corners.append(((ZERO, 0), True, None))
     low = min(corners, key=lambda c: _order(c[0]))
     high = max(corners, key=lambda c: _order(c[0]))
     return _make(_pick_end(corners, low[0]), _pick_end(corners, high[0]), a.integral and b.integral)
@@ -367,7 +384,7 @@ def multiply(a: Range, b: Range) -> Range:
 def scale(r: Range, factor: Fraction) -> Range:
     """r × a written number: each end moves, witnesses and all."""
     if factor == 0:
-        return const(Fraction(0))
+        return const(ZERO)
     low, high = _low(r), _high(r)
 
     def times(e: _End) -> _End:
@@ -381,7 +398,7 @@ def scale(r: Range, factor: Fraction) -> Range:
 
 def _order(x: _Ext) -> tuple[int, Fraction]:
     value, sign = x
-    return (sign, Fraction(0)) if value is None else (0, value)
+    return (sign, ZERO) if value is None else (0, value)
 
 
 def _pick_end(corners: list[tuple[_Ext, bool, Witness | None]], value: _Ext) -> _End:
@@ -396,7 +413,7 @@ def _pick_end(corners: list[tuple[_Ext, bool, Witness | None]], value: _Ext) -> 
 
 
 def _contains_zero(r: Range) -> bool:
-    return r.interval.holds(Fraction(0))
+    return r.interval.holds(ZERO)
 
 
 def divide(a: Range, b: Range) -> Range:
@@ -412,13 +429,13 @@ def divide(a: Range, b: Range) -> Range:
 def _without_zero(b: Range) -> list[Range]:
     """The parts of a range below and above 0."""
     parts = []
-    below_zero = b.interval.meet(Interval(NEG_INF, below(Fraction(0))))
-    above_zero = b.interval.meet(Interval(above(Fraction(0)), POS_INF))
+    below_zero = b.interval.meet(Interval(NEG_INF, below(ZERO)))
+    above_zero = b.interval.meet(Interval(above(ZERO), POS_INF))
     for part in (below_zero, above_zero):
         if part.empty:
             continue
         if b.integral:
-            grid = part.on_grid(Fraction(1))
+            grid = part.on_grid(ONE)
             if grid is None:
                 continue
             part = grid
@@ -435,7 +452,7 @@ def _reciprocal(r: Range) -> Range:
 
     def flip(value: Fraction | None, closed: bool, witness: Witness | None) -> _End:
         if value is None:
-            return Fraction(0), False, None  # 1/∞ is approached, never reached
+            return ZERO, False, None  # 1/∞ is approached, never reached
         if value == 0:
             return None, False, None  # an open end at 0: 1/x grows without bound
         return 1 / value, closed, witness
@@ -518,12 +535,12 @@ def extreme(ranges: list[Range], which: str) -> Range:
 def absolute(r: Range) -> Range:
     """abs(x) of a range: itself above 0, mirrored below, from 0 when it holds 0."""
     interval = r.interval
-    if interval.lo >= at(Fraction(0)):
+    if interval.lo >= at(ZERO):
         return r
-    if interval.hi <= at(Fraction(0)):
+    if interval.hi <= at(ZERO):
         return negate(r)
     top = max(negate(r).interval.hi, interval.hi)
-    return Range(Interval(at(Fraction(0)), top), r.integral)
+    return Range(Interval(at(ZERO), top), r.integral)
 
 
 def floor_range(r: Range, how: Literal["floor", "ceil"]) -> Range:

@@ -28,12 +28,15 @@ def nodes_of(root: object, kind: type[T]) -> Iterator[T]:
         found = type(item)
         if found is kind:
             yield item  # type: ignore[misc]
-            if not _FIELDS.get(found, True):
-                continue
         if found is tuple:
             stack.extend(item)  # type: ignore[arg-type]
             continue
-        stack.extend(getattr(item, name) for name in _fields(found))
+        # Each kind's fields read at once, by a getter made once per kind.
+        children = _CHILDREN.get(found, _UNKNOWN)
+        if children is _UNKNOWN:
+            children = _CHILDREN[found] = _children(found)
+        if children is not None:
+            stack.extend(children(item))
 
 
 def outermost(
