@@ -234,7 +234,8 @@ ANY = Range(EVERYTHING)
 
 
 def const(value: Fraction) -> Range:
-    return Range(Interval(at(value), at(value)), value.denominator == 1, NOTHING, NOTHING)
+    end = at(value)  # one position for both ends: comparing them is then comparing it to itself
+    return Range(Interval(end, end), value.denominator == 1, NOTHING, NOTHING)
 
 
 # An end of a range: its value (None: infinite, with the sign of `side`), whether the value
@@ -364,21 +365,22 @@ def _times(x: _Ext, y: _Ext) -> _Ext:
 
 def multiply(a: Range, b: Range) -> Range:
     corners: list[tuple[_Ext, bool, Witness | None]] = []
+    b_ends = ((_low(b), -1), (_high(b), 1))
     for x, x_side in ((_low(a), -1), (_high(a), 1)):
-        for y, y_side in ((_low(b), -1), (_high(b), 1)):
+        x_zero = x[0] == 0 and x[1]
+        for y, y_side in b_ends:
             value = _times((x[0], x_side), (y[0], y_side))
-            if value[0] == 0 and ((x[0] == 0 and x[1]) or (y[0] == 0 and y[1])):
+            if value[0] == 0 and (x_zero or (y[0] == 0 and y[1])):
                 # A closed end at 0 makes the product 0 whatever the other factor is.
-                zero_w = x[2] if x[0] == 0 and x[1] else y[2]
-                corners.append((value, True, zero_w))
+                corners.append((value, True, x[2] if x_zero else y[2]))
             else:
                 corners.append((value, x[1] and y[1], merge(x[2], y[2])))
-    if any(_contains_zero(r) for r in (a, b)):
+    if _contains_zero(a) or _contains_zero(b):
         # A factor that can be 0 inside its range makes 0 reachable, without a known witness.
         corners.append(((ZERO, 0), True, None))
-    low = min(corners, key=lambda c: _order(c[0]))
-    high = max(corners, key=lambda c: _order(c[0]))
-    return _make(_pick_end(corners, low[0]), _pick_end(corners, high[0]), a.integral and b.integral)
+    orders = [_order(c[0]) for c in corners]
+    low, high = _from_order(min(orders)), _from_order(max(orders))
+    return _make(_pick_end(corners, low), _pick_end(corners, high), a.integral and b.integral)
 
 
 def scale(r: Range, factor: Fraction) -> Range:
@@ -399,6 +401,11 @@ def scale(r: Range, factor: Fraction) -> Range:
 def _order(x: _Ext) -> tuple[int, Fraction]:
     value, sign = x
     return (sign, ZERO) if value is None else (0, value)
+
+
+def _from_order(order: tuple[int, Fraction]) -> _Ext:
+    sign, value = order
+    return (None, sign) if sign else (value, 0)
 
 
 def _pick_end(corners: list[tuple[_Ext, bool, Witness | None]], value: _Ext) -> _End:
@@ -569,9 +576,11 @@ def round_range(r: Range, places: int, mode: str) -> Range:
 
     def end(e: _End) -> _End:
         value, closed, witness = e
-        if value is None:
-            return e
+        if value is None or unit % value.denominator == 0:
+            return e  # no more decimals than kept: rounding leaves it, and costs a Fraction
         return round_to(value, places, mode), closed, witness
+
+    unit = 10**places
 
     return _make(end(_low(r)), end(_high(r)), r.integral)
 
