@@ -320,7 +320,7 @@ class _Analyser:
 
     def indicator(self, decl: n.Indicator) -> Summary:
         frame = Frame(self.frame.lets, {let.name: let.expr for let in decl.lets})
-        ctx = attrs.evolve(self.ctx, frame=frame)
+        ctx = self.ctx.with_frame(frame)
         self.reads[decl.id] = self.facts_read(decl, frame)
         for clause in decl.clauses:
             if clause.condition is not None:
@@ -334,10 +334,10 @@ class _Analyser:
             if isinstance(rule, n.Each) and rule.items is not None:
                 for item in rule.items:
                     self.constant_condition(item, ctx)
-        summary, _summed, found, parts = self.indicator_summary(decl, ctx)
+        summary, summed, found, parts = self.indicator_summary(decl, ctx)
         if self.ranges_only:
             return summary
-        fixed = self.fixed_sum(decl, parts, ctx)
+        fixed = self.fixed_sum(decl, parts, ctx, summed)
         if fixed is not None:
             self.over_max.append((decl, fixed))
         if summary.may_apply and self.seeking:
@@ -349,9 +349,12 @@ class _Analyser:
                 summary = attrs.evolve(summary, candidates=_best(summary.candidates, found))
         return summary
 
-    def fixed_sum(self, decl: n.Indicator, every: list[Part], ctx: Ctx) -> Candidate | None:
+    def fixed_sum(
+        self, decl: n.Indicator, every: list[Part], ctx: Ctx, summed: Range
+    ) -> Candidate | None:
         """Facts on which an indicator's rules of fixed points (not per step, not formulas)
-        add up to more than its max: candidates for W302, checked once all is known."""
+        add up to more than its max: candidates for W302, checked once all is known.
+        `summed` is the sum of every part, taken as is when every part is fixed."""
         if decl.max is None or role_of(decl.role) == "deductions" or not every:
             return None
         na, applies, _rest = self.not_applicable(decl.clauses, ctx)
@@ -359,7 +362,10 @@ class _Analyser:
             return None
         fixed = [_fixed(r) for r in decl.rules] + [all(map(_fixed, p.rules)) for p in decl.pools]
         parts = [part for part, keep in zip(every, fixed, strict=True) if keep]
-        if not parts or _sum_ranges([p.range for p in parts]).interval.hi <= at(decl.max.value):
+        if not parts:
+            return None
+        fixed_range = summed if len(parts) == len(every) else _sum_ranges([p.range for p in parts])
+        if fixed_range.interval.hi <= at(decl.max.value):
             return None
         found = self.indicator_candidate(
             decl, parts, applies, NOTHING, "high", ZERO, decl.max.value, na
@@ -427,7 +433,7 @@ class _Analyser:
                 witness = dict(zip(names, trial, strict=True))
                 if not self.consistent(witness, ctx):
                     continue
-                at_points = attrs.evolve(ctx, doms=Overlay(witness, ctx.doms))
+                at_points = ctx.with_doms(Overlay(witness, ctx.doms))
                 summary, summed, _found, _parts = self.indicator_summary(decl, at_points)
                 low, high = summary.exact.low, summary.exact.high
                 if low is None or low != high:
@@ -474,7 +480,7 @@ class _Analyser:
             witness = dict(zip(reads, trial, strict=True))
             if not self.consistent(witness, self.ctx):
                 continue
-            scratch.ctx = attrs.evolve(self.ctx, doms=Overlay(witness, self.ctx.doms))
+            scratch.ctx = self.ctx.with_doms(Overlay(witness, self.ctx.doms))
             scratch.summaries = {}
             summary = scratch.node(tree, None)
             low, high = summary.exact.low, summary.exact.high
@@ -526,7 +532,7 @@ class _Analyser:
                         a, b = mine.interval.low, theirs.interval.low
                         if a is not None and b is not None and not fact_order_holds(c.op, a, b):
                             return False
-        at_points = attrs.evolve(ctx, doms=Overlay(witness, ctx.doms))
+        at_points = ctx.with_doms(Overlay(witness, ctx.doms))
         for req, reads in self.require_reads:
             if reads <= witness.keys():
                 truth = self.exprs.truth(req.condition, at_points)

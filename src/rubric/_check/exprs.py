@@ -95,8 +95,16 @@ class Ctx:
             return self
         doms = self.doms
         if isinstance(doms, Overlay):  # one layer over the facts, however many narrowings
-            return attrs.evolve(self, doms=Overlay({**doms.top, name: met}, doms.base))
-        return attrs.evolve(self, doms=Overlay({name: met}, doms))
+            return self.with_doms(Overlay({**doms.top, name: met}, doms.base))
+        return self.with_doms(Overlay({name: met}, doms))
+
+    # Contexts made directly, not by attrs.evolve (which looks every field up by name): one
+    # or more are made for every indicator and every narrowing.
+    def with_doms(self, doms: Mapping[str, Dom]) -> Ctx:
+        return Ctx(doms, self.frame, self.total, self.scores)
+
+    def with_frame(self, frame: Frame) -> Ctx:
+        return Ctx(self.doms, frame, self.total, self.scores)
 
 
 _COMPARISON: dict[str, Callable[[Fraction, Fraction], bool]] = {
@@ -307,10 +315,10 @@ class Exprs:
         if found.fact is not None:
             if interval.low is not None:
                 size = Interval(interval.lo, interval.lo)
-                low_w = {found.fact: attrs.evolve(items, size=size)}
+                low_w = {found.fact: Items(items.universe, items.has, items.lacks, size)}
             if interval.high is not None:
                 size = Interval(interval.hi, interval.hi)
-                high_w = {found.fact: attrs.evolve(items, size=size)}
+                high_w = {found.fact: Items(items.universe, items.has, items.lacks, size)}
         return Range(interval, True, low_w, high_w)
 
     def preimage(self, expr: n.Expr, target: Interval, ctx: Ctx) -> tuple[str, Dom | None] | None:

@@ -284,13 +284,13 @@ class Checks:
                         return False
                 case "divisor":
                     assert check.expr is not None and check.frame is not None
-                    found = exprs.number(check.expr, attrs.evolve(ctx, frame=check.frame))
+                    found = exprs.number(check.expr, ctx.with_frame(check.frame))
                     if found.interval.holds(ZERO):
                         return False
                 case "table":
                     assert check.expr is not None and check.union is not None
                     assert check.frame is not None
-                    found = exprs.number(check.expr, attrs.evolve(ctx, frame=check.frame))
+                    found = exprs.number(check.expr, ctx.with_frame(check.frame))
                     if found.low is None or not check.union.covers(found.interval):
                         return False
                 case "group":

@@ -142,7 +142,7 @@ class Items:
         if self.universe is not None:
             most = at(Fraction(len(self.universe - self.lacks)))
         size = self.size.meet(Interval(at(Fraction(len(self.has))), most)).on_grid(ONE)
-        return None if size is None else attrs.evolve(self, size=size)
+        return None if size is None else Items(self.universe, self.has, self.lacks, size)
 
     def pick(self) -> frozenset[str]:
         count = self.size.low or ZERO
