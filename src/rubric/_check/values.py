@@ -364,6 +364,17 @@ def _times(x: _Ext, y: _Ext) -> _Ext:
 
 
 def multiply(a: Range, b: Range) -> Range:
+    # By a written number (no witness to merge, not 0) a range of two distinct ends just
+    # moves, as scale does it: far cheaper than four corners. (A single point keeps the
+    # corners: its two ends reach the same product, and the first witness of the two wins.)
+    scaled = None
+    if _written(b) and _spread(a):
+        scaled = scale(a, b.interval.lo[1])
+    elif _written(a) and _spread(b):
+        scaled = scale(b, a.interval.lo[1])
+    if scaled is not None:
+        # Whole when both factors are, as below, whatever scale reads off the number.
+        return Range(scaled.interval, a.integral and b.integral, scaled.low_w, scaled.high_w)
     corners: list[tuple[_Ext, bool, Witness | None]] = []
     b_ends = ((_low(b), -1), (_high(b), 1))
     for x, x_side in ((_low(a), -1), (_high(a), 1)):
@@ -381,6 +392,22 @@ def multiply(a: Range, b: Range) -> Range:
     orders = [_order(c[0]) for c in corners]
     low, high = _from_order(min(orders)), _from_order(max(orders))
     return _make(_pick_end(corners, low), _pick_end(corners, high), a.integral and b.integral)
+
+
+def _written(r: Range) -> bool:
+    """Whether a range is one number other than 0, reached whatever the facts: a constant.
+
+    Its witnesses are empty, not None: merged with them a witness stays as it is."""
+    lo, hi = r.interval
+    if lo != hi or lo[0] or lo[2] or lo[1] == 0:
+        return False
+    return r.low_w is not None and not r.low_w and r.high_w is not None and not r.high_w
+
+
+def _spread(r: Range) -> bool:
+    """Whether a range has two ends that are not the same number (either may be infinite)."""
+    lo, hi = r.interval
+    return bool(lo[0] or hi[0]) or lo[1] != hi[1]
 
 
 def scale(r: Range, factor: Fraction) -> Range:
