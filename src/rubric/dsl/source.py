@@ -18,15 +18,27 @@ _WINDOW = 80  # columns of a long line shown around a problem
 _LINE_BREAK = re.compile("\n")
 
 
-@attrs.frozen
+@attrs.frozen(init=False)
 class Span:
     """A half-open range of character offsets into a source text."""
 
     start: int
     end: int
 
+    def __init__(self, start: int, end: int) -> None:
+        # Each field set through its slot directly: attrs' own __init__ for a frozen class
+        # goes through object.__setattr__ for each, and a parse makes hundreds of thousands
+        # of spans (one per node, a node per token). Same fields, equality, hash and repr.
+        _set_start(self, start)
+        _set_end(self, end)
+
     def __add__(self, other: Span) -> Span:
         return Span(min(self.start, other.start), max(self.end, other.end))
+
+
+# The slots' own setters, taken from the class attrs made (a slotted class is made anew).
+_set_start = Span.__dict__["start"].__set__
+_set_end = Span.__dict__["end"].__set__
 
 
 @attrs.frozen
