@@ -235,7 +235,8 @@ def forms() -> dict[str, list[Form]]:
 
 
 def _span(found: re.Match[str], group: str | int = 0) -> Span:
-    return Span(found.start(group), found.end(group))
+    start, end = found.span(group)  # one look-up of the group, not one for each end
+    return Span(start, end)
 
 
 def _ends_at(found: re.Match[str], *groups: str) -> Span:
@@ -435,8 +436,8 @@ def _formula(found: re.Match[str]) -> n.Formula | None:
 
 def _band_arm(found: re.Match[str]) -> n.ArmLine:
     band = n.Band(_span(found, "band"), ((t.op(found.group("op")), _points(found, "bound")),))
-    arm = n.Arm(_span(found), band, None, _amount(found), None)
-    return n.ArmLine(_span(found), (arm,))
+    span = _span(found)  # the arm is the whole line: one span serves both
+    return n.ArmLine(span, (n.Arm(span, band, None, _amount(found), None),))
 
 
 def _word_arm(found: re.Match[str]) -> n.ArmLine:

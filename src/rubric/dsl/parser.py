@@ -47,8 +47,8 @@ def parse(source: Source, limits: Limits = DEFAULT) -> n.Document:
     reader = _Reader(source, limits, grammar(), problems)
     statements: list[tuple[n.Statement, int]] = []
     for offset, line in source.lines():
-        body = line.strip()
-        if not body or body.startswith("#"):
+        body = line.lstrip()
+        if not body or body[0] == "#":
             continue
         parsed = reader.statement(offset, line)
         if isinstance(parsed, Diagnostic):
@@ -56,7 +56,7 @@ def parse(source: Source, limits: Limits = DEFAULT) -> n.Document:
         elif parsed is None:
             problems.omitted += 1
         else:
-            indent = line[: len(line) - len(line.lstrip())]
+            indent = line[: len(line) - len(body)]
             statements.append((parsed, len(indent.expandtabs(_TAB))))
     problems.raise_any(source)
     return _Assembler(source, limits, problems).assemble(statements)
@@ -721,6 +721,16 @@ class _Assembler:
     def add(self, stmt: n.Statement, indent: int) -> None:
         """Put one statement where it belongs."""
         match stmt:
+            # The commonest first, as each case is tried in turn: a rubric is mostly facts,
+            # indicators, rules and arms.
+            case n.FactDecl():
+                self.facts.append(stmt)
+            case n.NodeDecl():
+                self.on_node(stmt)
+            case n.Start() | n.When() | n.Each() | n.Per() | n.Table() | n.Formula() | n.Adjust():
+                self.on_rule(stmt, indent)
+            case n.ArmLine():
+                self.on_arms(stmt)
             # Header and declarations: global wherever they stand.
             case n.Header():
                 self.once(self.header, stmt, "'rubric'")
@@ -733,8 +743,6 @@ class _Assembler:
                 self.rounding = self.rounding or stmt
             case n.Grade():
                 self.grades.append(stmt)
-            case n.FactDecl():
-                self.facts.append(stmt)
             case n.Require():
                 self.requires.append(stmt)
             case n.Let():
@@ -745,20 +753,14 @@ class _Assembler:
             case n.CohortName():
                 self.once(self.cohort, stmt, "'cohort'")
                 self.cohort = self.cohort or stmt
-            # Sections.
+            # Sections, but for indicators and their rules above.
             case n.AllowNegative():
                 self.once(self.negative_total, stmt, "'allow negative total'")
                 self.negative_total = self.negative_total or stmt
-            case n.NodeDecl():
-                self.on_node(stmt)
             case n.Multiply() | n.CapIf() | n.NotApplicable():
                 self.on_clause(stmt, indent)
             case n.PoolDecl() | n.ExtraDecl():
                 self.on_pool(stmt, indent)
-            case n.Start() | n.When() | n.Each() | n.Per() | n.Table() | n.Formula() | n.Adjust():
-                self.on_rule(stmt, indent)
-            case n.ArmLine():
-                self.on_arms(stmt)
             case _:
                 assert_never(stmt)
 
