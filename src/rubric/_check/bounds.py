@@ -112,6 +112,8 @@ class Summary:
     applies: tuple[Witness, ...] = (NOTHING,)
 
 
+_NEVER = v.constant(False)  # a node without a not-applicable line: made once, not per node
+
 Option = tuple[Fraction, tuple[Witness, ...]]  # a value a rule can give, and facts giving it
 
 
@@ -397,9 +399,9 @@ class _Analyser:
             extras = [self.pool(extra, decl, applies) for extra in decl.extras]
             if extras:
                 exact = v.clamp(_sum_ranges([exact, *(p.range for p in extras)]), ZERO, None)
-            exact = self.clauses_range(
-                decl.clauses, exact, applies, _("'{found}'", found=decl.id), role
-            )
+            if decl.clauses:  # its name is made only for lines on its score to report
+                where = _("'{found}'", found=decl.id)
+                exact = self.clauses_range(decl.clauses, exact, applies, where, role)
             exact = self.rounded(exact)
             for goal in ("high", "low") if self.seeking else ():
                 for start in na_truth.fails if na is not None else (NOTHING,):
@@ -696,22 +698,19 @@ class _Analyser:
         policy = policy_of(na.policy) if na is not None else None
         may_skip = na is not None and na_truth.can_hold
         may_apply = exact is not None
-        skip = skipped(max_points, policy)
-        if may_skip:
-            candidates = candidates + [
-                Candidate(skip, w, scores={decl.id: skip.exact}) for w in na_truth.holds[:1]
-            ]
-            point = v.const(skip.exact)
-            exact = point if exact is None else v.hull(exact, point)
-        if exact is None:  # a node that never applies, or can never be scored
-            exact = v.const(skip.exact)
+        if may_skip or exact is None:  # what it scores when it does not apply
+            skip = skipped(max_points, policy)
+            if may_skip:
+                candidates = candidates + [
+                    Candidate(skip, w, scores={decl.id: skip.exact}) for w in na_truth.holds[:1]
+                ]
+                point = v.const(skip.exact)
+                exact = point if exact is None else v.hull(exact, point)
+            if exact is None:  # a node that never applies, or can never be scored
+                exact = v.const(skip.exact)
         share: tuple[Fraction | None, Fraction | None] | None = None
         if max_points > 0:
-            shares = [exact.low, exact.high]
-            share = (
-                None if shares[0] is None else shares[0] / max_points,
-                None if shares[1] is None else shares[1] / max_points,
-            )
+            share = (_share_of(exact.low, max_points), _share_of(exact.high, max_points))
             if may_skip and policy != "full marks" and not may_apply:
                 share = None
         full = policy == "full marks"
@@ -803,7 +802,7 @@ class _Analyser:
         """A node's not-applicable line, the context where it applies, and when it does not."""
         na = next((c for c in clauses if isinstance(c, n.NotApplicable)), None)
         if na is None:
-            return None, ctx, v.constant(False)
+            return None, ctx, _NEVER
         truth = self.exprs.truth(na.condition, ctx)
         applies = self.exprs.refine(na.condition, ctx, False) if truth.can_fail else None
         return na, applies, truth
@@ -1015,6 +1014,10 @@ class _Analyser:
         items = found.items
         count = self.exprs.size(found)
         total = v.multiply(v.const(points), count)
+        if not self.seeking:
+            # Points for each item are not fixed points: without the search for facts that
+            # reach bounds, nothing reads the facts that give them (W302 reads fixed ones).
+            return Part(_capped_range(total, cap), ())
         options: list[Option] = []
         for end, witness in ((count.low, count.low_w), (count.high, count.high_w)):
             if end is not None and witness is not None:
@@ -1462,10 +1465,9 @@ class _Analyser:
 
     def facts_read(self, decl: n.Indicator, frame: Frame) -> tuple[str, ...]:
         """The facts an indicator reads, in the order they are declared."""
-        names: set[str] = set()
-        for item in (*decl.rules, *decl.pools, *decl.extras, *decl.clauses):
-            names.update(self.names_in(item, frame))
-        return self.in_order(names)
+        # One walk over all its lines, not one per line.
+        lines = (*decl.rules, *decl.pools, *decl.extras, *decl.clauses)
+        return self.in_order(set(self.names_in(lines, frame)))
 
     def clause_reads(self, clauses: tuple[n.Clause, ...], frame: Frame) -> tuple[str, ...]:
         names: set[str] = set()
@@ -1566,6 +1568,16 @@ def _part_of(found: Range) -> Part:
     if found.high is not None and found.high_w is not None:
         options.append((found.high, (found.high_w,)))
     return Part(found, tuple(options))
+
+
+def _share_of(score: Fraction | None, max_points: Fraction) -> Fraction | None:
+    """A score over its max; a score of 0 or of the max itself (an end a clamp put there,
+    the usual case) without a division, which makes a Fraction."""
+    if score is None:
+        return None
+    if score is max_points:
+        return ONE
+    return ZERO if score.numerator == 0 else score / max_points
 
 
 def _cap(value: Fraction, cap: Fraction | None) -> Fraction:

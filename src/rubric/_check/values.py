@@ -251,8 +251,8 @@ def _high(r: Range) -> _End:
     return r.interval.high, r.interval.high_closed, r.high_w if r.interval.high_closed else None
 
 
-def _too_big(value: Fraction | None) -> bool:
-    return value is not None and (
+def _too_big(value: Fraction) -> bool:
+    return (
         value.numerator.bit_length() > MAX_VALUE_BITS
         or value.denominator.bit_length() > MAX_VALUE_BITS
     )
@@ -260,20 +260,24 @@ def _too_big(value: Fraction | None) -> bool:
 
 def _make(low: _End, high: _End, integral: bool) -> Range:
     """A range from its two ends; a value grown past the size limit is taken as unbounded."""
+    # Each end read once, its position built in place: a range is made for every operation.
     lo_value, lo_closed, lo_w = low
     hi_value, hi_closed, hi_w = high
-    if _too_big(lo_value):
-        lo_value, lo_closed, lo_w = None, False, None
-    if _too_big(hi_value):
-        hi_value, hi_closed, hi_w = None, False, None
-    lo: Pos = NEG_INF if lo_value is None else (at(lo_value) if lo_closed else above(lo_value))
-    hi: Pos = POS_INF if hi_value is None else (at(hi_value) if hi_closed else below(hi_value))
-    return Range(
-        Interval(lo, hi),
-        integral,
-        lo_w if lo_closed and lo_value is not None else None,
-        hi_w if hi_closed and hi_value is not None else None,
-    )
+    lo: Pos
+    hi: Pos
+    if lo_value is None or _too_big(lo_value):
+        lo, lo_w = NEG_INF, None
+    elif lo_closed:
+        lo = (0, lo_value, 0)
+    else:
+        lo, lo_w = (0, lo_value, 1), None
+    if hi_value is None or _too_big(hi_value):
+        hi, hi_w = POS_INF, None
+    elif hi_closed:
+        hi = (0, hi_value, 0)
+    else:
+        hi, hi_w = (0, hi_value, -1), None
+    return Range(Interval(lo, hi), integral, lo_w, hi_w)
 
 
 def negate(r: Range) -> Range:
