@@ -538,7 +538,8 @@ def fact_value(name: str, dom: Dom) -> Value:
             low_w = {name: Num(Interval(interval.lo, interval.lo), dom.step)}
         if interval.high is not None and interval.high_closed:
             high_w = {name: Num(Interval(interval.hi, interval.hi), dom.step)}
-        return Range(interval, dom.step == 1, low_w, high_w)
+        step = dom.step  # mostly the one ONE of counts, or None: compared as an object first
+        return Range(interval, step is ONE or (step is not None and step == 1), low_w, high_w)
     if isinstance(dom, Choice):
         if all(isinstance(x, bool) for x in dom.values):
             return Truth(

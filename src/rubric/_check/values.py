@@ -65,7 +65,8 @@ class Num:
     step: Fraction | None = None  # only multiples of it: 1 for counts
 
     def meet(self, other: Num) -> Num | None:
-        same_grid = self.step == other.step or other.step is None
+        # Steps are mostly the one ONE, or None: compared as objects first, as cheaper.
+        same_grid = other.step is None or self.step is other.step or self.step == other.step
         if same_grid and self.interval.within(other.interval) and not self.interval.empty:
             return self  # nothing to narrow: the usual case, kept cheap
         step = self.step or other.step
@@ -466,6 +467,15 @@ def divide(a: Range, b: Range) -> Range:
 
 def _without_zero(b: Range) -> list[Range]:
     """The parts of a range below and above 0."""
+    interval = b.interval
+    if (
+        (interval.lo >= _PAST_ZERO or interval.hi <= _SHORT_OF_ZERO)
+        and not interval.empty
+        and (not b.integral or interval.on_grid(ONE) is interval)
+    ):
+        # Wholly on one side of 0, and on its grid already (a divisor `>= 1`, the usual
+        # case): it is its own one part, without cutting it at 0 twice.
+        return [b]
     parts = []
     below_zero = b.interval.meet(Interval(NEG_INF, below(ZERO)))
     above_zero = b.interval.meet(Interval(above(ZERO), POS_INF))
@@ -481,6 +491,10 @@ def _without_zero(b: Range) -> list[Range]:
         high_w = b.high_w if part.hi == b.interval.hi else None
         parts.append(Range(part, b.integral, low_w, high_w))
     return parts
+
+
+_PAST_ZERO: Pos = (0, ZERO, 1)  # the first position of the numbers above 0
+_SHORT_OF_ZERO: Pos = (0, ZERO, -1)  # the last position of the numbers below 0
 
 
 def _reciprocal(r: Range) -> Range:
