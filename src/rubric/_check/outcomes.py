@@ -10,11 +10,10 @@ from typing import Literal, assert_never
 import attrs
 
 from rubric._check.clauses import Policy
+from rubric._check.intervals import ZERO
 from rubric._check.tree import Mode
 
 __all__ = ["Outcome", "Unscorable", "combine", "fit", "rescaled", "skipped", "sum_within"]
-
-ZERO = Fraction(0)
 
 
 @attrs.frozen

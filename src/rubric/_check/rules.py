@@ -10,6 +10,7 @@ import attrs
 
 from rubric._check import bands
 from rubric._check.clauses import check_clauses
+from rubric._check.intervals import ZERO
 from rubric._check.names import COUNT, Names, Scope
 from rubric._i18n import _
 from rubric._numbers import plain
@@ -19,10 +20,6 @@ __all__ = ["Reading", "Role", "Rules", "reading_of", "role_of", "total"]
 
 Role = Literal["base", "bonus", "deductions"]
 Reading = Literal["proportional", "whole", "any"]
-
-# The estimates below start from and floor at zero for every rule of every indicator: one
-# zero, not a new Fraction each time.
-_ZERO = Fraction(0)
 
 
 def role_of(text: str) -> Role:
@@ -271,7 +268,7 @@ class Rules:
             case n.When():
                 self.points_fit(rule.points, ind)
                 condition = self.names.condition(rule.condition, scope, _("an 'if'"))
-                return n.replace(rule, condition=condition), max(rule.points.value, _ZERO)
+                return n.replace(rule, condition=condition), max(rule.points.value, ZERO)
             case n.Each():
                 return self.each(rule, ind, scope)
             case n.Per():
@@ -296,7 +293,7 @@ class Rules:
                 _("'start from' in a deduction item"),
                 _("a deduction item starts from 0 and only deducts: delete this line"),
             )
-            return _ZERO
+            return ZERO
         if rule.amount is None:
             return ind.max.value
         if rule.amount.value > ind.max.value:
@@ -316,7 +313,7 @@ class Rules:
         names = self.names
         self.points_fit(rule.points, ind)
         self.positive_cap(rule.cap)
-        per_item = max(rule.points.value, _ZERO)
+        per_item = max(rule.points.value, ZERO)
         if rule.items is not None:
             items = tuple(names.condition(c, scope, _("a 'for each of' list")) for c in rule.items)
             return n.replace(rule, items=items), _capped(per_item * len(items), rule.cap)
@@ -341,7 +338,7 @@ class Rules:
                 hint,
             )
         # A set of any names can hold any number of items.
-        unbounded = self.reach(ind) if per_item else _ZERO
+        unbounded = self.reach(ind) if per_item else ZERO
         return n.replace(rule, subject=subject), _capped(unbounded, rule.cap)
 
     def per(self, rule: n.Per, ind: n.Indicator, scope: Scope) -> tuple[n.Rule, Fraction]:
@@ -376,7 +373,7 @@ class Rules:
                 ),
             )
         # A per-step award grows with its quantity; without a cap it can always reach the max.
-        unbounded = self.reach(ind) if rule.points.value > 0 else _ZERO
+        unbounded = self.reach(ind) if rule.points.value > 0 else ZERO
         return n.replace(rule, quantity=quantity), _capped(unbounded, rule.cap)
 
     def adjust(self, rule: n.Adjust, ind: n.Indicator, scope: Scope) -> Fraction:
@@ -397,7 +394,7 @@ class Rules:
         # An adjustment gives at most its upper bound: an item may be scored by hand alone.
         highest = self.names.upper_bounds.get(rule.name.name)
         reach = self.reach(ind)
-        return reach if highest is None else max(min(highest, reach), _ZERO)
+        return reach if highest is None else max(min(highest, reach), ZERO)
 
     def table(self, rule: n.Table, ind: n.Indicator, scope: Scope) -> tuple[n.Rule, Fraction]:
         subject, type_ = self.names.infer(rule.subject, scope)
@@ -407,12 +404,12 @@ class Rules:
                 self.points_fit(arm.end, ind)
         bands.check_table(self.names.report, rule, type_)
         ends = [a.end.value for a in rule.arms if a.end is not None]
-        best = max([*(a.points.value for a in rule.arms), *ends], default=_ZERO)
-        return n.replace(rule, subject=subject), max(best, _ZERO)
+        best = max([*(a.points.value for a in rule.arms), *ends], default=ZERO)
+        return n.replace(rule, subject=subject), max(best, ZERO)
 
     def reach(self, ind: n.Indicator) -> Fraction:
         """What a rule whose points grow with the facts can give: the indicator's max."""
-        return ind.max.value if ind.max is not None and ind.role != "deductions" else _ZERO
+        return ind.max.value if ind.max is not None and ind.role != "deductions" else ZERO
 
     def points_fit(self, points: n.Number, ind: n.Indicator) -> None:
         if ind.max is not None and abs(points.value) > ind.max.value:
@@ -449,7 +446,7 @@ def total(values: Iterable[Fraction]) -> Fraction:
     found = list(values)
     if all(value.denominator == 1 for value in found):
         return Fraction(sum(value.numerator for value in found))
-    return sum(found, _ZERO)
+    return sum(found, ZERO)
 
 
 def _capped(value: Fraction, cap: n.Number | None) -> Fraction:
