@@ -315,10 +315,10 @@ class Exprs:
         if found.fact is not None:
             if interval.low is not None:
                 size = Interval(interval.lo, interval.lo)
-                low_w = {found.fact: Items(items.universe, items.has, items.lacks, size)}
+                low_w = {found.fact: items.sized(size)}
             if interval.high is not None:
                 size = Interval(interval.hi, interval.hi)
-                high_w = {found.fact: Items(items.universe, items.has, items.lacks, size)}
+                high_w = {found.fact: items.sized(size)}
         return Range(interval, True, low_w, high_w)
 
     def preimage(self, expr: n.Expr, target: Interval, ctx: Ctx) -> tuple[str, Dom | None] | None:

@@ -126,6 +126,11 @@ class Items:
     lacks: frozenset[str] = frozenset()
     size: Interval = attrs.field(factory=lambda: Interval(at(ZERO), POS_INF))
 
+    def sized(self, size: Interval) -> Items:
+        """The same items, held to a size; made directly, not by attrs.evolve (which looks
+        every field up by name): the analysis makes one for every set it narrows."""
+        return Items(self.universe, self.has, self.lacks, size)
+
     def meet(self, other: Items) -> Items | None:
         return Items(
             self.universe if self.universe is not None else other.universe,
@@ -143,7 +148,7 @@ class Items:
         if self.universe is not None:
             most = at(Fraction(len(self.universe - self.lacks)))
         size = self.size.meet(Interval(at(Fraction(len(self.has))), most)).on_grid(ONE)
-        return None if size is None else Items(self.universe, self.has, self.lacks, size)
+        return None if size is None else self.sized(size)
 
     def pick(self) -> frozenset[str]:
         count = self.size.low or ZERO
