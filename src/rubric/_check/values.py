@@ -257,11 +257,10 @@ def _high(r: Range) -> _End:
     return r.interval.high, r.interval.high_closed, r.high_w if r.interval.high_closed else None
 
 
-def _too_big(value: Fraction) -> bool:
-    return (
-        value.numerator.bit_length() > MAX_VALUE_BITS
-        or value.denominator.bit_length() > MAX_VALUE_BITS
-    )
+def _too_big(numerator: int, denominator: int) -> bool:
+    """Whether a value, as its numerator and denominator, is past the size limit."""
+    # Two ints, not a Fraction or a pair: callers hold either, and this is on every range made.
+    return numerator.bit_length() > MAX_VALUE_BITS or denominator.bit_length() > MAX_VALUE_BITS
 
 
 def _make(low: _End, high: _End, integral: bool) -> Range:
@@ -271,13 +270,13 @@ def _make(low: _End, high: _End, integral: bool) -> Range:
     hi_value, hi_closed, hi_w = high
     lo: Pos
     hi: Pos
-    if lo_value is None or _too_big(lo_value):
+    if lo_value is None or _too_big(lo_value.numerator, lo_value.denominator):
         lo, lo_w = NEG_INF, None
     elif lo_closed:
         lo = (0, lo_value, 0)
     else:
         lo, lo_w = (0, lo_value, 1), None
-    if hi_value is None or _too_big(hi_value):
+    if hi_value is None or _too_big(hi_value.numerator, hi_value.denominator):
         hi, hi_w = POS_INF, None
     elif hi_closed:
         hi = (0, hi_value, 0)
@@ -326,14 +325,14 @@ def total(ranges: Iterable[Range]) -> Range:
             else:
                 lows = _plus(lows, lo[1])
                 lo_open = lo_open or lo[2] != 0
-                lo_gone = _too_big_parts(lows)
+                lo_gone = _too_big(*lows)
         if not hi_gone:
             if hi[0]:
                 hi_gone = True
             else:
                 highs = _plus(highs, hi[1])
                 hi_open = hi_open or hi[2] != 0
-                hi_gone = _too_big_parts(highs)
+                hi_gone = _too_big(*highs)
     low: _End = (None, False, None) if lo_gone else (Fraction(*lows), not lo_open, None)
     high: _End = (None, False, None) if hi_gone else (Fraction(*highs), not hi_open, None)
     return _make(low, high, integral)
@@ -346,10 +345,6 @@ def _plus(ratio: tuple[int, int], value: Fraction) -> tuple[int, int]:
         return numerator + value.numerator, 1
     found = Fraction(numerator, denominator) + value
     return found.numerator, found.denominator
-
-
-def _too_big_parts(ratio: tuple[int, int]) -> bool:
-    return ratio[0].bit_length() > MAX_VALUE_BITS or ratio[1].bit_length() > MAX_VALUE_BITS
 
 
 def subtract(a: Range, b: Range) -> Range:
