@@ -6,18 +6,11 @@ from collections.abc import Callable, Iterator
 from operator import attrgetter
 from typing import Any, TypeVar
 
-import attrs
-
-from rubric.dsl.source import Span
+from rubric.dsl import nodes as n
 
 __all__ = ["nodes_of", "outermost"]
 
 T = TypeVar("T")
-
-# The fields of each kind of syntax-tree node that may hold other nodes, found once per kind;
-# fields declared as plain values (spans, names, texts, numbers) hold none.
-_FIELDS: dict[type, tuple[str, ...]] = {}
-_LEAVES = {"Span", "str", "str | None", "Span | None", "int", "bool", "Fraction"}
 
 
 def nodes_of(root: object, kind: type[T]) -> Iterator[T]:
@@ -60,25 +53,17 @@ def outermost(
                 stack.extend(children(item))
 
 
-# How to read the fields of each kind of node that may hold other nodes, as a tuple; None for
-# a kind that holds none.
+# How to read the fields of each kind of node that may hold other nodes (nodes.child_fields), as
+# a tuple, by a getter made once per kind; None for a kind that holds none.
 _CHILDREN: dict[type, Callable[[Any], tuple[object, ...]] | None] = {}
 _UNKNOWN: Any = object()
 
 
 def _children(found: type) -> Callable[[Any], tuple[object, ...]] | None:
-    names = _fields(found)
+    names = n.child_fields(found)
     if not names:
         return None
     if len(names) == 1:
         (name,) = names
         return lambda item: (getattr(item, name),)
     return attrgetter(*names)
-
-
-def _fields(found: type) -> tuple[str, ...]:
-    names = _FIELDS.get(found)
-    if names is None:
-        fields = attrs.fields(found) if attrs.has(found) and found is not Span else ()
-        names = _FIELDS[found] = tuple(f.name for f in fields if f.type not in _LEAVES)
-    return names

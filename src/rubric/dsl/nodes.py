@@ -613,7 +613,7 @@ def walk(node: Any) -> Iterator[Any]:
         item = stack.pop()
         if type(item) is tuple:
             stack.extend(reversed(item))
-        elif (names := _children(type(item))) is not None:
+        elif (names := child_fields(type(item))) is not None:
             yield item
             if names:  # most nodes are leaves: names and numbers
                 stack.extend(reversed([getattr(item, name) for name in names]))
@@ -626,7 +626,7 @@ def depth(node: Any) -> int:
         item, level = stack.pop()
         if type(item) is tuple:
             stack.extend((child, level) for child in item)
-        elif (names := _children(type(item))) is not None:
+        elif (names := child_fields(type(item))) is not None:
             deepest = max(deepest, level + 1)
             if names:
                 stack.extend([(getattr(item, name), level + 1) for name in names])
@@ -657,9 +657,9 @@ _LEAVES = frozenset(
 _CHILDREN: dict[type, tuple[str, ...] | None] = {}
 
 
-def _children(cls: type) -> tuple[str, ...] | None:
+def child_fields(cls: type) -> tuple[str, ...] | None:
     """The fields of a kind of node that may hold other nodes, found once per kind; None for
-    what is not a node (spans, texts, numbers)."""
+    what is not a node (spans, texts, numbers). Every walk over a tree reads this one table."""
     try:
         return _CHILDREN[cls]
     except KeyError:
