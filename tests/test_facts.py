@@ -12,7 +12,7 @@ import pytest
 import rubric
 from anhui_strategies import BASE_GOOD
 from big_rubrics import SMALL as SMALL_TEXT
-from paths import agree
+from paths import agree, generated
 from rubric._limits import Limits
 from rubric._values import Adjustment
 
@@ -393,6 +393,30 @@ def test_the_digit_limit_is_the_rubrics_and_the_fast_path_keeps_it() -> None:
         assert agree(r, {**good, fact: value}) == (
             "facts: 1 problem, nothing was scored\n"
             f"  {fact}: has more than 5 digits, more than any fact may hold"
+        )
+
+
+def test_the_generated_scorer_refuses_what_validation_refuses() -> None:
+    # Facts the generated scorer takes as they are given (ints, Fractions, no Decimal or
+    # plain-number adjustment, which go to validation first): it must refuse the same ones.
+    r = rubric.loads(
+        'rubric d "t" max 1\nfact n: count "N"\nfact x: number "X"\n'
+        'indicator i "i" max 1\n  +1 if n > 1 and x > 0\n',
+        filename="fast.rub",
+        limits=Limits(fact_digits=5),
+    )
+    assert generated(r, {"n": 2, "x": -99_999}) == ((0, 0), (), None)
+    for x in (99_999, -99_999, Fraction(-99_999, 7)):
+        assert agree(r, {"n": 2, "x": x})[0] == ((1, 1) if x > 0 else (0, 0))  # type: ignore[index]
+    for x in (100_000, -100_000, Fraction(-100_000, 7)):
+        assert agree(r, {"n": 2, "x": x}) == (
+            "facts: 1 problem, nothing was scored\n"
+            "  x: has more than 5 digits, more than any fact may hold"
+        )
+    # It reads only the facts it knows, and counts the rest.
+    for extra in (1, None, "x"):
+        assert agree(r, {"n": 2, "x": 1, "extra": extra}) == (
+            "facts: 1 problem, nothing was scored\n  extra: unknown fact"
         )
 
 

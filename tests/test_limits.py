@@ -692,6 +692,23 @@ def test_the_limit_is_ten_to_its_digits_on_either_side_of_zero() -> None:
         )
 
 
+def test_a_pool_past_the_limit_before_its_cap_is_refused() -> None:
+    # Scores are held in hundredths: 2 × 6000 is 1,200,000 of them, past 10**4; the cap of 5
+    # would bring the pool back, but its sum went past the limit first.
+    r = rubric.loads(
+        'rubric r "题" max 5\nfact x: count "数"\nindicator q "指标" max 5\n'
+        "  pool p at most 5\n    +1 per 1 of x\n    +1 per 1 of x\n",
+        filename="pool.rub",
+        limits=Limits(exact_digits=4, fact_digits=4),
+    )
+    assert agree(r, {"x": 2}, strict=False)[0] == (4, 4)  # type: ignore[index]
+    assert agree(r, {"x": 6000}, strict=False) == (
+        "facts: 1 problem, nothing was scored\n"
+        "  x: the score of 'q' (指标, rubric line 3) comes to a number of more than 4 digits, "
+        "more than an exact value may hold; check these facts, or raise Limits.exact_digits"
+    )
+
+
 def test_a_score_past_the_limit_once_rounded() -> None:
     # 99998/3 has five digits above the line; rounded to 2 places it is 3333267/100.
     r = rubric.loads(

@@ -382,6 +382,31 @@ def test_a_product_with_a_part_that_may_be_zero_may_be_zero() -> None:
     assert "try:" in source(r._plan)
 
 
+def test_the_lower_of_a_count_and_a_number_may_be_negative() -> None:
+    # The higher of two values is never negative when one of them is not; the lower only when
+    # both are not. Here it is -2: a `per` rule counts none of it, and 6 / -2 < 0.
+    r = load(
+        'rubric r "题" max 10\nfact n: count "数"\nfact x: number "值"\n'
+        'let m "较小值" = min(n, x)\n'
+        'indicator q "指标" max 10\n  +5 if n > 1\n  +1 per 1 of m, proportionally\n'
+        "  +1 if 6 / min(n, x) > 0\n",
+        "lower",
+    )
+    assert agree(r, {"n": 2, "x": -2}) == ((5, 5), (), None)
+    assert agree(r, {"n": 3, "x": 1}) == ((7, 7), (), None)
+
+
+def test_a_value_that_counts_conditions_on_a_set() -> None:
+    r = load(
+        'rubric r "题" max 10\nfact t: set of {a "甲", b "乙"} "项目"\nfact n: count "数"\n'
+        'let k "符合项数" = number of [a in t, n > 1]\n'
+        'indicator q "指标" max 10\n  +1 per 1 of k\n',
+        "member",
+    )
+    assert agree(r, {"t": ["a"], "n": 2}) == ((2, 2), (), None)
+    assert agree(r, {"t": ["b"], "n": 0}) == ((0, 0), (), None)
+
+
 def test_require_lines_joined_by_and_keep_values_above_zero() -> None:
     r = load(
         'rubric r "题" max 2\nfact y: number "值"\nfact z: number "另值"\n'
